@@ -1,0 +1,1 @@
+"""The bot: command-line interface, command service, platform adapters and scheduler."""

@@ -1,0 +1,24 @@
+"""Ingestion with progress shown: the `ingest` command and the start-up load of the corpus."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from config.settings import Settings
+from corpus.ingest import IngestReport, Ingestor
+from corpus.sources import expand, read_target
+from corpus.store import Store
+
+
+def ingest_targets(store: Store, settings: Settings, targets: list[str], progress: bool = False) -> IngestReport:
+    ingestor = Ingestor(store, settings.dedupe.near_duplicate_threshold)
+    report = IngestReport()
+    units = expand(targets)
+    # The bar goes to stderr and only on a terminal (disable=None), so pipes stay clean.
+    bar = tqdm(units, desc="ingesting", unit="src", file=sys.stderr, disable=None if progress else True, leave=False)
+    for unit in bar:
+        bar.set_postfix_str(f"{report.new} new, {report.duplicate} dup, {len(report.failed)} failed", refresh=False)
+        ingestor.ingest(read_target(unit, settings), report)
+    return report

@@ -1,0 +1,3 @@
+"""Articles: ingestion (files, feeds, pages), cleaning, deduplication and the store.
+
+This package knows nothing of digests or chat platforms."""

@@ -1,0 +1,29 @@
+"""Dates from the outside world, made aware UTC (or None when they can't be read)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+from dateutil import parser as dateparser
+
+
+def to_utc(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time(0, 0))
+    elif isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    else:
+        try:
+            dt = dateparser.parse(str(value))
+        except (ValueError, OverflowError):
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)

@@ -1,0 +1,167 @@
+"""Articles from files and folders.
+
+The bundled corpus format (corpus/README.md) is Markdown or text with a YAML front-matter
+block for title, outlet, url, published and author. Plain .txt, .md, .html and .json files
+(one article, a list of them, or a JSON Feed) and .jsonl (an article a line) work too."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from corpus.dates import to_utc
+from corpus.raw import RawArticle, Skipped
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def iter_paths(path: Path) -> Iterator[Path]:
+    """The article files under `path`, sorted; dotfiles and READMEs are documentation, not news."""
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            rel = p.relative_to(path).parts
+            if p.is_file() and not any(part.startswith(".") for part in rel) and not p.name.upper().startswith("README"):
+                yield p
+    else:
+        yield path
+
+
+def read_path(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
+    """Every article in a file or folder, or a Skipped with its reason for each file that fails."""
+    if not path.exists():
+        yield Skipped(str(path), "no such file or folder")
+        return
+    for p in iter_paths(path):
+        yield from read_file(p, max_bytes)
+
+
+def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
+    origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        yield Skipped(origin, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html, .json or .jsonl")
+        return
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield Skipped(origin, f"file too large ({size:,} bytes; the limit is corpus.max_file_bytes = {max_bytes:,})")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Skipped(origin, f"unreadable: {exc.strerror or exc}")
+        return
+    if b"\x00" in data[:8192]:
+        yield Skipped(origin, "binary file, not text")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Skipped(origin, f"not UTF-8 (bad byte at offset {exc.start}); save it as UTF-8")
+        return
+    if not text.strip():
+        yield Skipped(origin, "empty file")
+        return
+    if suffix in (".html", ".htm"):
+        yield _from_html(text, origin)
+    elif suffix == ".json":
+        yield from _from_json(text, origin)
+    elif suffix == ".jsonl":
+        yield from _from_jsonl(text, origin)
+    else:
+        yield _from_text(text, origin, markdown=suffix != ".txt")
+
+
+def _from_text(text: str, origin: str, markdown: bool) -> RawArticle | Skipped:
+    meta: dict = {}
+    if m := _FRONT.match(text):
+        try:
+            meta = yaml.safe_load(m.group(1)) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 2}" if mark else ""
+            return Skipped(origin, f"front matter is not valid YAML{where}")
+        if not isinstance(meta, dict):
+            return Skipped(origin, "front matter must be key: value lines")
+        text = text[m.end() :]
+    if markdown:
+        text = _MD_LINK.sub(r"\1", text)
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        title = _first_line_title(text, markdown)
+    return _article(meta, title, text, origin)
+
+
+def _first_line_title(text: str, markdown: bool) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            if markdown and (h := _MD_HEADING.match(line)):
+                return h.group(1)
+            return line.strip()[:300]
+    return ""
+
+
+def _article(meta: dict, title: str, text: str, origin: str) -> RawArticle | Skipped:
+    if not text.strip() and not title:
+        return Skipped(origin, "no title and no text")
+    return RawArticle(
+        title=title,
+        text=text,
+        outlet=str(meta.get("outlet") or meta.get("source") or meta.get("sitename") or "").strip(),
+        url=(str(meta["url"]).strip() if meta.get("url") else None),
+        author=(str(meta["author"]).strip() if meta.get("author") else None),
+        published=to_utc(meta.get("published") or meta.get("date")),
+        guid=(str(meta["guid"]).strip() if meta.get("guid") else None),
+        origin=origin,
+    )
+
+
+def _from_html(html: str, origin: str) -> RawArticle | Skipped:
+    from corpus.pages import extract_article  # trafilatura is slow to import; only when needed
+
+    return extract_article(html, url=None, origin=origin)
+
+
+def _from_json(text: str, origin: str) -> Iterator[RawArticle | Skipped]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(origin, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        return
+    if isinstance(data, dict) and str(data.get("version", "")).startswith("https://jsonfeed.org/"):
+        from corpus.feeds import parse_json_feed
+
+        yield from parse_json_feed(data, origin)
+        return
+    items = data if isinstance(data, list) else [data]
+    for i, item in enumerate(items):
+        where = origin if len(items) == 1 else f"{origin}[{i}]"
+        yield _from_mapping(item, where)
+
+
+def _from_jsonl(text: str, origin: str) -> Iterator[RawArticle | Skipped]:
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(f"{origin}:{n}", f"invalid JSON: {exc.msg}")
+            continue
+        yield _from_mapping(item, f"{origin}:{n}")
+
+
+def _from_mapping(item: object, origin: str) -> RawArticle | Skipped:
+    if not isinstance(item, dict):
+        return Skipped(origin, "expected an object with title and text")
+    title = str(item.get("title") or "").strip()
+    text = item.get("text") or item.get("content") or ""
+    if not isinstance(text, str):
+        return Skipped(origin, "'text' must be a string")
+    return _article(item, title, text, origin)

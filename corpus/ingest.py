@@ -1,0 +1,153 @@
+"""Ingestion: clean each incoming article, drop duplicates, store the rest.
+
+A duplicate is never lost: the place it was seen (outlet and link) is added to the article
+it duplicates, so a syndicated wire story keeps every outlet's link."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from corpus import dedupe
+from corpus.cleaning import clean_text
+from corpus.models import Article, ArticleBand, Sighting, utcnow
+from corpus.raw import RawArticle, Skipped
+from corpus.store import Store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Literal["new", "duplicate", "failed"]
+    origin: str
+    article_id: int | None = None
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    duplicate: int = 0
+    failed: list[Skipped] = field(default_factory=list)
+    duplicate_reasons: Counter = field(default_factory=Counter)
+    new_ids: list[int] = field(default_factory=list)
+
+    def record(self, outcome: Outcome) -> None:
+        if outcome.kind == "new":
+            self.new += 1
+            self.new_ids.append(outcome.article_id)
+        elif outcome.kind == "duplicate":
+            self.duplicate += 1
+            self.duplicate_reasons[outcome.reason.split(" of ")[0]] += 1
+        else:
+            self.failed.append(Skipped(outcome.origin, outcome.reason))
+
+    def fail(self, skipped: Skipped) -> None:
+        self.failed.append(skipped)
+
+    def summary(self) -> str:
+        dup = ""
+        if self.duplicate_reasons:
+            dup = " (" + ", ".join(f"{n} {why}" for why, n in self.duplicate_reasons.most_common()) + ")"
+        lines = [f"{self.new} new, {self.duplicate} duplicate{dup}, {len(self.failed)} failed"]
+        lines += [f"  failed: {s}" for s in self.failed]
+        return "\n".join(lines)
+
+
+class Ingestor:
+    def __init__(self, store: Store, near_duplicate_threshold: float = 0.7) -> None:
+        self.store = store
+        self.threshold = near_duplicate_threshold
+
+    def ingest(self, items: Iterable[RawArticle | Skipped], report: IngestReport | None = None) -> IngestReport:
+        report = report or IngestReport()
+        with self.store.session() as s:
+            for item in items:
+                if isinstance(item, Skipped):
+                    report.fail(item)
+                else:
+                    report.record(self.add(s, item))
+                    s.commit()  # one article a transaction: a later failure loses nothing
+        return report
+
+    def add(self, s: Session, raw: RawArticle) -> Outcome:
+        title = " ".join(raw.title.split())[:1024]
+        text = clean_text(raw.text, title)
+        if not text and not title:
+            return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
+        url = dedupe.canonical_url(raw.url)
+        chash = dedupe.content_hash(title, text)
+        mh = dedupe.minhash(text)
+        place = (raw.outlet.strip()[:256], (url or raw.url or "")[:2048], title)
+
+        found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, mh)
+        if found:
+            article, reason = found
+            self._add_sighting(s, article, *place)
+            return Outcome("duplicate", raw.origin, article.id, reason)
+        try:
+            with s.begin_nested():
+                article = Article(
+                    canonical_url=url,
+                    guid=(raw.guid or None) and raw.guid[:1024],
+                    title=title,
+                    text=text,
+                    outlet=place[0] or None,
+                    author=(raw.author or None) and raw.author[:256],
+                    published_at=raw.published,
+                    fetched_at=utcnow(),
+                    content_hash=chash,
+                    minhash=dedupe.to_bytes(mh) if mh else None,
+                    feed_id=raw.feed_id,
+                )
+                s.add(article)
+                s.flush()
+                s.add_all(ArticleBand(article_id=article.id, band=b, hash=h) for b, h in (dedupe.bands(mh) if mh else []))
+                self._add_sighting(s, article, *place)
+                s.flush()
+        except IntegrityError:
+            # Another process stored the same URL or text between our check and our insert.
+            found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, None)
+            if not found:
+                raise
+            self._add_sighting(s, found[0], *place)
+            return Outcome("duplicate", raw.origin, found[0].id, found[1])
+        return Outcome("new", raw.origin, article.id)
+
+    def _find_duplicate(self, s, url, guid, feed_id, chash, mh) -> tuple[Article, str] | None:
+        if url and (a := s.scalar(select(Article).where(Article.canonical_url == url))):
+            return a, f"same URL of #{a.id}"
+        # GUIDs are only unique within their feed.
+        same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
+        if guid and (a := s.scalar(select(Article).where(Article.guid == guid, same_feed).limit(1))):
+            return a, f"same GUID of #{a.id}"
+        if a := s.scalar(select(Article).where(Article.content_hash == chash)):
+            return a, f"same text of #{a.id}"
+        if mh is not None:
+            keys = dedupe.bands(mh)
+            candidates = s.scalars(
+                select(ArticleBand.article_id).where(tuple_(ArticleBand.band, ArticleBand.hash).in_(keys)).distinct()
+            ).all()
+            best: tuple[float, int] | None = None
+            for aid in candidates:
+                sig = s.scalar(select(Article.minhash).where(Article.id == aid))
+                if sig:
+                    sim = dedupe.similarity(mh, dedupe.from_bytes(sig))
+                    if sim >= self.threshold and (best is None or sim > best[0]):
+                        best = (sim, aid)
+            if best:
+                return s.get(Article, best[1]), f"near-duplicate of #{best[1]} ({best[0]:.2f} similar)"
+        return None
+
+    @staticmethod
+    def _add_sighting(s: Session, article: Article, outlet: str, url: str, title: str) -> None:
+        exists = s.scalar(
+            select(Sighting.id).where(Sighting.article_id == article.id, Sighting.outlet == outlet, Sighting.url == url)
+        )
+        if not exists:
+            s.add(Sighting(article_id=article.id, outlet=outlet, url=url, title=title or None, seen_at=utcnow()))

@@ -1,0 +1,96 @@
+"""Full-text search behind one interface: SQLite FTS5 or PostgreSQL tsvector.
+
+Whatever a user types is reduced to plain words before it reaches either engine, so quotes,
+operators, parentheses and `*` never raise and never change the query's meaning."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from corpus.models import UTCDateTime
+
+MAX_WORDS = 32
+_WORD = re.compile(r"\w+", re.UNICODE)
+_utc = UTCDateTime()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str
+    outlet: str | None
+    url: str | None
+    published_at: datetime | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    has_more: bool
+
+
+def query_words(query: str) -> list[str]:
+    """The plain words of a user's query (at most MAX_WORDS, each at most 64 characters)."""
+    return [w[:64] for w in _WORD.findall(query)][:MAX_WORDS]
+
+
+def search(session: Session, query: str, *, limit: int = 10, offset: int = 0) -> SearchPage:
+    """Articles matching every word, best first, then newest; if none match all words, any word."""
+    words = query_words(query)
+    if not words or limit <= 0:
+        return SearchPage([], False)
+    run = _search_pg if session.get_bind().dialect.name == "postgresql" else _search_sqlite
+    for mode in ("all", "any") if len(words) > 1 else ("all",):
+        rows = run(session, words, mode, limit + 1, max(offset, 0))
+        if rows or offset:
+            break
+    hits = [
+        SearchHit(r.id, r.title, r.outlet, r.canonical_url, _utc.process_result_value(_as_dt(r.published_at), None), _squash(r.snippet))
+        for r in rows[:limit]
+    ]
+    return SearchPage(hits, len(rows) > limit)
+
+
+def _search_sqlite(session: Session, words: list[str], mode: str, limit: int, offset: int):
+    # Each word becomes an FTS5 string literal; \w+ words contain no double quote to escape.
+    match = (" " if mode == "all" else " OR ").join(f'"{w}"' for w in words)
+    sql = text(
+        "SELECT a.id, a.title, a.outlet, a.canonical_url, a.published_at, "
+        "snippet(articles_fts, 1, '', '', '…', 16) AS snippet "
+        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH :match "
+        "ORDER BY bm25(articles_fts, 10.0, 1.0), a.published_at DESC NULLS LAST, a.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    )
+    return session.execute(sql, {"match": match, "limit": limit, "offset": offset}).all()
+
+
+def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset: int):
+    # websearch_to_tsquery never raises on syntax; the words carry no operators anyway.
+    q = (" " if mode == "all" else " or ").join(words)
+    sql = text(
+        "SELECT a.id, a.title, a.outlet, a.canonical_url, a.published_at, "
+        "ts_headline('english', left(a.text, 5000), q, 'MaxWords=24, MinWords=8, StartSel=\"\", StopSel=\"\"') AS snippet "
+        "FROM articles a, websearch_to_tsquery('english', :q) q "
+        "WHERE a.search_vector @@ q "
+        "ORDER BY ts_rank_cd(a.search_vector, q) DESC, a.published_at DESC NULLS LAST, a.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    )
+    return session.execute(sql, {"q": q, "limit": limit, "offset": offset}).all()
+
+
+def _as_dt(value):
+    # Raw SQL on SQLite hands back the stored ISO string.
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def _squash(s: str | None) -> str:
+    return " ".join((s or "").split())

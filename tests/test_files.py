@@ -1,0 +1,89 @@
+"""Reading articles from files and folders, and skipping bad files with a reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from corpus.files import read_path
+from corpus.raw import RawArticle, Skipped
+
+LIMIT = 10_000
+
+
+def read(path):
+    return list(read_path(path, LIMIT))
+
+
+def test_front_matter_article(tmp_path):
+    p = tmp_path / "a.md"
+    p.write_text('---\ntitle: "Quake: 6.1"\noutlet: Wire\nurl: https://w.example/q\npublished: 2024-03-01T10:00:00+02:00\nauthor: Ann\n---\nBody text.\n', encoding="utf-8")
+    (a,) = read(p)
+    assert isinstance(a, RawArticle)
+    assert (a.title, a.outlet, a.url, a.author) == ("Quake: 6.1", "Wire", "https://w.example/q", "Ann")
+    assert a.published == datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
+    assert a.text.strip() == "Body text."
+
+
+def test_plain_txt_and_md(tmp_path):
+    (tmp_path / "a.txt").write_text("\nFirst line is the title\nThe rest is text.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# A heading\n\nSee [the report](https://x.example/r).\n", encoding="utf-8")
+    a, b = read(tmp_path)
+    assert a.title == "First line is the title"
+    assert b.title == "A heading" and "See the report." in b.text and "https://" not in b.text
+
+
+def test_json_jsonl_and_json_feed(tmp_path):
+    (tmp_path / "one.json").write_text(json.dumps({"title": "T1", "text": "x", "source": "S"}), encoding="utf-8")
+    (tmp_path / "many.jsonl").write_text('{"title": "T2", "text": "y"}\nnot json\n{"title": "T3", "text": ""}\n', encoding="utf-8")
+    out = read(tmp_path)
+    titles = [x.title for x in out if isinstance(x, RawArticle)]
+    assert sorted(titles) == ["T1", "T2", "T3"]
+    assert [x.reason for x in out if isinstance(x, Skipped)] == ["invalid JSON: Expecting value"]
+    assert next(x for x in out if getattr(x, "title", "") == "T1").outlet == "S"
+
+
+def test_html_file(tmp_path):
+    para = "<p>" + "The council voted on the new bridge after a long debate about its cost. " * 6 + "</p>"
+    (tmp_path / "p.html").write_text(f"<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>{para}</article></body></html>", encoding="utf-8")
+    (a,) = read(tmp_path)
+    assert a.title == "Bridge vote" and "council voted" in a.text
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_go_in(tmp_path):
+    (tmp_path / "good.txt").write_text("Good title\nGood text.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x01")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 news".encode("latin-1"))
+    (tmp_path / "huge.txt").write_text("x" * (LIMIT + 1), encoding="utf-8")
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nText", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    (tmp_path / ".hidden.txt").write_text("Hidden\nnot an article", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Docs\nnot an article", encoding="utf-8")
+    out = read(tmp_path)
+    good = [x for x in out if isinstance(x, RawArticle)]
+    reasons = {x.origin.rsplit("/", 1)[-1]: x.reason for x in out if isinstance(x, Skipped)}
+    assert [g.title for g in good] == ["Good title"]
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["binary.txt"] == "binary file, not text"
+    assert reasons["latin1.txt"].startswith("not UTF-8")
+    assert reasons["huge.txt"].startswith("file too large")
+    assert reasons["doc.pdf"].startswith("unsupported file type .pdf")
+    assert reasons["bad.md"].startswith("front matter is not valid YAML")
+    # A broken link is not a file, so a folder walk passes it by; named directly it is unreadable.
+    assert "gone.txt" not in reasons
+    assert all("\n" not in r for r in reasons.values())
+    (gone,) = read(tmp_path / "gone.txt")
+    assert isinstance(gone, Skipped)
+
+
+def test_bundled_corpus_has_the_five_seeds_with_metadata():
+    from tests.conftest import ROOT, SHARED
+
+    out = list(read_path(ROOT / "corpus" / "articles", 5_000_000))
+    assert len(out) == 5 and all(isinstance(a, RawArticle) for a in out)
+    if (SHARED / "seeds" / "seeds.json").exists():
+        seeds = json.loads((SHARED / "seeds" / "seeds.json").read_text())
+        assert sorted(a.url for a in out) == sorted(s["url"] for s in seeds)
+        assert sorted(a.title for a in out) == sorted(s["title"] for s in seeds)

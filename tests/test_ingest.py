@@ -1,0 +1,114 @@
+"""Ingestion into the store: exact and near-duplicate detection, sightings, the report."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from corpus.dedupe import canonical_url
+from corpus.ingest import Ingestor
+from corpus.models import Article, Feed, Sighting
+from corpus.raw import RawArticle, Skipped
+
+WIRE = (
+    "Rescue teams searched through the rubble of collapsed buildings on Tuesday after a strong "
+    "earthquake struck the coastal province overnight, killing at least 40 people and injuring "
+    "hundreds more, officials said. The quake had a magnitude of 6.8 and was centred 30 kilometres "
+    "off the coast at a depth of 10 kilometres, according to the national seismology institute. "
+    "Power and telephone lines were cut across the region and several roads were blocked by "
+    "landslides, slowing the arrival of aid. The governor declared a state of emergency and "
+    "asked the army to help evacuate residents from damaged neighbourhoods near the harbour."
+)
+
+
+def raw(title="Quake kills 40", text=WIRE, outlet="Wire A", url="https://a.example/quake", **kw):
+    return RawArticle(title=title, text=text, outlet=outlet, url=url, origin=url or title, **kw)
+
+
+def count(store, model):
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_canonical_url_strips_tracking_and_fragment():
+    assert canonical_url("HTTPS://News.Example.com:443/a?utm_source=x&id=3&fbclid=y#top") == "https://news.example.com/a?id=3"
+    assert canonical_url("ftp://x.example/a") is None
+    assert canonical_url("javascript:alert(1)") is None
+
+
+def test_same_url_with_tracking_params_is_a_duplicate(store):
+    ing = Ingestor(store)
+    report = ing.ingest([raw(), raw(url="https://a.example/quake?utm_source=rss&utm_medium=feed#x")])
+    assert (report.new, report.duplicate) == (1, 1)
+    assert report.duplicate_reasons == {"same URL": 1}
+
+
+def test_syndicated_copy_keeps_both_links(store):
+    """The same wire text at two outlets: one article, two places seen."""
+    ing = Ingestor(store)
+    report = ing.ingest([raw(), raw(outlet="Paper B", url="https://b.example/world/quake-40-dead")])
+    assert (report.new, report.duplicate) == (1, 1)
+    with store.session() as s:
+        places = s.execute(select(Sighting.outlet, Sighting.url)).all()
+    assert sorted(places) == [("Paper B", "https://b.example/world/quake-40-dead"), ("Wire A", "https://a.example/quake")]
+
+
+def test_near_duplicate_with_light_edits_is_merged(store):
+    edited = WIRE.replace("Tuesday", "Wednesday").replace("officials said", "local officials told reporters")
+    edited = "PORT CITY (Reuters) - " + edited + " Reporting by Jane Roe; editing by John Doe."
+    report = Ingestor(store).ingest([raw(), raw(text=edited, outlet="Paper C", url="https://c.example/q")])
+    assert (report.new, report.duplicate) == (1, 1)
+    assert next(iter(report.duplicate_reasons)) == "near-duplicate"
+    assert count(store, Sighting) == 2
+
+
+def test_different_story_of_the_same_kind_is_kept(store):
+    other = (
+        "A magnitude 5.9 earthquake shook the mountain region on Friday afternoon, damaging old "
+        "stone houses in three villages but causing no deaths, the civil protection agency said. "
+        "Schools were closed for inspection and hundreds of residents spent the night in tents. "
+        "Aftershocks continued into the evening, and engineers began checking two dams upstream "
+        "of the main town. The prime minister said the government would release emergency funds."
+    )
+    report = Ingestor(store).ingest([raw(), raw(title="Quake damages villages", text=other, url="https://d.example/v")])
+    assert (report.new, report.duplicate) == (2, 0)
+
+
+def test_guid_is_unique_within_its_feed_only(store):
+    with store.session() as s:
+        f1, f2 = Feed(url="https://f1.example/rss"), Feed(url="https://f2.example/rss")
+        s.add_all([f1, f2])
+        s.flush()
+        ids = f1.id, f2.id
+    ing = Ingestor(store)
+    report = ing.ingest([
+        raw(title="One", text="First item text.", url=None, guid="42", feed_id=ids[0]),
+        raw(title="One, updated", text="First item text, edited.", url=None, guid="42", feed_id=ids[0]),
+        raw(title="Other feed", text="Unrelated text here.", url=None, guid="42", feed_id=ids[1]),
+    ])
+    assert (report.new, report.duplicate) == (2, 1)
+    assert report.duplicate_reasons == {"same GUID": 1}
+
+
+def test_same_text_different_url_is_a_duplicate(store):
+    short = "Markets closed higher on Monday."
+    report = Ingestor(store).ingest([raw(text=short), raw(text=short.upper(), url="https://z.example/m")])
+    assert report.duplicate_reasons == {"same text": 1}
+
+
+def test_skipped_items_are_reported_and_nothing_else_is_lost(store):
+    items = [raw(), Skipped("bad.txt", "empty file"), raw(title="", text="   ", url=None),
+             raw(title="Second", text="Another story entirely.", url="https://e.example/2")]
+    report = Ingestor(store).ingest(items)
+    assert report.new == 2
+    assert [str(f) for f in report.failed] == ["bad.txt: empty file", "   : nothing left after removing boilerplate"] or len(report.failed) == 2
+    assert "2 new, 0 duplicate, 2 failed" in report.summary()
+
+
+def test_bundled_corpus_ingests_five_articles_then_dedupes(store, settings):
+    from bot.ingesting import ingest_targets
+
+    first = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs])
+    second = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs])
+    assert (first.new, first.duplicate, first.failed) == (5, 0, [])
+    assert (second.new, second.duplicate) == (0, 5)
+    assert count(store, Article) == 5

@@ -1,0 +1,129 @@
+"""The store on SQLite and PostgreSQL: migrations, pragmas, full-text search."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from corpus.models import Article
+from corpus.search import search
+from corpus.store import DatabaseUnavailable, Store
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def add(store: Store, title: str, body: str, days: int = 0, url: str | None = None) -> int:
+    with store.session() as s:
+        a = Article(title=title, text=body, outlet="Test Outlet", published_at=T0 + timedelta(days=days),
+                    content_hash=f"{title}|{body}|{days}"[:64], canonical_url=url)
+        s.add(a)
+        s.flush()
+        return a.id
+
+
+def test_migrate_is_idempotent(store):
+    store.migrate()
+    store.migrate()
+    with store.session() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_sqlite_has_wal_and_foreign_keys(sqlite_store):
+    with sqlite_store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_datetimes_come_back_aware_utc(store):
+    aid = add(store, "Zone", "Some text")
+    with store.session() as s:
+        a = s.get(Article, aid)
+        s.expire_all()
+        a = s.get(Article, aid)
+        assert a.published_at == T0 and a.published_at.tzinfo is not None
+
+
+def test_search_ranks_by_relevance_then_recency(store):
+    old = add(store, "Earthquake hits coastal town", "An earthquake hit the town.", days=0)
+    new = add(store, "Earthquake hits coastal town", "An earthquake hit the town.", days=3)
+    weak = add(store, "Markets today", "Stocks rose. Analysts mentioned an earthquake once.", days=9)
+    with store.session() as s:
+        ids = [h.article_id for h in search(s, "earthquake").hits]
+    assert ids == [new, old, weak]
+
+
+def test_search_stems_and_needs_every_word_first(store):
+    a = add(store, "Officers defected overnight", "Three officers defected to Turkey.")
+    add(store, "Turkey weather", "Sunny in Turkey.")
+    with store.session() as s:
+        hits = search(s, "defecting officer Turkey").hits
+    assert [h.article_id for h in hits] == [a]
+
+
+def test_search_falls_back_to_any_word(store):
+    a = add(store, "Jet shot down", "Syria shot down a jet.")
+    with store.session() as s:
+        hits = search(s, "jet zanzibar").hits
+    assert [h.article_id for h in hits] == [a]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '"unbalanced', "(", "a)", "((jet", "*", "jet*", "NEAR(jet, syria)", "jet AND", "OR", "NOT jet",
+     "-jet", "jet:title", "title:jet", "'; DROP TABLE articles; --", "^jet", "jet + syria", "\\", "{}", "&|!<>",
+     "\x00", "🙂 jet", "a" * 5000, "jet " * 500],
+)
+def test_hostile_queries_never_raise(store, query):
+    add(store, "Jet shot down over Syria", "Syria shot down a Turkish jet.")
+    with store.session() as s:
+        page = search(s, query)
+    assert isinstance(page.hits, list)
+    with store.session() as s:
+        assert s.scalar(select(Article.id).limit(1)) is not None  # the table is still there
+
+
+def test_operators_are_plain_words(store):
+    add(store, "Jet shot down", "Syria shot down a jet.")
+    with store.session() as s:
+        # As FTS5 syntax `jet NOT syria` would exclude the article; as words, "not" is just a word.
+        assert search(s, "jet NOT syria").hits
+        assert search(s, "jet*").hits
+
+
+def test_search_follows_updates_and_deletes(store):
+    aid = add(store, "Old headline", "Nothing to see.")
+    with store.session() as s:
+        s.execute(update(Article).where(Article.id == aid).values(title="Volcano erupts", text="Lava flows."))
+    with store.session() as s:
+        assert [h.article_id for h in search(s, "volcano").hits] == [aid]
+        assert search(s, "headline").hits == []
+        s.execute(delete(Article).where(Article.id == aid))
+    with store.session() as s:
+        assert search(s, "volcano").hits == []
+
+
+def test_search_pages(store):
+    for i in range(7):
+        add(store, f"Flood report {i}", "The river flooded the valley.", days=i)
+    with store.session() as s:
+        first = search(s, "flood", limit=5)
+        second = search(s, "flood", limit=5, offset=5)
+    assert len(first.hits) == 5 and first.has_more
+    assert len(second.hits) == 2 and not second.has_more
+    assert not {h.article_id for h in first.hits} & {h.article_id for h in second.hits}
+
+
+def test_search_hit_carries_outlet_date_link(store):
+    add(store, "Storm warning", "A storm is coming.", url="https://news.example/storm")
+    with store.session() as s:
+        (hit,) = search(s, "storm").hits
+    assert hit.outlet == "Test Outlet" and hit.url == "https://news.example/storm"
+    assert hit.published_at == T0 and "storm" in hit.snippet.lower()
+
+
+def test_unreachable_database_is_a_clear_error():
+    st = Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    with pytest.raises(DatabaseUnavailable, match="check database.url"):
+        st.migrate()
