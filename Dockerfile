@@ -1,20 +1,34 @@
 # syntax=docker/dockerfile:1
+# Build stage: install the pinned dependencies and the bot into a virtual environment.
 FROM python:3.11-slim AS build
-WORKDIR /app
+WORKDIR /src
 COPY pyproject.toml constraints.txt README.md ./
 COPY bot bot
 COPY digests digests
 COPY corpus corpus
 COPY config config
-RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -c constraints.txt .
+RUN python -m venv /venv \
+ && /venv/bin/pip install --no-cache-dir --upgrade pip \
+ && /venv/bin/pip install --no-cache-dir -c constraints.txt .
 
+# Runtime stage: no compilers, no pip cache, a non-root user, data on a volume. Secrets are never
+# baked in: pass NEWSBOT_* variables or *_FILE paths (Docker secrets) at run time.
 FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 newsbot
+RUN useradd --create-home --uid 10001 newsbot && mkdir /data && chown newsbot:newsbot /data
 COPY --from=build /venv /venv
 WORKDIR /app
-COPY --chown=newsbot:newsbot . .
+COPY --chown=newsbot:newsbot run_bot.py ./
+COPY --chown=newsbot:newsbot corpus/articles corpus/articles
+COPY --chown=newsbot:newsbot config config
 USER newsbot
-ENV PATH=/venv/bin:$PATH NEWSBOT_DATA_DIR=/data
+ENV PATH=/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    NEWSBOT_DATA_DIR=/data \
+    NEWSBOT_LOG__LEVEL=INFO \
+    NEWSBOT_CORPUS__DIRS='["/app/corpus/articles"]'
 VOLUME ["/data"]
+EXPOSE 8787
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "run_bot.py", "healthcheck"]
 ENTRYPOINT ["python", "run_bot.py"]
 CMD ["run"]

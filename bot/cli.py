@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
+from bot.logs import setup_logging
 from config import ConfigError, Settings, load_settings
 from corpus.store import DatabaseUnavailable, Store
 
@@ -41,6 +43,31 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run_terminal(settings, open_store(settings), sys.stdin, sys.stdout)
 
 
+def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.configdump import effective_config
+
+    print(effective_config(settings))
+    print("configuration OK", file=sys.stderr)
+    return 0
+
+
+def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
+    """What the Docker HEALTHCHECK runs: exit 0 when the running bot says it is ready."""
+    import httpx
+
+    url = f"http://{settings.health.host}:{settings.health.port}/readyz"
+    try:
+        r = httpx.get(url, timeout=args.timeout)
+    except httpx.HTTPError as exc:
+        print(f"unhealthy: no answer from {url} ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    if r.status_code != 200:
+        print(f"unhealthy: {url} answered {r.status_code}: {r.text.strip()}", file=sys.stderr)
+        return 1
+    print("healthy")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_bot.py", description="newsbot: news digests for Discord, Slack and the terminal.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -57,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("query", nargs="+")
     se.add_argument("--limit", type=int, default=10)
     se.set_defaults(func=cmd_search)
+    cc = sub.add_parser("check-config", help="validate the configuration and print it, secrets masked")
+    cc.set_defaults(func=cmd_check_config)
+
+    hc = sub.add_parser("healthcheck", help="exit 0 if the running bot's health endpoint says it is ready")
+    hc.add_argument("--timeout", type=float, default=3.0)
+    hc.set_defaults(func=cmd_healthcheck)
     return p
 
 
@@ -65,13 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     func = getattr(args, "func", cmd_run)
     try:
         settings = load_settings()
+        # One-shot commands stay quiet unless asked; the running bot logs at the configured level.
+        level = settings.log.level if func is cmd_run else "WARNING"
+        level = ["INFO", "DEBUG"][min(args.verbose, 2) - 1] if args.verbose else level
+        setup_logging(level, settings.log.format, settings.secret_values())
         return func(args, settings)
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
@@ -82,3 +115,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("\nnewsbot: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error. Silence the final flush too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

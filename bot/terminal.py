@@ -41,11 +41,11 @@ def print_article_list(store: Store, out: TextIO) -> None:
 def run_terminal(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:
     from bot.ingesting import ingest_targets
 
-    report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
-    print(f"corpus: {report.summary()}", file=out)
-    print_article_list(store, out)
-    print(HELP, file=out, flush=True)
-    try:
+    try:  # Ctrl-C at any point ends the session cleanly
+        report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
+        print(f"corpus: {report.summary()}", file=out)
+        print_article_list(store, out)
+        print(HELP, file=out, flush=True)
         for line in stdin:
             line = line.strip()
             if not line:

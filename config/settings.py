@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.engine import make_url
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -59,6 +60,18 @@ class DedupeSettings(BaseModel):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1)
 
 
+class LogSettings(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    # "text" for people, "json" for log collectors (one object a line).
+    format: Literal["text", "json"] = "text"
+
+
+class HealthSettings(BaseModel):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8787, ge=1, le=65535)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSBOT_",
@@ -73,6 +86,8 @@ class Settings(BaseSettings):
     feeds: FeedSettings = FeedSettings()
     pages: PageSettings = PageSettings()
     dedupe: DedupeSettings = DedupeSettings()
+    log: LogSettings = LogSettings()
+    health: HealthSettings = HealthSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -87,7 +102,12 @@ class Settings(BaseSettings):
         if extra := os.environ.get("NEWSBOT_CONFIG"):
             tomls.append(Path(extra))
         # Later files override earlier ones; the environment overrides both.
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=tomls))
+        return (
+            init_settings,
+            env_settings,
+            FileSecretsSource(settings_cls),
+            NoSecretsInFiles(TomlConfigSettingsSource(settings_cls, toml_file=tomls)),
+        )
 
     def path(self, p: Path) -> Path:
         """A configured path, relative ones taken from the project root."""
@@ -99,9 +119,81 @@ class Settings(BaseSettings):
             return self.database.url
         return f"sqlite:///{self.path(self.data_dir) / 'newsbot.db'}"
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log redactor."""
+        values = []
+        for path in _secret_paths(type(self)):
+            node: Any = self
+            for part in path:
+                node = getattr(node, part, None)
+            if node is not None and node.get_secret_value():
+                values.append(node.get_secret_value())
+        if (password := make_url(self.database_url).password):
+            values.append(str(password))
+        return values
+
     @property
     def corpus_dirs(self) -> list[Path]:
         return [self.path(d) for d in self.corpus.dirs]
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """NEWSBOT_<NAME>_FILE=/path sets NEWSBOT_<NAME> to that file's contents (Docker and
+    Kubernetes secrets are mounted as files)."""
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in os.environ.items():
+            if not (key.startswith("NEWSBOT_") and key.endswith("_FILE")) or key == "NEWSBOT_CONFIG":
+                continue
+            try:
+                content = Path(value).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{key}: cannot read the secret file ({type(exc).__name__}); point it at a readable UTF-8 file") from None
+            path = key[len("NEWSBOT_") : -len("_FILE")].lower().split("__")
+            node = out
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = content
+        return out
+
+
+class NoSecretsInFiles(PydanticBaseSettingsSource):
+    """Wraps the TOML source and refuses secrets there: config files get committed and copied."""
+
+    def __init__(self, inner: PydanticBaseSettingsSource) -> None:
+        super().__init__(inner.settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        data = self.inner()
+        for path in _secret_paths(self.settings_cls):
+            node: Any = data
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node:
+                env = "NEWSBOT_" + "__".join(p.upper() for p in path)
+                raise ConfigError(
+                    f"{'.'.join(path)}: secrets can't be set in a config file; set {env} or {env}_FILE in the environment"
+                )
+        return data
+
+
+def _secret_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            paths += _secret_paths(ann, prefix + (name,))
+        elif "SecretStr" in str(ann):
+            paths.append(prefix + (name,))
+    return paths
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -111,6 +203,8 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"NEWSBOT_CONFIG: no such file {extra!r}; point it at a TOML file like config/default.toml")
     try:
         return Settings(**overrides)
+    except ConfigError:
+        raise
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from None
 

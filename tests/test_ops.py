@@ -1,0 +1,135 @@
+"""Operations: structured logs with redaction, the health endpoint, check-config, healthcheck."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import socket
+import threading
+
+import httpx
+import pytest
+
+from bot.health import HealthServer, database_check
+from bot.logs import log_context, setup_logging
+from bot.metrics import COMMANDS_SERVED
+from tests.helpers import run_bot
+
+
+@pytest.fixture
+def restore_logging():
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    for h in handlers:
+        root.addHandler(h)
+    root.setLevel(level)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_json_logs_carry_context_and_hide_secrets(restore_logging):
+    buf = io.StringIO()
+    setup_logging("INFO", "json", secrets=["s3cr3t-token-value"], stream=buf)
+    log = logging.getLogger("newsbot.test")
+    with log_context(subscription=12, command="/news feeds"):
+        log.info("posting with token %s", "s3cr3t-token-value")
+    try:
+        raise RuntimeError("auth failed for xoxb-1234567890-abcdefghij")
+    except RuntimeError:
+        log.exception("slack said no")
+    first, second = (json.loads(line) for line in buf.getvalue().splitlines())
+    assert first["subscription"] == "12" and first["command"] == "/news feeds"
+    assert first["msg"] == "posting with token [redacted]"
+    assert "xoxb-" not in json.dumps(second) and "[redacted]" in second["exc"]
+    assert "subscription" not in second  # the context ended with its block
+
+
+def test_text_logs_show_context(restore_logging):
+    buf = io.StringIO()
+    setup_logging("INFO", "text", stream=buf)
+    with log_context(feed="https://user:pw@feeds.example/rss"):
+        logging.getLogger("newsbot").warning("feed failed")
+    line = buf.getvalue().strip()
+    assert line.endswith("[feed=https://[redacted]@feeds.example/rss]") and "feed failed" in line
+
+
+def test_health_endpoint_liveness_readiness_and_metrics(sqlite_store):
+    async def scenario():
+        port = free_port()
+        server = HealthServer("127.0.0.1", port)
+        server.add_check("database", database_check(sqlite_store))
+        await server.start()
+        try:
+            COMMANDS_SERVED.labels("terminal", "help", "ok").inc()
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as c:
+                live = await c.get("/healthz")
+                ready = await c.get("/readyz")
+                metrics = await c.get("/metrics")
+
+                async def broken() -> bool:
+                    raise ConnectionError("platform gateway closed")
+
+                server.add_check("discord", broken)
+                not_ready = await c.get("/readyz")
+        finally:
+            await server.stop()
+        return live, ready, metrics, not_ready
+
+    live, ready, metrics, not_ready = asyncio.run(scenario())
+    assert live.status_code == 200
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": True}
+    assert 'newsbot_commands_served_total{command="help",outcome="ok",platform="terminal"}' in metrics.text
+    assert "newsbot_articles_ingested_total" in metrics.text
+    assert not_ready.status_code == 503 and not_ready.json()["checks"] == {"database": True, "discord": False}
+
+
+def test_healthcheck_command(tmp_path):
+    port = free_port()
+    down = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port))
+    assert down.returncode == 1 and down.stderr.startswith("unhealthy: no answer from")
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = HealthServer("127.0.0.1", port)
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        up = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port))
+
+        async def never_ready() -> bool:
+            return False
+
+        server.add_check("slack", never_ready)
+        not_ready = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port))
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+    assert (up.returncode, up.stdout.strip()) == (0, "healthy")
+    assert not_ready.returncode == 1 and "answered 503" in not_ready.stderr
+
+
+def test_check_config_prints_settings_and_masks_passwords(tmp_path):
+    r = run_bot(tmp_path, "check-config", NEWSBOT_DATABASE__URL="postgresql+psycopg://bob:hunter2pass@db.example/news")
+    assert r.returncode == 0, r.stderr
+    assert "hunter2pass" not in r.stdout + r.stderr
+    assert 'url = "postgresql+psycopg://bob:***@db.example/news"' in r.stdout
+    assert "[http]" in r.stdout and "max_redirects = 5" in r.stdout
+
+
+def test_setting_from_a_file(tmp_path):
+    f = tmp_path / "redirects"
+    f.write_text("3\n", encoding="utf-8")
+    r = run_bot(tmp_path, "check-config", NEWSBOT_HTTP__MAX_REDIRECTS_FILE=str(f))
+    assert r.returncode == 0 and "max_redirects = 3" in r.stdout
+    missing = run_bot(tmp_path, "check-config", NEWSBOT_HTTP__MAX_REDIRECTS_FILE=str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "NEWSBOT_HTTP__MAX_REDIRECTS_FILE: cannot read the secret file" in missing.stderr
