@@ -19,7 +19,6 @@ COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=newsbot:newsbot run_bot.py ./
 COPY --chown=newsbot:newsbot corpus/articles corpus/articles
-COPY --chown=newsbot:newsbot config config
 USER newsbot
 ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
