@@ -24,7 +24,9 @@ from corpus.raw import RawArticle
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "articles"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
-EVAL_FILES = ("multinews-val-300.jsonl", "multiling2011.jsonl")
+SUMMARY_FILES = ("multinews-val-300.jsonl", "multiling2011.jsonl")
+HEADLINES = "uci-stories.jsonl"
+EVAL_FILES = (*SUMMARY_FILES, HEADLINES)
 
 
 def seed_articles() -> list[RawArticle]:
@@ -43,19 +45,25 @@ def _sentences_a_line(text: str) -> str:
 
 
 def eval_sets(eval_dir: Path = SHARED_EVAL) -> dict[str, list[tuple[str, str]]]:
-    """(title, text) of every evaluation document, as given and one sentence a line; and the
-    human reference summaries, one sentence a line: real prose that should lose nothing."""
+    """(title, text) of every evaluation document, as given and one sentence a line; the human
+    reference summaries, one sentence a line: real prose that should lose nothing; and real
+    headlines, each a text of its own line: live-blog headings look like them and must stay."""
     sets: dict[str, list[tuple[str, str]]] = {}
     references: list[tuple[str, str]] = []
-    for name in EVAL_FILES:
-        clusters = [json.loads(ln) for ln in (eval_dir / name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    for name in SUMMARY_FILES:
+        clusters = _jsonl(eval_dir / name)
         docs = [(d.get("title") or "", d.get("text") or "") for c in clusters for d in c["documents"]]
         stem = name.removesuffix(".jsonl")
         sets[f"{stem} (as given)"] = docs
         sets[f"{stem} (one sentence a line)"] = [(t, _sentences_a_line(x)) for t, x in docs]
         references += [("", _sentences_a_line(r)) for c in clusters for r in c.get("references", [])]
     sets["reference summaries of both (one sentence a line)"] = references
+    sets["uci-stories headlines (one a text)"] = [("", row["title"]) for row in _jsonl(eval_dir / HEADLINES)]
     return sets
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
 @dataclass

@@ -41,7 +41,7 @@ def trailing_video_stamp(line: str) -> Cut:
     return line[: m.start()].rstrip(), [m.group(1)]
 
 
-_LABEL = re.compile(r"^((?:subscribe|sign up|advertisement|share|print|e-?mail this|listen|watch)\s*:)\s+(?=\S)", re.I)
+_LABEL = re.compile(r"^((?:subscribe|sign up|advertisement|share|print|e-?mail this)\s*:)\s+(?=\S)", re.I)
 
 
 def button_label(line: str) -> Cut:

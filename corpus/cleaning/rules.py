@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.cleaning.shape import (
-    BULLETS,
     DATE,
     PAREN_CREDIT,
     TIME,
@@ -69,7 +68,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 def title_repeat(doc: Doc, i: int) -> bool:
     """The extractor repeats the headline as the first line; the title is stored on its own."""
-    return bool(doc.nonblank) and i == doc.nonblank[0] and bool(doc.title) and key(doc.lines[i]) == key(doc.title)
+    return i == doc.nonblank[0] and bool(doc.title) and key(doc.lines[i]) == key(doc.title)
 
 
 def repeated_line(doc: Doc, i: int) -> bool:
@@ -121,12 +120,13 @@ def social_prompt(doc: Doc, i: int) -> bool:
 
 _CLICK = _rx(r"^(?:click|tap|press)\s+(?:here|for|to|on|through|below|above|the|this|image|photo)\b")
 _READ_ON = _rx(r"^(?:continue reading|keep reading|read more|read the full|see more|view more)\b")
-_LINK_LABEL = _rx(r"^(?:related|see also|read more|also read|read also|more|watch|listen|video)(?:\s+\w+){0,2}\s*:")
+# "Watch:" and "Video:" are left alone: as kickers they start headings of video items.
+_LINK_LABEL = _rx(r"^(?:related|see also|read more|also read|read also|more)(?:\s+\w+){0,2}\s*:")
 
 
 def click_prompt(doc: Doc, i: int) -> bool:
     """Calls to action left by links and buttons: "Click for full … coverage", "Click here to
-    …", "Continue reading", or a labelled link ("Related: …", "Watch: …", "See also: …")."""
+    …", "Continue reading", or a labelled link ("Related: …", "See also: …", "More: …")."""
     line = doc.lines[i]
     words = n_words(line)
     return bool(
@@ -146,13 +146,17 @@ _EMAIL_ONLY = _rx(r"^(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 def contact_editor(doc: Doc, i: int) -> bool:
     """"Contact Editor", "Email the author", an e-mail address alone: a link to the newsroom."""
     line = doc.lines[i]
-    return n_words(line) <= 8 and is_fragment(line.rstrip(".")) and bool(_CONTACT.search(line) or _EMAIL_ONLY.search(line))
+    linked = _CONTACT.search(line) or _EMAIL_ONLY.search(line)
+    return n_words(line) <= 8 and is_fragment(line.rstrip(".")) and bool(linked)
 
 
 _ROLES = frozenset(
     "staff writer writers reporter reporters correspondent correspondents editor editors contributor "
-    "columnist bureau chief senior special news desk".split()
+    "contributing columnist bureau chief senior special foreign political".split()
 )
+# A role needs its head noun: "Staff Writer", "Foreign Correspondent"; "Chief" or "News" alone is
+# a headline word ("Mt. Gox Chief Stole …").
+_ROLE = _rx(r"\b(?:writer|reporter|correspondent|editor|contributor|columnist|bureau chief)s?\b")
 _POSTED = _rx(r"^(?:posted|published|written|filed|submitted|updated|last updated|reported)\s*(?:by|on|at|:)")
 
 
@@ -171,17 +175,20 @@ def byline(doc: Doc, i: int) -> bool:
         return (dated or names_only(rest)) and ends_like_stamp
     if words <= 8 and is_fragment(line) and "," in line:
         # "Jane Roe, Cairo," (a trailing comma: the line was cut from a byline block) or
-        # "Jane Roe, Staff Writer" (a name with a newsroom role)
-        has_role = bool({w.casefold() for w in alpha_words(line)} & _ROLES)
-        return (line.endswith(",") or has_role) and names_only(line, _ROLES)
+        # "Jane Roe, Staff Writer" (a name with a newsroom role); each part as short as a name
+        parts_short = all(n_words(p) <= 3 for p in line.split(","))
+        named = line.endswith(",") or bool(_ROLE.search(line))
+        return parts_short and named and names_only(line, _ROLES)
     return False
 
 
 _CREDIT_CUE = _rx(
-    r"\b(?:photo|photograph|image|picture|pic|video)s?\s*(?:credit|courtesy|by)?\s*:"
-    r"|\bphoto\s+(?:credit|courtesy)\b|^\(?(?:photos?|images?|pictures?)\s*(?:credit|courtesy|by|/)"
+    r"\bphoto\s+(?:credit|courtesy)\b|^\(?(?:photos?|images?|pictures?)\s*(?:credit|courtesy|by|/)"
     r"|^\(?credits?\s*:|^\(?courtesy\s+(?:of\s+)?[A-Z]|\b(?:screenshot|screengrab|screen grab)\)?$"
 )
+# "Photo: Jane Roe", "Image: Getty Images": the label names who took it. After "PHOTO:" or
+# "Video:" a headline follows instead ("PHOTO: First look at the new costume"), which stays.
+_CREDIT_LABEL = _rx(r"^\(?(?:photo|photograph|image|picture|pic)s?\s*(?:credit|courtesy|by)?\s*:\s*(.*?)\)?\.?$")
 _AGENCIES = frozenset(
     "reuters ap afp epa getty images associated press bloomberg xinhua pool handout file corbis "
     "shutterstock sipa anadolu tass ria dpa ansa efe upi zuma alamy pa photo photos".split()
@@ -202,8 +209,15 @@ def photo_credit(doc: Doc, i: int) -> bool:
         return False
     if _CREDIT_CUE.search(line) and (is_fragment(line) or words <= 6):
         return True
+    if label := _CREDIT_LABEL.match(line):
+        who = label.group(1)
+        tokens = {w.casefold() for w in re.findall(r"[A-Za-z]+", who)}
+        short = n_words(who) <= 2 or (n_words(who) <= 4 and names_only(who))
+        return short or "/" in who or tokens <= _AGENCIES
     tokens = {w.casefold() for w in re.findall(r"[A-Za-z]+", line)}
-    return "/" in line and words <= 10 and is_fragment(line) and bool(tokens & _AGENCIES) and "(" not in line
+    if "/" in line and "(" not in line and words <= 10 and is_fragment(line) and tokens & _AGENCIES:
+        return True
+    return words <= 4 and "images" in tokens and tokens <= _AGENCIES  # "Getty Images" alone
 
 
 _CLIP_OFFSET = _rx(
@@ -213,7 +227,8 @@ _CLIP_OFFSET = _rx(
     r"|\((?:\d{1,2}:)?\d{1,2}:\d{2}\)$"  # a clip's running time after its title: "… (2:31)"
 )
 _MEDIA_STAMP = _rx(
-    rf"^(?:taped|filmed|recorded|uploaded|shot|streamed|broadcast)(?:\s+by\s+[^,]{{1,40}})?\s+(?:on\s+|at\s+)?{DATE}\.?$"
+    r"^(?:taped|filmed|recorded|uploaded|shot|streamed|broadcast)(?:\s+by\s+[^,]{1,40})?"
+    rf"\s+(?:on\s+|at\s+)?{DATE}\.?$"
 )
 
 
@@ -225,15 +240,23 @@ def video_timestamp(doc: Doc, i: int) -> bool:
 
 
 _PAY_CUE = _rx(
-    r"\bsubscri(?:be|bing|ption|ber)s?\b|\bunlimited\b|\bfree (?:articles?|stories|story)\b|\bsign (?:up|in)\b"
-    r"|\blog ?in\b|\bpaywall\b|\bnewsletters?\b|\bregister(?:ing)?\b|\bper (?:month|week|year)\b"
+    r"\bsubscri(?:be|bing|ption|ber)s?\b|\bunlimited\b|\bfree (?:articles?|stories|story)\b"
+    r"|\bsign (?:up|in)\b|\blog ?in\b|\bpaywall\b|\bnewsletters?\b|\bregister(?:ing)?\b|\bper (?:month|week|year)\b"
 )
 _PRICE = _rx(r"[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per |a |an )\s*(?:month|mo|week|wk|year|yr|day)\b")
+# Paywalls are about reading this site: a cue with the shape but not the subject ("You can now
+# watch the show without a Netflix subscription") is news.
+_READING = _rx(
+    r"\b(?:read|reading|articles?|stor(?:y|ies)|access|journalism|reporting|coverage|content|continue|digital|"
+    r"account|newsletters?|profile|updates|offers|alerts|trial|subscrib(?:ing|er|ers)|registering|"
+    r"member(?:ship)?|log ?in|sign (?:in|up))\b"
+)
 _PROMPT = _rx(
     r"^(?:subscribe|sign|log|get|join|register|try|start|become|already|support|unlock|continue|read|create|"
     r"upgrade|claim|thank|don't|do not)\b|\byou(?:'ve|'re|r| have| are)?\b|\bplease\b|\bto continue\b|[>»|]"
 )
-_SUBSCRIBER_ONLY = _rx(r"\b(?:for|to) subscribers only\b|\bsubscribers?[- ]only\b|\bexclusive to subscribers\b")
+_OFFER = _rx(r"\b(?:only|just|save|off|offer|trial|for the first)\b")
+_SUBSCRIBER_ONLY = _rx(r"\bsubscribers?[- ]only\b|\bfor subscribers only\b|\bexclusive to subscribers\b")
 _LEADING_LABEL = re.compile(r"^\w+(?:\s\w+)?\s*:\s*")
 
 
@@ -245,14 +268,17 @@ def paywall(doc: Doc, i: int) -> bool:
     line = doc.lines[i]
     if n_words(line) > 25:
         return False
-    if _PRICE.search(line) or _SUBSCRIBER_ONLY.search(line):
+    if _SUBSCRIBER_ONLY.search(line):
         return True
+    if _PRICE.search(line):  # an offer, not a report of a price rise
+        return bool(_PROMPT.search(line) or n_words(line) <= 6 or _OFFER.search(line))
     body = _LEADING_LABEL.sub("", line, count=1)
     if body != line and n_words(body) > 8 and not _PAY_CUE.search(body):
         return False  # a "Subscribe:" button glued to a real paragraph: inline.button_label cuts it
-    return bool(_PAY_CUE.search(line) and _PROMPT.search(line))
+    return bool(_PAY_CUE.search(line) and _PROMPT.search(line) and _READING.search(line))
 
 
+_INBOX = _rx(r"\b(?:to|in) your inbox\b")
 _PERIODIC = _rx(
     r"\b(?:daily|weekly|monthly|morning|evening|nightly)\b.{0,40}\b(?:summary|digest|briefing|roundup|round-up|"
     r"newsletter|email|update|dose|edition)s?\b|\b(?:to|in) your inbox\b|\bnewsletters?\b"
@@ -265,10 +291,12 @@ def newsletter_promo(doc: Doc, i: int) -> bool:
     line = doc.lines[i]
     if n_words(line) > 25 or not _PERIODIC.search(line):
         return False
-    return bulleted(line) or line[:1] in BULLETS[:5] or bool(re.search(r"\b(?:to|in) your inbox\b", line, re.I))
+    return bulleted(line) or bool(_INBOX.search(line))
 
 
-_COPYRIGHT = _rx(r"©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4}|\ball rights reserved\b|\bmay not be (?:re)?published\b")
+_COPYRIGHT = _rx(
+    r"©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4}|\ball rights reserved\b|\bmay not be (?:re)?published\b"
+)
 
 
 def copyright_notice(doc: Doc, i: int) -> bool:
@@ -278,17 +306,18 @@ def copyright_notice(doc: Doc, i: int) -> bool:
 
 _INTERFACE = frozenset(
     "advertisement advertising advert ad sponsored skip loading play replay video videos gallery enlarge "
-    "toggle caption close menu image images photo photos more comments comment print".split()
+    "toggle caption close menu image images photo photos more comments comment print email".split()
 )
+
+
+_FILLER = frozenset({"this", "the", "all"})
 
 
 def interface_label(doc: Doc, i: int) -> bool:
     """A page control left as a line of its own: "Advertisement", "Play video", "Enlarge this
     image", "Comments" (at most four words, all from a small vocabulary of interface words)."""
-    words = [w.casefold() for w in re.findall(r"[\w']+", doc.lines[i])]
-    return 0 < len(words) <= 4 and all(w in _INTERFACE or w in ("this", "the", "all") for w in words) and not all(
-        w in ("this", "the", "all") for w in words
-    )
+    words = {w.casefold() for w in re.findall(r"[\w']+", doc.lines[i])}
+    return n_words(doc.lines[i]) <= 4 and bool(words - _FILLER) and words <= _INTERFACE | _FILLER
 
 
 def date_line(doc: Doc, i: int) -> bool:
@@ -297,7 +326,7 @@ def date_line(doc: Doc, i: int) -> bool:
     return n_words(doc.lines[i]) <= 12 and date_only(doc.lines[i])
 
 
-_CONTRIBUTED = _rx(r"\bcontributed(?: reporting)?(?: to)? (?:this|the) (?:report|story|article)\b|\bcontributed reporting\b")
+_CONTRIBUTED = _rx(r"\bcontributed (?:reporting|(?:reporting )?(?:to )?(?:this|the) (?:report|story|article))\b")
 _REPORTING_BY = _rx(r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|research|translation)\s+by\b")
 _CREDIT_WORDS = re.compile(r"(?i)\b(?:additional|reporting|writing|editing|compiled|research|translation|by)\b")
 
@@ -309,7 +338,8 @@ def contributor_credit(doc: Doc, i: int) -> bool:
     if _CONTRIBUTED.search(line) and n_words(line) <= 15:
         return True
     if _REPORTING_BY.search(line) and n_words(line) <= 30:
-        return names_only(_CREDIT_WORDS.sub(" ", line), _ROLES) or (line.startswith("(") and line.endswith(")"))
+        in_parens = line.startswith("(") and line.endswith(")")
+        return in_parens or names_only(_CREDIT_WORDS.sub(" ", line), _ROLES)
     return False
 
 
@@ -337,7 +367,7 @@ LINE_RULES: list[LineRule] = [
 def caption(doc: Doc, marks: dict[int, str]) -> dict[int, str]:
     """A caption sits against its photo credit or video note: a short fragment on the next or
     previous line ("Rebel fighter 240", "Outskirts of Aleppo, Syria"), or the one sentence
-    that shares a paragraph block with nothing but the credit ("Protesters march in Hama, May 4.").
+    that shares a paragraph block with nothing but the credit ("Protesters march, May 4.").
     Paragraphs of several sentences are never taken, even right after a credit."""
     found: dict[int, str] = {}
     for c in [i for i, rule in marks.items() if rule in ("photo_credit", "video_timestamp")]:
@@ -361,7 +391,7 @@ _LIST_INTRO = _rx(
     r"\b(?:related|recommended|popular|trending)\b"
     r"|\b(?:more|other|recent|previous|earlier|latest|further|my|our)\b(?:\s+\w+){0,2}\s+"
     r"(?:diaries|diary|stories|posts|articles|coverage|headlines|reading|links|videos)\b"
-    r"|^(?:see also|read more|also read|read also|more on this|more from|you may also like|you might also like|don't miss|also on)\b"
+    r"|^(?:see also|read more|also read|read also|more on this|more from|you (?:may|might) also like|don't miss)\b"
 )
 _INTRO_START = _rx(r"^(?:see also|read more|also read|read also|more from|related)\b")
 
@@ -379,7 +409,8 @@ def related_list(doc: Doc, marks: dict[int, str]) -> dict[int, str]:
         line = doc.lines[i]
         if i in marks or n_words(line) > 12 or not _LIST_INTRO.search(line):
             continue
-        if ends_sentence(line) or not (line.endswith(":") or _INTRO_START.search(line)):
+        # an intro ends with a colon, or starts with its cue, or is a short label ("Most Popular")
+        if ends_sentence(line) or not (line.endswith(":") or _INTRO_START.search(line) or n_words(line) <= 4):
             continue
         start = doc.next(i)  # the list may start after a blank line
         run: list[int] = []
@@ -398,21 +429,25 @@ def related_list(doc: Doc, marks: dict[int, str]) -> dict[int, str]:
 
 
 _NOTE_CUE = _rx(
-    r"\b(?:desk|reporting by|editing by|writing by|contributed|this (?:story|article|report) (?:was|has been|is)|"
-    r"correction|originally (?:published|appeared)|updated (?:at|on)|keeping you updated)\b"
+    r"\b(?:desk|newsroom|reporting by|editing by|writing by|contributed|correct(?:ed|ion)|earlier version|"
+    r"this (?:story|article|report) (?:was|has been|is|will be)|originally (?:published|appeared)|updated (?:at|on))\b"
 )
+# "UPDATE:" is left alone: it is a live-blog heading's kicker.
+_NOTE_LABEL = _rx(r"^(?:editor'?s'? note|editorial note|correction|clarification)\s*:")
 
 
 def editorial_note(doc: Doc, marks: dict[int, str]) -> dict[int, str]:
-    """A note from the newsroom closing the text, wholly in parentheses: "(Our desk is
-    keeping you updated …)", "(This story has been corrected …)"."""
+    """A note from the newsroom about the article itself, opening or closing the text, wholly
+    in parentheses or labelled ("Editor's note:", "Correction:"), with a newsroom cue: "(Our
+    Washington desk will update this story …)", "Correction: An earlier version …"."""
     kept = [i for i in doc.nonblank if i not in marks]
-    if not kept:
-        return {}
-    last = doc.lines[kept[-1]]
-    if last.startswith("(") and last.endswith(")") and last.count("(") == 1 and _NOTE_CUE.search(last):
-        return {kept[-1]: "editorial_note"}
-    return {}
+    found: dict[int, str] = {}
+    for i in {kept[0], kept[-1]} if kept else ():
+        line = doc.lines[i]
+        in_parens = line.startswith("(") and line.endswith(")") and line.count("(") == 1
+        if (in_parens or _NOTE_LABEL.search(line)) and _NOTE_CUE.search(line) and n_words(line) <= 60:
+            found[i] = "editorial_note"
+    return found
 
 
 CONTEXT_RULES: list[ContextRule] = [caption, related_list, editorial_note]

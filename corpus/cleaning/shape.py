@@ -87,7 +87,10 @@ TIME = re.compile(rf"\b{_TIME}", re.I)
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 NAMED_DATE = re.compile(rf"\b(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}\s+(?:{_MONTH_ALT})\b", re.I)
 # A date as it trails a media note: "2/27/12", "24-06-2012", "June 27, 2012".
-DATE = rf"(?:{_NUM_DATE}|(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH_ALT})\.?,?(?:\s+\d{{4}})?)"
+DATE = (
+    rf"(?:{_NUM_DATE}|(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+(?:{_MONTH_ALT})\.?,?(?:\s+\d{{4}})?)"
+)
 _DATE_FILLER = frozenset("at on of the - – — | , : am pm a.m. p.m. updated posted".split())
 
 
