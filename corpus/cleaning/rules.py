@@ -300,7 +300,7 @@ _COPYRIGHT = _rx(
 
 
 def copyright_notice(doc: Doc, i: int) -> bool:
-    """"© 2012 Some Outlet. All rights reserved.": the publisher's notice, not the story."""
+    """A publisher's notice ("© 2012 Some Outlet, all rights reserved"), not the story."""
     return n_words(doc.lines[i]) <= 40 and bool(_COPYRIGHT.search(doc.lines[i]))
 
 
