@@ -4,7 +4,6 @@ rate of real text removed on the shared evaluation texts kept under a measured b
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

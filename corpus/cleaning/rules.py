@@ -14,7 +14,6 @@ from corpus.cleaning.shape import (
     DATE,
     PAREN_CREDIT,
     TIME,
-    alpha_words,
     bulleted,
     date_only,
     ends_sentence,
