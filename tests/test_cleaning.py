@@ -127,6 +127,8 @@ def test_credit_in_parentheses_is_cut_from_a_paragraph_and_the_dateline_stays():
     text = article("HANOI (AP) — Thousands fled the rising water (AP Photo/Jane Roe) as the rain went on, officials said.")
     assert removed(text) == [("inline_photo_credit", "(AP Photo/Jane Roe)")]
     assert "HANOI (AP) — Thousands fled the rising water as the rain went on, officials said." in clean_text(text)
+    text = article("Thousands fled the rising water on Sunday (Photo: Jane Roe/AP). The rain went on.")
+    assert "Thousands fled the rising water on Sunday. The rain went on." in clean_text(text)
 
 
 def test_click_prompt_printed_twice_on_one_line():

@@ -24,7 +24,7 @@ def inline_photo_credit(line: str) -> Cut:
     cuts = [m.group(0).strip() for m in _PAREN_CREDIT.finditer(line)]
     if not cuts:
         return line, []
-    return " ".join(_PAREN_CREDIT.sub(" ", line).split()), cuts
+    return _PAREN_CREDIT.sub("", line).strip(), cuts  # the space before the credit goes with it
 
 
 _TRAILING_STAMP = re.compile(
