@@ -1,0 +1,1 @@
+"""Benchmarks and reports; each module runs on its own (python -m bench.NAME)."""
