@@ -1,0 +1,74 @@
+"""One asyncio process running every configured channel side by side: the terminal, Discord
+(when a token is set) and Slack (when a bot token is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import TextIO
+
+from bot.provider import StoreDigestProvider
+from bot.service import CommandService
+from config.settings import Settings
+from corpus.store import Store
+
+log = logging.getLogger("newsbot")
+
+
+def build_service(settings: Settings, store: Store) -> CommandService:
+    return CommandService(store, StoreDigestProvider(store), settings.channels)
+
+
+async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:
+    """Run until Ctrl-C/SIGTERM, until the terminal's input ends when the terminal runs alone,
+    or until a platform fails to start (exit status 1)."""
+    service = build_service(settings, store)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    platforms: dict[str, asyncio.Task] = {}
+    if settings.discord.token is not None:
+        from bot.discord_adapter import run_discord
+
+        platforms["discord"] = asyncio.create_task(run_discord(settings.discord, service, stop), name="discord")
+    if settings.slack.bot_token is not None:
+        from bot.slack_adapter import run_slack
+
+        platforms["slack"] = asyncio.create_task(run_slack(settings.slack, service, stop), name="slack")
+    terminal = None
+    if settings.terminal.enabled:
+        from bot.terminal import run_terminal
+
+        terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
+    if not platforms and terminal is None:
+        print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=out)
+        return 2
+
+    status = 0
+    pending = {*platforms.values(), *([terminal] if terminal else [])}
+    while pending and not stop.is_set():
+        stopper = asyncio.ensure_future(stop.wait())
+        done, pending = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
+        pending.discard(stopper)
+        stopper.cancel()
+        for task in done - {stopper}:
+            if task is terminal:
+                if not platforms:
+                    stop.set()  # the terminal alone: its end of input ends the bot
+            elif task.cancelled() or task.exception() is not None:
+                exc = None if task.cancelled() else task.exception()
+                log.error("%s stopped: %s", task.get_name(), exc or "cancelled")
+                print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=out, flush=True)
+                status = 1
+                stop.set()
+            elif not stop.is_set():
+                stop.set()
+    stop.set()
+    if pending:
+        _, still = await asyncio.wait(pending, timeout=10)
+        for task in still:
+            task.cancel()
+    return status
