@@ -126,6 +126,7 @@ class NewsBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.service = service
+        discord.http.Route.BASE = settings.api_url.rstrip("/")  # one bot a process: the class-wide base is ours
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -181,7 +182,7 @@ class NewsBot(commands.AutoShardedBot):
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         log.error("/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error)
-        reply = Reply.fail("Sorry, something went wrong on my side and it has been logged. Please try again in a minute.")
+        reply = Reply.sorry()
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(embeds=embeds(render(reply)[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -73,3 +73,8 @@ class Reply:
     def fail(cls, text: str) -> Reply:
         """Something the user can fix: shown only to them, saying what to do next."""
         return cls((Notice(text),), ephemeral=True, error=True)
+
+    @classmethod
+    def sorry(cls) -> Reply:
+        """Our fault, not theirs: the details went to the log, never to the chat."""
+        return cls.fail("Sorry, something went wrong on my side and it has been logged. Please try again in a minute.")

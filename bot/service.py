@@ -92,7 +92,7 @@ class CommandService:
             return Reply.fail(str(exc))
         except Exception:
             log.exception("command /%s failed in %s", req.command, req.place)
-            return Reply.fail("Sorry, something went wrong on my side and it has been logged. Please try again in a minute.")
+            return Reply.sorry()
 
     def handle_text(self, top: str, text: str, caller: Caller, place: Place) -> Reply:
         """A command typed as text: `/news search defect` is top="news", text="search defect"."""

@@ -110,6 +110,8 @@ class DiscordSettings(BaseModel):
     shard_count: int | None = Field(None, ge=1)
     shard_ids: list[int] | None = None
     defer_after_seconds: float = Field(1.0, gt=0, lt=3)
+    # The REST API's base URL: Discord's, or a rate-limit proxy in front of it for large bots.
+    api_url: str = Field("https://discord.com/api/v10", pattern=r"^https?://\S+$")
 
     @model_validator(mode="after")
     def _secrets(self):
@@ -135,6 +137,7 @@ class SlackSettings(BaseModel):
     http_path: str = "/slack/events"
     admin_user_ids: list[str] = Field(default_factory=list)
     ack_after_seconds: float = Field(1.0, gt=0, lt=3)
+    api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$")  # Web API base, ends in /
 
     @model_validator(mode="after")
     def _secrets(self):

@@ -30,11 +30,10 @@ CHANNEL_MESSAGE, DEFERRED = 4, 5
 async def discord_env(store, *, provider=None, **settings):
     server = await FakeDiscord().start()
     old_base = discord.http.Route.BASE
-    discord.http.Route.BASE = server.base
     service = make_service(store)
     if provider is not None:
         service.provider = provider
-    bot = make_bot(DiscordSettings(**settings), service)
+    bot = make_bot(DiscordSettings(api_url=server.base, **settings), service)
     finished: set[str] = set()
     answer = bot.answer
 
@@ -332,7 +331,9 @@ def test_scheduled_posts_go_through_a_partial_messageable_with_a_nonce(sqlite_st
 
 def test_sharding_and_intents_come_from_config(sqlite_store):
     async def scenario():
+        old_base = discord.http.Route.BASE
         bot = make_bot(DiscordSettings(shard_count=4, shard_ids=[1, 3]), make_service(sqlite_store))
+        discord.http.Route.BASE = old_base
         assert isinstance(bot, discord.AutoShardedClient)
         assert (bot.shard_count, bot.shard_ids) == (4, [1, 3])
         assert bot.intents.value == discord.Intents(guilds=True).value
