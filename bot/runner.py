@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from typing import TextIO
 
 from bot.provider import StoreDigestProvider
@@ -44,7 +45,7 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
 
         terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
     if not platforms and terminal is None:
-        print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=out)
+        print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=sys.stderr)
         return 2
 
     status = 0
@@ -56,12 +57,17 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
         stopper.cancel()
         for task in done - {stopper}:
             if task is terminal:
+                if task.cancelled() or task.exception() is not None:
+                    log.error("the terminal stopped: %s", "cancelled" if task.cancelled() else task.exception())
+                    status = 1
                 if not platforms:
                     stop.set()  # the terminal alone: its end of input ends the bot
+                else:
+                    print(f"end of input: {' and '.join(platforms)} keep running until Ctrl-C", file=out, flush=True)
             elif task.cancelled() or task.exception() is not None:
                 exc = None if task.cancelled() else task.exception()
-                log.error("%s stopped: %s", task.get_name(), exc or "cancelled")
-                print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=out, flush=True)
+                log.debug("%s stopped", task.get_name(), exc_info=exc)
+                print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=sys.stderr, flush=True)
                 status = 1
                 stop.set()
             elif not stop.is_set():
@@ -71,4 +77,6 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
         _, still = await asyncio.wait(pending, timeout=10)
         for task in still:
             task.cancel()
+    if terminal is not None:
+        print("bye", file=out, flush=True)
     return status

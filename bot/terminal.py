@@ -50,7 +50,6 @@ async def run_terminal(service: CommandService, stdin: TextIO, out: TextIO, stop
             break
         if answer := await asyncio.to_thread(answer_line, service, line):
             print(answer, file=out, flush=True)
-    print("bye", file=out, flush=True)
 
 
 def answer_line(service: CommandService, line: str) -> str:

@@ -57,9 +57,13 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.runner: web.AppRunner | None = None
         self.base = ""
+        self.sockets: list[web.WebSocketResponse] = []  # gateway connections
+        self.identified: list[dict] = []
+        self.sequence = 0
 
     async def start(self) -> FakeDiscord:
         app = web.Application()
+        app.router.add_get("/gateway", self.gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.handle)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
@@ -70,6 +74,8 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
         if self.runner:
             await self.runner.cleanup()
 
@@ -79,6 +85,12 @@ class FakeDiscord:
         body = json.loads(raw) if raw and request.content_type == "application/json" else raw.decode() or None
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
         parts = path.strip("/").split("/")
+        # Interaction callbacks and webhooks carry their token in the path, not a bot token.
+        if parts[0] not in ("interactions", "webhooks") and request.headers.get("Authorization") != "Bot fake-token":
+            return self.json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if path == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return self.json({"url": self.base.replace("http://", "ws://").replace("/api/v10", "/gateway"), "shards": 1, "session_start_limit": limit})
         if path == "/users/@me":
             return self.json(user(BOT_ID, "newsbot", bot=True))
         if path == "/oauth2/applications/@me":
@@ -101,6 +113,33 @@ class FakeDiscord:
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
             return self.json(message(parts[1], body))
         return self.json({"message": f"fake Discord has no route for {request.method} {path}", "code": 0}, status=404)
+
+    async def gateway(self, request: web.Request) -> web.WebSocketResponse:
+        """Just enough of the gateway for a bot to connect: HELLO, READY after IDENTIFY,
+        heartbeat ACKs; `dispatch` pushes events to connected bots."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
+        async for msg in ws:
+            data = json.loads(msg.data)
+            if data["op"] == 2:
+                self.identified.append(data["d"])
+                shard = data["d"].get("shard", [0, 1])
+                await self.dispatch("READY", {
+                    "v": 10, "user": user(BOT_ID, "newsbot", bot=True), "guilds": [], "session_id": "fake-session",
+                    "resume_gateway_url": self.base.replace("http://", "ws://").replace("/api/v10", "/gateway"),
+                    "application": {"id": APP_ID, "flags": 0}, "shard": shard,
+                }, ws)
+            elif data["op"] == 1:
+                await ws.send_json({"op": 11})
+        self.sockets.remove(ws)
+        return ws
+
+    async def dispatch(self, event: str, payload: dict, ws: web.WebSocketResponse | None = None) -> None:
+        self.sequence += 1
+        for target in [ws] if ws else list(self.sockets):
+            await target.send_json({"op": 0, "t": event, "s": self.sequence, "d": payload})
 
     @staticmethod
     def json(data, status: int = 200) -> web.Response:
