@@ -34,6 +34,7 @@ from digests.model import Digest
 log = logging.getLogger("newsbot.slack")
 ADMIN_HINT = "workspace admin or owner rights"
 ADMIN_CACHE_SECONDS = 60
+NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}  # a digest links many pages: no previews
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
@@ -76,9 +77,9 @@ class SlackBot:
         messages, kind = self.shape(await work)
         if done:
             first, *messages = messages
-            await ack(text=first["text"], blocks=first["blocks"], response_type=kind)
+            await ack(text=first["text"], blocks=first["blocks"], response_type=kind, **NO_UNFURL)
         for message in messages:
-            await respond(text=message["text"], blocks=message["blocks"], response_type=kind, replace_original=False)
+            await respond(text=message["text"], blocks=message["blocks"], response_type=kind, replace_original=False, **NO_UNFURL)
 
     async def on_unknown_command(self, ack, command: dict) -> None:
         name = command.get("command", "?")[:40]
@@ -131,7 +132,7 @@ class SlackBot:
         for message in render(reply):
             extra = {"metadata": {"event_type": "newsbot_post", "event_payload": {"marker": marker}}} if marker else {}
             resp = await self.client.chat_postMessage(
-                channel=channel, text=message["text"], blocks=message["blocks"], unfurl_links=False, unfurl_media=False, **extra
+                channel=channel, text=message["text"], blocks=message["blocks"], **NO_UNFURL, **extra
             )
             ts.append(resp["ts"])
         return ts

@@ -35,7 +35,8 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    feeds: Mapped[list[Feed]] = relationship(secondary="subscription_feeds", order_by="Feed.url")
+    # Read-only: links are added and removed as SubscriptionFeed rows.
+    feeds: Mapped[list[Feed]] = relationship(secondary="subscription_feeds", order_by="Feed.url", viewonly=True)
 
 
 class SubscriptionFeed(Base):

@@ -62,3 +62,14 @@ def texts(reply) -> str:
     from bot.render.terminal import render
 
     return render(reply)
+
+
+def strings(obj) -> list[str]:
+    """Every string inside a JSON-like payload."""
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in strings(v)]
+    if isinstance(obj, list | tuple):
+        return [s for v in obj for s in strings(v)]
+    return []

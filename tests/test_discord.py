@@ -19,7 +19,7 @@ from bot.render import discord as dr
 from config.settings import DiscordSettings
 from corpus.models import Feed
 from digests.model import Digest
-from tests.chatkit import add, article, hostile, make_service
+from tests.chatkit import add, article, hostile, make_service, strings
 from tests.fake_discord import ADMIN_ROLE, APP_ID, CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord, guild_create, interaction
 
 EPHEMERAL = 64
@@ -78,7 +78,7 @@ def embeds_of(reqs) -> list[dict]:
 
 def text_of(reqs) -> str:
     """The embeds' text as a reader sees it (markdown escapes removed)."""
-    return "\n".join(re.sub(r"\\(.)", r"\1", s) for s in _strings(embeds_of(reqs)))
+    return "\n".join(re.sub(r"\\(.)", r"\1", s) for s in strings(embeds_of(reqs)))
 
 
 def no_mentions_everywhere(reqs) -> None:
@@ -286,24 +286,13 @@ def test_hostile_article_text_is_shown_not_acted_on(sqlite_store):
             for command, options in [("digest", None), ("news story", {"id": str(aid)}), ("news sources", {"id": str(aid)}), ("news search", {"query": "attention"})]:
                 reqs = await invoke(bot, server, command, options)
                 no_mentions_everywhere(reqs)
-                out = "\n".join(str(v) for e in embeds_of(reqs) for v in _strings(e))
+                out = "\n".join(str(v) for e in embeds_of(reqs) for v in strings(e))
                 assert not re.search(r"(?<!\\)<[@#!]", out), out
                 assert not re.search(r"@(everyone|here)", out)
                 assert "](https://evil.example)" not in out
                 assert "\x07" not in out and "\u202e" not in out
 
     run_async(scenario())
-
-
-def _strings(obj):
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, dict):
-        for v in obj.values():
-            yield from _strings(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _strings(v)
 
 
 def test_scheduled_posts_go_through_a_partial_messageable_with_a_nonce(sqlite_store):

@@ -12,20 +12,10 @@ from bot.render import slack as sr
 from bot.render import terminal as tr
 from bot.text import chunks, safe_url
 from digests.model import Digest, Source, Story, SummarySentence
-from tests.chatkit import add, hostile
+from tests.chatkit import add, hostile, strings
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def strings(obj) -> list[str]:
-    if isinstance(obj, str):
-        return [obj]
-    if isinstance(obj, dict):
-        return [s for v in obj.values() for s in strings(v)]
-    if isinstance(obj, list | tuple):
-        return [s for v in obj for s in strings(v)]
-    return []
 
 
 def big_story(i: int, sentences: int = 12, headline_words: int = 8) -> Story:

@@ -23,7 +23,7 @@ from bot.slack_adapter import SlackBot, _Server, http_app, plain_text
 from bot.slack_manifest import render_manifest
 from config.settings import SlackSettings
 from corpus.models import Feed
-from tests.chatkit import add, article, hostile, make_service
+from tests.chatkit import add, article, hostile, make_service, strings
 from tests.conftest import ROOT, SHARED
 from tests.fake_slack import CHANNEL, MEMBER, SECRET, WORKSPACE_ADMIN, FakeSlack, ack_json, signed_headers, slash_body
 from tests.test_discord import SlowProvider
@@ -92,7 +92,7 @@ def test_every_reading_command_answers_in_the_acknowledgement(sqlite_store, comm
             resp = await dispatch(bot, slash_body(server, command, text))
             assert resp.status == 200
             (message,) = answers(resp, server)
-            assert message["response_type"] == kind
+            assert message["response_type"] == kind and message["unfurl_links"] is False
             assert message["text"] and 1 <= len(message["blocks"]) <= 50
             assert expected in shown([message])
 
@@ -225,15 +225,18 @@ def test_http_mode_server_verifies_signatures_and_serves_the_real_slash_command_
                     r = await web.post(url, content=body, headers=signed_headers(body))
                     assert r.status_code == 200 and "newsbot commands" in r.text
                     assert bot.handled[-1].place.workspace == "T01ND2P8N91" and bot.handled[-1].caller.user_id == "U01NK1K9L68"
-                    fields.update(text="search volcano")
-                    body = urlencode(fields)
-                    r = await web.post(url, content=body, headers=signed_headers(body))
-                    assert r.json()["response_type"] == "in_channel" and "Story number 1" in r.text
+                    for command, text, expected, kind in READ_COMMANDS:  # every reading command over HTTP too
+                        fields.update(command=command, text=text)
+                        body = urlencode(fields)
+                        r = await web.post(url, content=body, headers=signed_headers(body))
+                        assert r.status_code == 200 and r.json()["response_type"] == kind
+                        assert expected.replace("2 stories", "1 story") in shown([r.json()])
 
                     handled, calls = len(bot.handled), len(server.calls)
                     bad_sig = {**signed_headers(body), "x-slack-signature": "v0=" + "0" * 64}
                     stale = signed_headers(body, timestamp=int(time.time()) - 301)
-                    tampered_body = body.replace("search+volcano", "subscribe+https%3A%2F%2Fevil.example%2Ffeed")
+                    tampered_body = body.replace("channel_id=C01N639ECTY", "channel_id=CEVIL0000")
+                    assert tampered_body != body
                     wrong_secret = signed_headers(body, secret="not-the-secret")
                     for content, headers in [(body, bad_sig), (body, stale), (tampered_body, signed_headers(body)), (body, wrong_secret), (body, {"content-type": "application/x-www-form-urlencoded"})]:
                         r = await web.post(url, content=content, headers=headers)
@@ -276,24 +279,13 @@ def test_hostile_article_text_never_notifies_anyone(sqlite_store):
         async with slack_env(sqlite_store) as (bot, server):
             for command, text in [("/digest", ""), ("/news", f"story {aid}"), ("/news", f"sources {aid}"), ("/news", "search attention")]:
                 resp = await dispatch(bot, slash_body(server, command, text))
-                out = "\n".join(_strings(answers(resp, server)))
+                out = "\n".join(strings(answers(resp, server)))
                 assert not re.search(r"<[@#!]", out), out
                 assert not re.search(r"@(everyone|here|channel)", out)
                 assert "&lt;!channel&gt;" in out or command == "/news" and text.startswith("sources")
                 assert "\x07" not in out and "\u202e" not in out
 
     run_async(scenario())
-
-
-def _strings(obj):
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, dict):
-        for v in obj.values():
-            yield from _strings(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _strings(v)
 
 
 def test_scheduled_posts_go_through_chat_post_message_and_tokens_stay_out_of_logs(sqlite_store, caplog):
