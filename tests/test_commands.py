@@ -12,7 +12,7 @@ from bot.messages import DigestView, Fields, Links, Notice, StoryView
 from bot.service import Caller, Place
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus.models import Feed
-from tests.chatkit import ADMIN, HERE, MEMBER, add, article, make_service, run, texts
+from tests.chatkit import MEMBER, add, article, make_service, run, texts
 
 
 def test_text_parsing_follows_the_command_definitions():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -13,8 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from config import ConfigError, load_settings
-from tests.chatkit import add, article
-from tests.fake_discord import CHANNEL_ID, FakeDiscord, interaction
+from tests.fake_discord import FakeDiscord, interaction
 from tests.fake_slack import SECRET, FakeSlack, signed_headers, slash_body
 from tests.helpers import ROOT, bot_env
 

@@ -42,7 +42,7 @@ async def slack_env(store, *, provider=None, process_before_response=True, **set
     handle = service.handle
     service.handle = lambda req: handled.append(req) or handle(req)
     client = AsyncWebClient(token=TOKEN, base_url=server.api)
-    cfg = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, mode="http", **settings)
+    cfg = SlackSettings(**{"bot_token": TOKEN, "signing_secret": SECRET, "mode": "http", **settings})
     bot = SlackBot(cfg, service, client, process_before_response=process_before_response)
     bot.handled = handled
     try:
@@ -252,7 +252,7 @@ def test_a_socket_mode_envelope_runs_through_the_handler_without_a_websocket(sql
     add(sqlite_store, article(1))
 
     async def scenario():
-        async with slack_env(sqlite_store) as (bot, server):
+        async with slack_env(sqlite_store, mode="socket", app_token="xapp-1-test", signing_secret=None) as (bot, server):
             handler = AsyncSocketModeHandler(bot.app, app_token="xapp-1-test")
             sent: list[dict] = []
 
