@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import feeds as feeds_module
@@ -245,15 +246,19 @@ class CommandService:
 
     def get_or_create(self, s: Session, req: Request) -> Subscription:
         sub = self.find(s, req.place)
-        if sub is None:
-            d = self.defaults
-            sub = Subscription(
-                platform=req.place.platform, workspace=req.place.workspace, channel=req.place.channel,
-                timezone=d.timezone, include_keywords=[], exclude_keywords=[], story_count=d.story_count,
-                words=d.words, algorithm=d.algorithm, post_when_empty=False, created_by=req.caller.user_id,
-            )
-            s.add(sub)
-            s.flush()
+        if sub is not None:
+            return sub
+        d = self.defaults
+        try:
+            with s.begin_nested():
+                sub = Subscription(
+                    platform=req.place.platform, workspace=req.place.workspace, channel=req.place.channel,
+                    timezone=d.timezone, include_keywords=[], exclude_keywords=[], story_count=d.story_count,
+                    words=d.words, algorithm=d.algorithm, post_when_empty=False, created_by=req.caller.user_id,
+                )
+                s.add(sub)
+        except IntegrityError:  # a command in the same channel created it a moment ago
+            sub = self.find(s, req.place)
         return sub
 
     def scope_for(self, sub: Subscription | None, topic: str | None = None) -> DigestScope:

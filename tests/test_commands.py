@@ -275,3 +275,25 @@ def test_help_lists_every_command(sqlite_store):
         "/" + c.name for c in COMMANDS
     ]
     assert "workspace admin rights" in fields.footer
+
+
+def test_channel_tables_keep_one_row_a_channel_and_cascade(store):
+    from sqlalchemy import delete
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.service import Request
+
+    svc = make_service(store)
+    run(svc, "news subscribe", url="https://example.com/feed.xml")
+    with pytest.raises(IntegrityError), store.session() as s:
+        s.add(Subscription(platform="discord", workspace="G1", channel="C1", timezone="UTC", include_keywords=[],
+                           exclude_keywords=[], story_count=5, words=80, algorithm="lexrank", post_when_empty=False))
+    # a second first-command in the same channel finds the row instead of failing
+    with store.session() as s:
+        assert svc.get_or_create(s, Request("news filter", MEMBER, Place("discord", "G1", "C1"))).channel == "C1"
+    with store.session() as s:
+        s.execute(delete(Feed))  # a feed deleted: the channel's link to it goes too
+    with store.session() as s:
+        assert s.scalars(select(SubscriptionFeed)).all() == [] and s.scalar(select(Subscription.id))
+        s.execute(delete(Subscription))
+    assert "follows no feeds" in texts(run(svc, "news feeds"))
