@@ -30,17 +30,25 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import build_service
     from bot.terminal import print_search
 
-    store = open_store(settings)
-    query = " ".join(args.query)
-    return 0 if print_search(store, query, limit=args.limit) else 1
+    settings.channels.search_page_size = max(1, min(args.limit, 10))
+    service = build_service(settings, open_store(settings))
+    return 0 if print_search(service, " ".join(args.query), sys.stdout) else 1
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import run_terminal
+    import asyncio
 
-    return run_terminal(settings, open_store(settings), sys.stdin, sys.stdout)
+    from bot.ingesting import ingest_targets
+    from bot.runner import serve
+
+    store = open_store(settings)
+    if settings.terminal.enabled:
+        report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
+        print(f"corpus: {report.summary()}", flush=True)
+    return asyncio.run(serve(settings, store, sys.stdin, sys.stdout))
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -82,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     se = sub.add_parser("search", help="full-text search over the stored articles")
     se.add_argument("query", nargs="+")
-    se.add_argument("--limit", type=int, default=10)
+    se.add_argument("--limit", type=int, default=10, help="results to show (at most 10)")
     se.set_defaults(func=cmd_search)
     cc = sub.add_parser("check-config", help="validate the configuration and print it, secrets masked")
     cc.set_defaults(func=cmd_check_config)

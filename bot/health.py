@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+import bot.metrics  # noqa: F401  (registers our counters, so /metrics always lists them)
+
 log = logging.getLogger(__name__)
 Check = Callable[[], Awaitable[bool]]
 CHECK_TIMEOUT = 3.0

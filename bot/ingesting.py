@@ -6,9 +6,10 @@ import sys
 
 from tqdm import tqdm
 
+from bot.metrics import ARTICLES_INGESTED
 from config.settings import Settings
 from corpus.ingest import IngestReport, Ingestor
-from corpus.sources import expand, read_target
+from corpus.sources import expand, is_url, read_target
 from corpus.store import Store
 
 
@@ -20,5 +21,7 @@ def ingest_targets(store: Store, settings: Settings, targets: list[str], progres
     bar = tqdm(units, desc="ingesting", unit="src", file=sys.stderr, disable=None if progress else True, leave=False)
     for unit in bar:
         bar.set_postfix_str(f"{report.new} new, {report.duplicate} dup, {len(report.failed)} failed", refresh=False)
+        before = report.new
         ingestor.ingest(read_target(unit, settings), report)
+        ARTICLES_INGESTED.labels("url" if is_url(unit) else "file").inc(report.new - before)
     return report

@@ -1,63 +1,83 @@
-"""The terminal channel: the embedded default when no chat platform is configured."""
+"""The terminal channel: the embedded default when no chat platform is configured.
+
+It prints the first digest at once, then reads the same commands the chat platforms take
+(`/news search defect`, `/news sources 1`) from standard input, one a line, until end of input
+or Ctrl-C. The person at the terminal is the bot's admin."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import TextIO
 
-from sqlalchemy import select
+from bot.messages import DigestView, Reply
+from bot.render.terminal import render
+from bot.service import Caller, CommandService, Place, Request
+from digests.model import Digest
 
-from config.settings import Settings
-from corpus.models import Article
-from corpus.search import search
-from corpus.store import Store
-
-HELP = "commands: /news search <words>, /digest, /news help; Ctrl-D or Ctrl-C to quit"
-
-
-def print_search(store: Store, query: str, limit: int = 10, out: TextIO | None = None) -> bool:
-    import sys
-
-    out = out or sys.stdout
-    with store.session() as s:
-        page = search(s, query, limit=limit)
-    if not page.hits:
-        print(f"No stored article matches {query!r}.", file=out)
-        return False
-    for i, h in enumerate(page.hits, 1):
-        date = h.published_at.date().isoformat() if h.published_at else "undated"
-        print(f"{i}. {h.title}\n   {h.outlet or 'unknown outlet'} · {date} · {h.url or '(no link)'}", file=out)
-    return True
+PLACE = Place("terminal", "", "terminal")
+CALLER = Caller("terminal", is_admin=True, admin_hint="access to the terminal")
+HELP = "Commands: /digest, /news search <words>, /news sources <story id>, /news help. Ctrl-D or Ctrl-C to quit."
 
 
-def print_article_list(store: Store, out: TextIO) -> None:
-    with store.session() as s:
-        articles = s.scalars(select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id)).all()
-        print(f"== {len(articles)} stored articles ==", file=out)
-        for a in articles:
-            date = a.published_at.date().isoformat() if a.published_at else "undated"
-            print(f"- {a.title} ({a.outlet or 'unknown outlet'}, {date})\n  {a.canonical_url or ''}", file=out)
+def print_search(service: CommandService, query: str, out: TextIO) -> bool:
+    reply = service.handle(Request("news search", CALLER, PLACE, {"query": query}))
+    print(render(reply), file=out)
+    return not reply.error
 
 
-def run_terminal(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:
-    from bot.ingesting import ingest_targets
+def post_digest(out: TextIO, digest: Digest) -> None:
+    """What the scheduler calls to deliver a digest to the terminal."""
+    print(render(Reply.of(DigestView(digest))), file=out, flush=True)
 
-    try:  # Ctrl-C at any point ends the session cleanly
-        report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
-        print(f"corpus: {report.summary()}", file=out)
-        print_article_list(store, out)
-        print(HELP, file=out, flush=True)
-        for line in stdin:
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith("/news search "):
-                print_search(store, line[len("/news search ") :], out=out)
-            elif line == "/digest":
-                print_article_list(store, out)
-            else:
-                print(HELP, file=out)
-            out.flush()
-    except KeyboardInterrupt:
-        pass
-    print("bye", file=out)
-    return 0
+
+async def run_terminal(service: CommandService, stdin: TextIO, out: TextIO, stop: asyncio.Event) -> None:
+    """Print a digest, then answer commands until end of input or until `stop` is set."""
+    first = await asyncio.to_thread(service.handle, Request("digest", CALLER, PLACE))
+    print(render(first), file=out)
+    print(HELP, file=out, flush=True)
+    lines = _read_lines(stdin)
+    while not stop.is_set():
+        line_task = asyncio.ensure_future(lines.get())
+        stop_task = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({line_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
+        stop_task.cancel()
+        if not line_task.done():
+            line_task.cancel()
+            break
+        line = line_task.result()
+        if line is None:
+            break
+        if answer := await asyncio.to_thread(answer_line, service, line):
+            print(answer, file=out, flush=True)
+
+
+def answer_line(service: CommandService, line: str) -> str:
+    line = line.strip()
+    if not line:
+        return ""
+    if not line.startswith("/"):
+        return f"Commands start with a slash, like /news search {line.split()[0][:30]}. {HELP}"
+    top, _, text = line[1:].partition(" ")
+    return render(service.handle_text(top, text, CALLER, PLACE))
+
+
+def _read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Lines from a daemon thread, so a blocking read never holds up shutdown; None at the end."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for line in stdin:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError):  # stdin closed under us
+            pass
+        finally:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+            except RuntimeError:  # the loop has already closed
+                pass
+
+    threading.Thread(target=pump, name="stdin", daemon=True).start()
+    return queue

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
 from pydantic_settings import (
     BaseSettings,
@@ -69,7 +69,77 @@ class LogSettings(BaseModel):
 class HealthSettings(BaseModel):
     enabled: bool = True
     host: str = "127.0.0.1"
-    port: int = Field(8787, ge=1, le=65535)
+    port: int = Field(8787, ge=0, le=65535)  # 0: any free port
+
+
+# --- chat platforms: channel defaults, Discord, Slack, terminal ---------------------------------
+class ChannelSettings(BaseModel):
+    """Defaults for a channel's digests, and limits on what commands accept."""
+
+    story_count: int = Field(5, ge=1, le=25)
+    words: int = Field(80, ge=10, le=400)
+    algorithm: str = "lexrank"
+    timezone: str = "UTC"
+    search_page_size: int = Field(5, ge=1, le=10)
+    min_schedule_minutes: int = Field(60, ge=1)
+    max_feeds: int = Field(50, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(v)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError("not an IANA timezone; use a name such as UTC or Europe/Berlin") from None
+        return v
+
+
+class DiscordSettings(BaseModel):
+    token: SecretStr | None = None  # env NEWSBOT_DISCORD__TOKEN or NEWSBOT_DISCORD__TOKEN_FILE only
+    dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
+    sync_commands: bool = True
+    admin_role_ids: list[int] = Field(default_factory=list)
+    shard_count: int | None = Field(None, ge=1)
+    shard_ids: list[int] | None = None
+    defer_after_seconds: float = Field(1.0, gt=0, lt=3)
+    # The REST API's base URL: Discord's, or a rate-limit proxy in front of it for large bots.
+    api_url: str = Field("https://discord.com/api/v10", pattern=r"^https?://\S+$")
+
+    @model_validator(mode="after")
+    def _secrets(self):
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("shard_ids needs shard_count (the total number of shards)")
+            if not all(0 <= i < self.shard_count for i in self.shard_ids):
+                raise ValueError(f"shard_ids must lie in 0..{self.shard_count - 1}")
+        return self
+
+
+class SlackSettings(BaseModel):
+    bot_token: SecretStr | None = None  # xoxb-...; env or *_FILE only
+    app_token: SecretStr | None = None  # xapp-..., Socket Mode
+    signing_secret: SecretStr | None = None  # HTTP mode
+    mode: str = Field("socket", pattern="^(socket|http)$")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(3000, ge=0, le=65535)
+    http_path: str = "/slack/events"
+    admin_user_ids: list[str] = Field(default_factory=list)
+    ack_after_seconds: float = Field(1.0, gt=0, lt=3)
+    api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$")  # Web API base, ends in /
+
+    @model_validator(mode="after")
+    def _secrets(self):
+        if self.bot_token is not None:
+            needed = "app_token" if self.mode == "socket" else "signing_secret"
+            if getattr(self, needed) is None:
+                raise ValueError(f"Slack {self.mode} mode needs {needed} (env NEWSBOT_SLACK__{needed.upper()} or NEWSBOT_SLACK__{needed.upper()}_FILE)")
+        return self
+
+
+class TerminalSettings(BaseModel):
+    enabled: bool = True
 
 
 class Settings(BaseSettings):
@@ -88,6 +158,10 @@ class Settings(BaseSettings):
     dedupe: DedupeSettings = DedupeSettings()
     log: LogSettings = LogSettings()
     health: HealthSettings = HealthSettings()
+    channels: ChannelSettings = ChannelSettings()
+    discord: DiscordSettings = DiscordSettings()
+    slack: SlackSettings = SlackSettings()
+    terminal: TerminalSettings = TerminalSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -14,6 +14,7 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment for a subprocess bot with its data under tmp_path, free of the caller's NEWSBOT_*."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
     env["NEWSBOT_DATA_DIR"] = str(tmp_path / "data")
+    env["NEWSBOT_HEALTH__PORT"] = "0"  # any free port, so bots in parallel tests don't collide
     env.update(extra)
     return env
 

@@ -133,3 +133,30 @@ def test_setting_from_a_file(tmp_path):
     assert r.returncode == 0 and "max_redirects = 3" in r.stdout
     missing = run_bot(tmp_path, "check-config", NEWSBOT_HTTP__MAX_REDIRECTS_FILE=str(tmp_path / "nope"))
     assert missing.returncode == 2 and "NEWSBOT_HTTP__MAX_REDIRECTS_FILE: cannot read the secret file" in missing.stderr
+
+
+def test_running_bot_answers_its_health_check(tmp_path):
+    """The Docker HEALTHCHECK's command against a real running bot (terminal on a pipe)."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers import ROOT, bot_env
+
+    port = free_port()
+    env = bot_env(tmp_path, NEWSBOT_HEALTH__PORT=str(port))
+    bot = subprocess.Popen([sys.executable, str(ROOT / "run_bot.py"), "run"], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            check = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port))
+            if check.returncode == 0:
+                break
+            time.sleep(0.3)
+        assert (check.returncode, check.stdout.strip()) == (0, "healthy"), check.stderr
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert "newsbot_digests_posted_total" in metrics
+    finally:
+        out, err = bot.communicate("", timeout=30)  # end of input stops the terminal-only bot
+    assert bot.returncode == 0 and "bye" in out, err

@@ -4,6 +4,7 @@ migrations run on exactly the engine (and PostgreSQL schema) the bot uses."""
 from alembic import context
 from sqlalchemy import create_engine
 
+import corpus.channels  # noqa: F401  (registers the channel tables on Base.metadata)
 from corpus.models import Base
 
 config = context.config

@@ -1,0 +1,199 @@
+"""The commands every platform shares: names, parameters, help and who may use them.
+
+Discord's app commands, Slack's manifest and the help text are all derived from these
+definitions, and Slack and the terminal parse their text arguments with `parse_text`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_QUERY_CHARS = 200
+
+
+class UsageError(ValueError):
+    """A command was typed wrong; the message says how to type it right."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    required: bool = False
+    kind: type = str  # str or int
+    choices: tuple[str, ...] = ()
+    rest: bool = False  # in text form it takes the rest of the line
+    max_length: int | None = None
+
+    @property
+    def usage(self) -> str:
+        if self.required:
+            return f"<{self.name}>"
+        if self.choices:
+            return f"[{'|'.join(self.choices)}]"
+        return f"[{self.name}:N]" if self.kind is int else f"[{self.name}]"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # "digest" or "news <sub>"
+    description: str  # at most 100 characters (Discord's limit)
+    params: tuple[Param, ...] = ()
+    admin: bool = False  # changing something needs admin rights
+    example: str = ""
+
+    @property
+    def top(self) -> str:
+        return self.name.split()[0]
+
+    @property
+    def sub(self) -> str | None:
+        parts = self.name.split()
+        return parts[1] if len(parts) > 1 else None
+
+    @property
+    def usage(self) -> str:
+        return " ".join([f"/{self.name}", *(p.usage for p in self.params)])
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "digest",
+        "This channel's news digest, built now; optionally narrowed to a topic",
+        (Param("topic", "A keyword or phrase to narrow the digest to", rest=True, max_length=MAX_QUERY_CHARS),),
+        example="/digest elections",
+    ),
+    Command(
+        "news search",
+        "Search the stored articles: headline, outlet, date and link",
+        (
+            Param("query", "The words to look for", required=True, rest=True, max_length=MAX_QUERY_CHARS),
+            Param("page", "Which page of results, from 1", kind=int),
+        ),
+        example="/news search defect",
+    ),
+    Command(
+        "news story",
+        "One story's summary with numbered citations",
+        (Param("id", "The story's id, as shown in the digest", required=True, max_length=64),),
+        example="/news story 3",
+    ),
+    Command(
+        "news sources",
+        "The source links of a story: outlet, title and date",
+        (Param("id", "The story's id, as shown in the digest", required=True, max_length=64),),
+        example="/news sources 3",
+    ),
+    Command(
+        "news subscribe",
+        "Follow an RSS, Atom or JSON feed in this channel (admins)",
+        (Param("url", "The feed's address (http or https)", required=True, max_length=2048),),
+        admin=True,
+        example="/news subscribe https://example.com/feed.xml",
+    ),
+    Command(
+        "news unsubscribe",
+        "Stop following a feed in this channel (admins)",
+        (Param("url", "The feed's address, as listed by /news feeds", required=True, max_length=2048),),
+        admin=True,
+        example="/news unsubscribe https://example.com/feed.xml",
+    ),
+    Command("news feeds", "The feeds this channel follows", example="/news feeds"),
+    Command(
+        "news schedule",
+        "Show this channel's digest schedule, or set it (admins)",
+        (
+            Param("when", "daily 08:00, weekdays 07:30, mondays 09:00, a cron expression, or off", rest=True, max_length=100),
+            Param("timezone", "An IANA timezone such as Europe/Berlin (default: the channel's, else UTC)", max_length=64),
+        ),
+        admin=True,
+        example="/news schedule daily 08:00 Europe/Berlin",
+    ),
+    Command(
+        "news filter",
+        "Show this channel's keyword filters, or set them (admins)",
+        (
+            Param("mode", "include: only stories with these words; exclude: none with them", choices=("include", "exclude", "clear")),
+            Param("keywords", "Keywords or phrases, separated by commas", rest=True, max_length=500),
+        ),
+        admin=True,
+        example="/news filter exclude sports, celebrity",
+    ),
+    Command("news help", "How to use this bot", example="/news help"),
+)
+
+BY_NAME = {c.name: c for c in COMMANDS}
+TOP_LEVEL = tuple(dict.fromkeys(c.top for c in COMMANDS))  # ("digest", "news")
+TOP_DESCRIPTIONS = {
+    "digest": BY_NAME["digest"].description,
+    "news": "Search the news, read stories with their sources, manage this channel's feeds and schedule",
+}
+
+
+def subcommands(top: str) -> list[Command]:
+    return [c for c in COMMANDS if c.top == top and c.sub]
+
+
+def parse_text(top: str, text: str) -> tuple[Command, dict[str, object]]:
+    """A command typed as text (Slack, the terminal): `/news search defect page:2` arrives as
+    top="news", text="search defect page:2"."""
+    top = top.lstrip("/").lower()
+    words = text.split()
+    if top not in TOP_LEVEL:
+        raise UsageError(f"There is no /{top} command; try /news help.")
+    if top in BY_NAME:
+        return BY_NAME[top], parse_args(BY_NAME[top], words)
+    if not words:
+        return BY_NAME[f"{top} help"], {}
+    name = f"{top} {words[0].lower()}"
+    if name not in BY_NAME:
+        known = ", ".join(c.sub for c in subcommands(top))
+        raise UsageError(f"/{top} has no {words[0][:40]!r} command. It knows: {known}. Try /{top} help.")
+    return BY_NAME[name], parse_args(BY_NAME[name], words[1:])
+
+
+def parse_args(command: Command, words: list[str]) -> dict[str, object]:
+    """Named options (`page:2`) first, then positional ones in order; a `rest` parameter takes
+    whatever is left."""
+    named = {p.name: p for p in command.params if not p.rest}
+    args: dict[str, object] = {}
+    left: list[str] = []
+    for w in words:
+        key, sep, value = w.partition(":")
+        if sep and key.lower() in named and value and key.lower() not in args:
+            args[key.lower()] = value
+        else:
+            left.append(w)
+    for p in command.params:
+        if p.name in args:
+            continue
+        if p.rest:
+            if left:
+                args[p.name] = " ".join(left)
+                left = []
+        elif left and (p.required or p.choices):
+            args[p.name] = left.pop(0)
+    if left:
+        raise UsageError(f"Too many words for {command.usage}; for example: {command.example}")
+    return check_args(command, args)
+
+
+def check_args(command: Command, args: dict[str, object]) -> dict[str, object]:
+    """Types, choices and required parameters, with a reply that shows the right way."""
+    out: dict[str, object] = {}
+    for p in command.params:
+        value = args.get(p.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if p.required:
+                raise UsageError(f"{command.usage} needs a {p.name}; for example: {command.example}")
+            continue
+        if p.kind is int and not isinstance(value, int):
+            try:
+                value = int(str(value))
+            except ValueError:
+                raise UsageError(f"{p.name} must be a whole number, like {p.name}:2") from None
+        if p.choices:
+            value = str(value).lower()
+            if value not in p.choices:
+                raise UsageError(f"{p.name} must be one of {', '.join(p.choices)}; for example: {command.example}")
+        out[p.name] = value
+    return out

@@ -1,0 +1,227 @@
+"""Discord (discord.py 2.7): slash commands in a cog, replies as embeds, scheduled posts.
+
+- `/digest` and the `/news` group, synced at start globally or to a development guild;
+- a command that finishes within `defer_after_seconds` is answered at once; a slower one shows
+  "thinking…" first (Discord allows 3 s before the first answer);
+- errors are ephemeral: a public "thinking…" is deleted and the error sent privately instead;
+- every message goes out with `AllowedMentions.none()`;
+- changing commands need Manage Server (or a configured role);
+- scheduled posts go through a partial messageable, so no member or channel cache is needed;
+- intents: guilds only; sharding through AutoShardedBot with the shard count and ids from config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import Literal, Optional
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import BY_NAME, TOP_DESCRIPTIONS
+from bot.messages import DigestView, Reply
+from bot.render.discord import render
+from bot.service import Caller, CommandService, Place, Request
+from config.settings import DiscordSettings
+from digests.model import Digest
+
+log = logging.getLogger("newsbot.discord")
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # a news bot has no voice
+NO_MENTIONS = discord.AllowedMentions.none()
+ADMIN_HINT = "the Manage Server permission"
+GUILDS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+
+
+def describe(name: str) -> str:
+    return BY_NAME[name].description
+
+
+def params(name: str) -> dict[str, str]:
+    return {p.name: p.description for p in BY_NAME[name].params}
+
+
+def embeds(message: dict) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(e) for e in message["embeds"]]
+
+
+def part_nonce(base: str, part: int) -> str:
+    """Discord nonces are at most 25 characters; each part of a split post needs its own."""
+    return hashlib.sha256(f"{base}:{part}".encode()).hexdigest()[:25]
+
+
+class NewsCog(commands.Cog):
+    """The commands, each a thin call into the command service."""
+
+    news = app_commands.Group(name="news", description=TOP_DESCRIPTIONS["news"], allowed_contexts=GUILDS_ONLY)
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="digest", description=describe("digest"))
+    @app_commands.describe(**params("digest"))
+    @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+    async def digest(self, interaction: discord.Interaction, topic: Optional[str] = None) -> None:
+        await self.bot.answer(interaction, "digest", topic=topic)
+
+    @news.command(name="search", description=describe("news search"))
+    @app_commands.describe(**params("news search"))
+    async def search(self, interaction: discord.Interaction, query: str, page: Optional[int] = None) -> None:
+        await self.bot.answer(interaction, "news search", query=query, page=page)
+
+    @news.command(name="story", description=describe("news story"))
+    @app_commands.describe(**params("news story"))
+    async def story(self, interaction: discord.Interaction, id: str) -> None:
+        await self.bot.answer(interaction, "news story", id=id)
+
+    @news.command(name="sources", description=describe("news sources"))
+    @app_commands.describe(**params("news sources"))
+    async def sources(self, interaction: discord.Interaction, id: str) -> None:
+        await self.bot.answer(interaction, "news sources", id=id)
+
+    @news.command(name="subscribe", description=describe("news subscribe"))
+    @app_commands.describe(**params("news subscribe"))
+    async def subscribe(self, interaction: discord.Interaction, url: str) -> None:
+        await self.bot.answer(interaction, "news subscribe", url=url)
+
+    @news.command(name="unsubscribe", description=describe("news unsubscribe"))
+    @app_commands.describe(**params("news unsubscribe"))
+    async def unsubscribe(self, interaction: discord.Interaction, url: str) -> None:
+        await self.bot.answer(interaction, "news unsubscribe", url=url)
+
+    @news.command(name="feeds", description=describe("news feeds"))
+    async def feeds(self, interaction: discord.Interaction) -> None:
+        await self.bot.answer(interaction, "news feeds")
+
+    @news.command(name="schedule", description=describe("news schedule"))
+    @app_commands.describe(**params("news schedule"))
+    async def schedule(self, interaction: discord.Interaction, when: Optional[str] = None, timezone: Optional[str] = None) -> None:
+        await self.bot.answer(interaction, "news schedule", when=when, timezone=timezone)
+
+    @news.command(name="filter", description=describe("news filter"))
+    @app_commands.describe(**params("news filter"))
+    async def filter(
+        self, interaction: discord.Interaction, mode: Optional[Literal["include", "exclude", "clear"]] = None, keywords: Optional[str] = None
+    ) -> None:
+        await self.bot.answer(interaction, "news filter", mode=mode, keywords=keywords)
+
+    @news.command(name="help", description=describe("news help"))
+    async def help(self, interaction: discord.Interaction) -> None:
+        await self.bot.answer(interaction, "news help")
+
+
+class NewsBot(commands.AutoShardedBot):
+    def __init__(self, settings: DiscordSettings, service: CommandService) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # guild and role cache for the admin-role check; no members, no messages
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # unused: no message-content intent, slash commands only
+            intents=intents,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+        )
+        self.settings = settings
+        self.service = service
+        discord.http.Route.BASE = settings.api_url.rstrip("/")  # one bot a process: the class-wide base is ours
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(NewsCog(self))
+        if self.settings.sync_commands:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d slash commands %s", len(synced), f"to guild {self.settings.dev_guild_id}" if self.settings.dev_guild_id else "globally")
+        return synced
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    def caller(self, interaction: discord.Interaction) -> Caller:
+        perms = interaction.permissions
+        admin = perms.manage_guild or perms.administrator
+        if not admin and self.settings.admin_role_ids:
+            roles = getattr(interaction.user, "roles", [])
+            admin = any(r.id in self.settings.admin_role_ids for r in roles)
+        hint = ADMIN_HINT + (" or a bot-admin role" if self.settings.admin_role_ids else "")
+        return Caller(str(interaction.user.id), admin, hint)
+
+    async def answer(self, interaction: discord.Interaction, command: str, **args: object) -> None:
+        place = Place("discord", str(interaction.guild_id or ""), str(interaction.channel_id))
+        request = Request(command, self.caller(interaction), place, {k: v for k, v in args.items() if v is not None})
+        work = asyncio.ensure_future(asyncio.to_thread(self.service.handle, request))
+        done, _ = await asyncio.wait({work}, timeout=self.settings.defer_after_seconds)
+        deferred = not done
+        if deferred:
+            await interaction.response.defer(thinking=True)
+        await self.send_reply(interaction, await work, deferred)
+
+    async def send_reply(self, interaction: discord.Interaction, reply: Reply, deferred: bool) -> None:
+        messages = render(reply)
+        if not deferred:
+            first, *rest = messages
+            await interaction.response.send_message(embeds=embeds(first), ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS)
+        elif reply.ephemeral:
+            # A public "thinking…" can't become private: remove it and answer privately.
+            await interaction.delete_original_response()
+            rest = messages
+        else:
+            first, *rest = messages
+            await interaction.edit_original_response(embeds=embeds(first), allowed_mentions=NO_MENTIONS)
+        for message in rest:
+            await interaction.followup.send(embeds=embeds(message), ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS)
+
+    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        log.error("/%s failed", interaction.command.qualified_name if interaction.command else "?", exc_info=error)
+        reply = Reply.sorry()
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(embeds=embeds(render(reply)[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.send_message(embeds=embeds(render(reply)[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not tell the user about the error (the interaction may have expired)")
+
+    # --- scheduled posts --------------------------------------------------------------------------
+
+    async def post_reply(self, channel_id: int, reply: Reply, nonce: str | None = None) -> list[int]:
+        """Post to a channel by id, with no cache needed; returns the message ids. With a nonce
+        (derived from the delivery slot), Discord refuses to post the same part twice."""
+        channel = self.get_partial_messageable(channel_id)
+        ids = []
+        for i, message in enumerate(render(reply)):
+            sent = await channel.send(embeds=embeds(message), allowed_mentions=NO_MENTIONS, nonce=part_nonce(nonce, i) if nonce else None)
+            ids.append(sent.id)
+        return ids
+
+    async def post_digest(self, channel_id: int, digest: Digest, nonce: str | None = None) -> list[int]:
+        """What the scheduler calls to deliver a digest to a Discord channel."""
+        return await self.post_reply(channel_id, Reply.of(DigestView(digest)), nonce)
+
+
+def make_bot(settings: DiscordSettings, service: CommandService) -> NewsBot:
+    return NewsBot(settings, service)
+
+
+async def run_discord(settings: DiscordSettings, service: CommandService, stop: asyncio.Event) -> None:
+    """Log in, connect and serve until `stop` is set. A bad token ends with LoginFailure."""
+    assert settings.token is not None
+    bot = make_bot(settings, service)
+    async with bot:
+        running = asyncio.ensure_future(bot.start(settings.token.get_secret_value()))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if running.done():
+            running.result()  # raise what ended it
+        await bot.close()
+        running.cancel()

@@ -1,0 +1,117 @@
+"""Slack Block Kit messages: {"text": fallback, "blocks": [...]}.
+
+Limits: 50 blocks a message, 3,000 characters a section, and always a `text` fallback (shown in
+notifications and to screen readers). Every piece of text is escaped (`&`, `<`, `>`), so
+`<!channel>`, `<!here>`, `<!everyone>` or `<@U123>` in an article never notifies anyone."""
+
+from __future__ import annotations
+
+from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
+from bot.render import day, digest_heading, meta, story_meta
+from bot.text import chunks, clean, defuse_broadcasts, safe_url, shorten
+from digests.model import Story
+
+BLOCKS, SECTION, FALLBACK = 50, 3000, 3000
+
+
+def esc(s: str | None, *, keep_newlines: bool = False) -> str:
+    s = clean(s, keep_newlines=keep_newlines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return defuse_broadcasts(s)
+
+
+def link(text: str, url: str | None) -> str:
+    """`<url|text>` with escaped text; plain text when the URL is not http(s)."""
+    u = safe_url(url)
+    return f"<{u.replace('&', '&amp;')}|{text}>" if u else text
+
+
+def section(mrkdwn: str) -> list[dict]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in chunks(mrkdwn, SECTION)]
+
+
+def context(mrkdwn: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(mrkdwn, SECTION)}]}
+
+
+def render(reply: Reply) -> list[dict]:
+    """Slack messages, each with at most 50 blocks and a fallback text."""
+    units: list[tuple[str, list[list[dict]]]] = [render_message(m) for m in reply.messages]
+    messages: list[dict] = []
+    for fallback, groups in units:
+        blocks: list[dict] = []
+        for group in groups:  # a group (one story, one result) stays in one message where it fits
+            if blocks and len(blocks) + len(group) > BLOCKS:
+                messages.append({"text": fallback, "blocks": blocks})
+                blocks, fallback = [], f"{fallback} (continued)"
+            while len(group) > BLOCKS:
+                messages.append({"text": fallback, "blocks": group[:BLOCKS]})
+                group = group[BLOCKS:]
+            blocks += group
+        messages.append({"text": fallback, "blocks": blocks})
+    if reply.error:
+        for msg in messages:
+            msg["text"] = f":warning: {msg['text']}"
+    return messages
+
+
+def render_message(m: Message) -> tuple[str, list[list[dict]]]:
+    """(fallback text, groups of blocks)."""
+    if isinstance(m, Notice):
+        title = f"*{esc(m.title)}*\n" if m.title else ""
+        return _fallback(m.title or m.text), [section(title + esc(m.text, keep_newlines=True))]
+    if isinstance(m, Fields):
+        groups = [section(f"*{esc(m.title)}*")]
+        groups += [section(f"*{esc(name)}*\n{esc(value, keep_newlines=True)}") for name, value in m.rows]
+        if m.footer:
+            groups.append([context(esc(m.footer))])
+        return _fallback(m.title), groups
+    if isinstance(m, Links):
+        groups = [section(f"*{esc(m.title)}*")]
+        groups += [section(_link_text(i, x)) for i, x in enumerate(m.links, 1)]
+        if m.footer:
+            groups.append([context(esc(m.footer))])
+        return _fallback(m.title), groups
+    if isinstance(m, DigestView):
+        d = m.digest
+        groups = [section(f"*{esc(digest_heading(d))}*")]
+        groups += [[{"type": "divider"}, *_story(s)] for s in d.stories]
+        if m.footer:
+            groups.append([context(esc(m.footer))])
+        headlines = "; ".join(clean(s.headline) for s in d.stories)
+        return _fallback(f"{digest_heading(d)}: {headlines}"), groups
+    if isinstance(m, StoryView):
+        return _fallback(m.story.headline), [_story(m.story)]
+    raise TypeError(f"no Slack rendering for {type(m).__name__}")
+
+
+def _fallback(text: str) -> str:
+    return esc(shorten(clean(text), FALLBACK))
+
+
+def _link_text(i: int, x: Link) -> str:
+    mark = f"[{x.number}]" if x.number is not None else f"{i}."
+    lines = [f"{mark} *{link(esc(x.title) or 'untitled', x.url)}*"]
+    if details := meta(x.outlet, day(x.published)):
+        lines.append(esc(details))
+    if x.note:
+        lines.append(f"_{esc(shorten(x.note, 300))}_")
+    return "\n".join(lines)
+
+
+def _story(s: Story) -> list[dict]:
+    urls = {src.number: src.url for src in s.sources}
+
+    def cite(n: int) -> str:
+        return link(f"[{n}]", urls.get(n))
+
+    first = next((src.url for src in s.sources if safe_url(src.url)), None)
+    summary = " ".join(f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)
+    sources = " · ".join(
+        f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")
+        for src in s.sources
+    )
+    return [
+        *section(f"*{link(esc(s.headline), first)}*  {esc(story_meta(s))}"),
+        *section(summary or "_(no summary)_"),
+        *section(f"Sources: {sources}"),
+    ]

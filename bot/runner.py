@@ -1,0 +1,107 @@
+"""One asyncio process running every configured channel side by side: the terminal, Discord
+(when a token is set) and Slack (when a bot token is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from typing import TextIO
+
+from bot.health import HealthServer, database_check
+from bot.provider import StoreDigestProvider
+from bot.service import CommandService
+from config.settings import Settings
+from corpus.store import Store
+
+log = logging.getLogger("newsbot")
+
+
+def build_service(settings: Settings, store: Store) -> CommandService:
+    return CommandService(store, StoreDigestProvider(store), settings.channels)
+
+
+async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:
+    """Run until Ctrl-C/SIGTERM, until the terminal's input ends when the terminal runs alone,
+    or until a platform fails to start (exit status 1)."""
+    service = build_service(settings, store)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    platforms: dict[str, asyncio.Task] = {}
+    if settings.discord.token is not None:
+        from bot.discord_adapter import run_discord
+
+        platforms["discord"] = asyncio.create_task(run_discord(settings.discord, service, stop), name="discord")
+    if settings.slack.bot_token is not None:
+        from bot.slack_adapter import run_slack
+
+        platforms["slack"] = asyncio.create_task(run_slack(settings.slack, service, stop), name="slack")
+    terminal = None
+    if settings.terminal.enabled:
+        from bot.terminal import run_terminal
+
+        terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
+    if not platforms and terminal is None:
+        print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=sys.stderr)
+        return 2
+    health = await start_health(settings, store, platforms)
+
+    status = 0
+    pending = {*platforms.values(), *([terminal] if terminal else [])}
+    while pending and not stop.is_set():
+        stopper = asyncio.ensure_future(stop.wait())
+        done, pending = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
+        pending.discard(stopper)
+        stopper.cancel()
+        for task in done - {stopper}:
+            if task is terminal:
+                if task.cancelled() or task.exception() is not None:
+                    log.error("the terminal stopped: %s", "cancelled" if task.cancelled() else task.exception())
+                    status = 1
+                if not platforms:
+                    stop.set()  # the terminal alone: its end of input ends the bot
+                else:
+                    print(f"end of input: {' and '.join(platforms)} keep running until Ctrl-C", file=out, flush=True)
+            elif task.cancelled() or task.exception() is not None:
+                exc = None if task.cancelled() else task.exception()
+                log.debug("%s stopped", task.get_name(), exc_info=exc)
+                print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=sys.stderr, flush=True)
+                status = 1
+                stop.set()
+            elif not stop.is_set():
+                stop.set()
+    stop.set()
+    if pending:
+        _, still = await asyncio.wait(pending, timeout=10)
+        for task in still:
+            task.cancel()
+    if health is not None:
+        await health.stop()
+    if terminal is not None:
+        print("bye", file=out, flush=True)
+    return status
+
+
+async def start_health(settings: Settings, store: Store, platforms: dict[str, asyncio.Task]) -> HealthServer | None:
+    """The operators' endpoint; ready means the database answers and every platform still runs."""
+    if not settings.health.enabled:
+        return None
+    server = HealthServer(settings.health.host, settings.health.port)
+    server.add_check("database", database_check(store))
+    for name, task in platforms.items():
+
+        async def alive(task: asyncio.Task = task) -> bool:
+            return not task.done()
+
+        server.add_check(name, alive)
+    try:
+        await server.start()
+    except OSError as exc:
+        # Another bot (or anything else) holds the port: run without the endpoint rather than not at all.
+        log.warning("health endpoint not started on %s:%s (%s); set health.port", settings.health.host, settings.health.port, exc.strerror)
+        return None
+    return server

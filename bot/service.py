@@ -1,0 +1,352 @@
+"""The command service: one set of commands for every platform.
+
+Each command is a function from a request (who asks, where, with which arguments) to a neutral
+`Reply`. Nothing here knows Discord or Slack; adapters turn platform events into `Request`s and
+render the replies. Mistakes the user can fix get a specific one-line answer; anything else is
+logged with its traceback and the user gets an apology, never the traceback."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import feeds as feeds_module
+from bot.commands import BY_NAME, COMMANDS, MAX_QUERY_CHARS, UsageError, check_args, parse_text
+from bot.logs import log_context
+from bot.messages import DigestView, Fields, Link, Links, Notice, Reply, StoryView
+from bot.provider import DigestProvider, DigestScope
+from bot.metrics import COMMANDS_SERVED
+from bot.schedules import ScheduleError, Schedule, parse_schedule
+from config.settings import ChannelSettings
+from corpus.channels import Subscription, SubscriptionFeed
+from corpus.models import Feed, utcnow
+from corpus.search import query_words, search
+from corpus.store import Store
+
+log = logging.getLogger("newsbot.commands")
+
+_OPERATORS = re.compile(r"[\"*()^~:+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|NEAR)\b")
+_STORY_ID = re.compile(r"^[\w-]{1,64}$")
+MAX_KEYWORDS = 20
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    is_admin: bool = False
+    admin_hint: str = "admin rights"  # what this platform requires, said when refusing
+
+
+@dataclass(frozen=True)
+class Place:
+    platform: str  # "discord", "slack", "terminal"
+    workspace: str  # guild id, team id, or "" where there is none
+    channel: str
+
+
+@dataclass(frozen=True)
+class Request:
+    command: str  # a name from bot.commands, e.g. "news search"
+    caller: Caller
+    place: Place
+    args: Mapping[str, object] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """The caller may not do this; the message says who may."""
+
+
+AddFeed = Callable[[Store, str], Feed]
+
+
+class CommandService:
+    def __init__(
+        self,
+        store: Store,
+        provider: DigestProvider,
+        channels: ChannelSettings | None = None,
+        add_feed: AddFeed = feeds_module.add_feed,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.provider = provider
+        self.defaults = channels or ChannelSettings()
+        self.add_feed = add_feed  # corpus.polling.add_feed once feed polling lands
+        self.clock = clock
+
+    # --- entry points ---------------------------------------------------------------------------
+
+    def handle(self, req: Request) -> Reply:
+        """Run one command. Never raises."""
+        with log_context(command="/" + req.command, channel=f"{req.place.platform}:{req.place.channel}"):
+            reply = self._dispatch(req)
+        outcome = "failed" if reply == Reply.sorry() else "refused" if reply.error else "ok"
+        COMMANDS_SERVED.labels(req.place.platform, req.command, outcome).inc()
+        return reply
+
+    def _dispatch(self, req: Request) -> Reply:
+        handler = getattr(self, "cmd_" + req.command.replace(" ", "_"), None)
+        if handler is None or req.command not in BY_NAME:
+            return Reply.fail(f"Unknown command /{req.command[:40]}; try /news help.")
+        try:
+            return handler(req, check_args(BY_NAME[req.command], dict(req.args)))
+        except (UsageError, ScheduleError, Refused) as exc:
+            return Reply.fail(str(exc))
+        except Exception:
+            log.exception("command /%s failed in %s", req.command, req.place)
+            return Reply.sorry()
+
+    def handle_text(self, top: str, text: str, caller: Caller, place: Place) -> Reply:
+        """A command typed as text: `/news search defect` is top="news", text="search defect"."""
+        try:
+            command, args = parse_text(top, text)
+        except UsageError as exc:
+            return Reply.fail(str(exc))
+        return self.handle(Request(command.name, caller, place, args))
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def cmd_digest(self, req: Request, args: dict) -> Reply:
+        topic = str(args.get("topic") or "").strip()
+        if topic:
+            _check_query(topic, "topic")
+        with self.store.session() as s:
+            scope = self.scope_for(self.find(s, req.place), topic or None)
+            has_feeds = scope.feed_ids is not None
+        digest = self.provider.digest(scope)
+        if digest.stories:
+            hint = "Read one story: /news story <id> · its links: /news sources <id>"
+            return Reply.of(DigestView(digest, footer=hint))
+        if topic:
+            return Reply.fail(f"No stored story mentions {topic!r}. Try a broader word, or /digest without a topic.")
+        if has_feeds:
+            return Reply.of(Notice("No news yet from the feeds this channel follows. New articles show up after the next feed check; /news feeds shows their status."))
+        return Reply.of(Notice("No articles are stored yet. An admin can follow a feed with /news subscribe <feed url>."))
+
+    def cmd_news_search(self, req: Request, args: dict) -> Reply:
+        query = str(args["query"]).strip()
+        words = _check_query(query, "query")
+        page = int(args["page"]) if args.get("page") is not None else 1
+        if not 1 <= page <= MAX_PAGE:
+            raise UsageError(f"page must be between 1 and {MAX_PAGE}.")
+        size = self.defaults.search_page_size
+        note = ""
+        if _OPERATORS.search(query):
+            note = f"Searched for the words {' '.join(words)}: quotes, brackets and operators such as AND, OR, NOT, - and * are ignored."
+        with self.store.session() as s:
+            result = search(s, " ".join(words), limit=size, offset=(page - 1) * size)
+        if not result.hits:
+            if page > 1:
+                return Reply.fail(f"There are no more results for {query!r}; page {page} is past the end.")
+            return Reply.fail(f"No stored article matches {query!r}. Try fewer or different words.")
+        links = tuple(Link(h.title, h.url, h.outlet or "unknown outlet", h.published_at, h.snippet) for h in result.hits)
+        more = f"More: /news search {' '.join(words)} page:{page + 1}" if result.has_more else ""
+        footer = " · ".join(x for x in (note, more) if x)
+        return Reply.of(Links(f"Search: {' '.join(words)}" + (f" (page {page})" if page > 1 else ""), links, footer))
+
+    def cmd_news_story(self, req: Request, args: dict) -> Reply:
+        return Reply.of(StoryView(self._story(str(args["id"]))))
+
+    def cmd_news_sources(self, req: Request, args: dict) -> Reply:
+        story = self._story(str(args["id"]))
+        links = tuple(Link(src.title, src.url, src.outlet, src.published, number=src.number) for src in story.sources)
+        return Reply.of(Links(f"Sources of story {story.id}: {story.headline}", links))
+
+    def cmd_news_feeds(self, req: Request, args: dict) -> Reply:
+        with self.store.session() as s:
+            sub = self.find(s, req.place)
+            feeds = list(sub.feeds) if sub else []
+            if not feeds:
+                return Reply.of(Notice("This channel follows no feeds, so its digests draw on every stored article. An admin can add one: /news subscribe https://example.com/feed.xml"))
+            links = tuple(Link(f.title or f.url, f.url, note=_feed_status(f)) for f in feeds)
+        return Reply.of(Links(f"Feeds this channel follows ({len(links)})", links))
+
+    def cmd_news_help(self, req: Request, args: dict) -> Reply:
+        rows = tuple((c.usage, c.description) for c in COMMANDS)
+        footer = "Story ids come from /digest. Changing feeds, the schedule or filters needs " + req.caller.admin_hint + "."
+        return Reply.of(Fields("newsbot commands", rows, footer), ephemeral=True)
+
+    # --- changing (admins) ------------------------------------------------------------------------
+
+    def cmd_news_subscribe(self, req: Request, args: dict) -> Reply:
+        self._require_admin(req, "change this channel's feeds")
+        try:
+            feed = self.add_feed(self.store, str(args["url"]))
+        except ValueError as exc:  # FeedRejected, or the poller's reason why it can't be read
+            return Reply.fail(f"Can't follow that feed: {exc}")
+        with self.store.session() as s:
+            sub = self.get_or_create(s, req)
+            if any(f.id == feed.id for f in sub.feeds):
+                return Reply.fail(f"This channel already follows {feed.url}.")
+            if len(sub.feeds) >= self.defaults.max_feeds:
+                return Reply.fail(f"This channel follows {len(sub.feeds)} feeds, the most allowed; /news unsubscribe one first.")
+            s.add(SubscriptionFeed(subscription_id=sub.id, feed_id=feed.id))
+        return Reply.of(Notice(f"This channel now follows {feed.url}. Its new articles will appear in this channel's digests."))
+
+    def cmd_news_unsubscribe(self, req: Request, args: dict) -> Reply:
+        self._require_admin(req, "change this channel's feeds")
+        url = str(args["url"]).strip()
+        with self.store.session() as s:
+            sub = self.find(s, req.place)
+            feed = next((f for f in (sub.feeds if sub else []) if f.url in (url, url.rstrip("/"), url + "/")), None)
+            if feed is None:
+                return Reply.fail(f"This channel doesn't follow {url[:200]}. /news feeds lists the feeds it follows.")
+            s.execute(delete(SubscriptionFeed).where(SubscriptionFeed.subscription_id == sub.id, SubscriptionFeed.feed_id == feed.id))
+        return Reply.of(Notice(f"This channel no longer follows {feed.url}."))
+
+    def cmd_news_schedule(self, req: Request, args: dict) -> Reply:
+        when, tz = str(args.get("when") or "").strip(), args.get("timezone")
+        with self.store.session() as s:
+            sub = self.find(s, req.place)
+            if not when and not tz:
+                return self._show_schedule(sub)
+            self._require_admin(req, "change this channel's schedule")
+            current_tz = sub.timezone if sub else self.defaults.timezone
+            if not when:  # only a timezone: keep the times, move the zone
+                if not (sub and sub.cron):
+                    raise ScheduleError("Say when as well, for example: /news schedule daily 08:00 Europe/Berlin")
+                when = sub.cron
+            schedule = parse_schedule(when, str(tz) if tz else None, current_tz, self.defaults.min_schedule_minutes)
+            sub = self.get_or_create(s, req)
+            if schedule is None:
+                sub.cron = None
+                return Reply.of(Notice("Scheduled digests are off for this channel. /digest still builds one on demand."))
+            sub.cron, sub.timezone = schedule.cron, schedule.timezone
+            return self._show_schedule(sub, "Digest schedule set")
+
+    def cmd_news_filter(self, req: Request, args: dict) -> Reply:
+        mode = args.get("mode")
+        with self.store.session() as s:
+            sub = self.find(s, req.place)
+            if mode is None:
+                if args.get("keywords"):
+                    raise UsageError("Say include, exclude or clear first: /news filter include climate, energy")
+                return self._show_filters(sub, "Keyword filters")
+            self._require_admin(req, "change this channel's filters")
+            sub = self.get_or_create(s, req)
+            keywords = _keywords(str(args.get("keywords") or ""))
+            if mode == "clear":
+                sub.include_keywords, sub.exclude_keywords = [], []
+            elif mode == "include":
+                sub.include_keywords = keywords
+            else:
+                sub.exclude_keywords = keywords
+            return self._show_filters(sub, "Keyword filters set")
+
+    # --- channel state ----------------------------------------------------------------------------
+
+    @staticmethod
+    def find(s: Session, place: Place) -> Subscription | None:
+        return s.scalar(
+            select(Subscription).where(
+                Subscription.platform == place.platform,
+                Subscription.workspace == place.workspace,
+                Subscription.channel == place.channel,
+            )
+        )
+
+    def get_or_create(self, s: Session, req: Request) -> Subscription:
+        sub = self.find(s, req.place)
+        if sub is not None:
+            return sub
+        d = self.defaults
+        try:
+            with s.begin_nested():
+                sub = Subscription(
+                    platform=req.place.platform, workspace=req.place.workspace, channel=req.place.channel,
+                    timezone=d.timezone, include_keywords=[], exclude_keywords=[], story_count=d.story_count,
+                    words=d.words, algorithm=d.algorithm, post_when_empty=False, created_by=req.caller.user_id,
+                )
+                s.add(sub)
+        except IntegrityError:  # a command in the same channel created it a moment ago
+            sub = self.find(s, req.place)
+        return sub
+
+    def scope_for(self, sub: Subscription | None, topic: str | None = None) -> DigestScope:
+        """What a channel's digest covers: its feeds (all stored articles when it has none),
+        its filters and its size."""
+        title = "News digest" + (f": {topic}" if topic else "")
+        if sub is None:
+            d = self.defaults
+            return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=title)
+        return DigestScope(
+            feed_ids=tuple(f.id for f in sub.feeds) or None,
+            include=tuple(sub.include_keywords or ()),
+            exclude=tuple(sub.exclude_keywords or ()),
+            topic=topic,
+            story_count=sub.story_count,
+            words=sub.words,
+            algorithm=sub.algorithm,
+            title=title,
+        )
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _require_admin(self, req: Request, what: str) -> None:
+        if not req.caller.is_admin:
+            raise Refused(f"Only members with {req.caller.admin_hint} can {what}.")
+
+    def _story(self, story_id: str):
+        story_id = story_id.strip().lstrip("#")
+        if not _STORY_ID.match(story_id):
+            raise UsageError("Story ids look like 12; /digest shows each story with its id.")
+        story = self.provider.story(story_id)
+        if story is None:
+            raise UsageError(f"There is no story {story_id!r}. /digest lists the current stories with their ids, and /news search <words> finds articles.")
+        return story
+
+    def _show_schedule(self, sub: Subscription | None, title: str = "Digest schedule") -> Reply:
+        if sub is None or not sub.cron:
+            return Reply.of(Notice("No digest schedule is set for this channel. An admin can set one: /news schedule daily 08:00 Europe/Berlin"))
+        schedule = Schedule(sub.cron, sub.timezone)
+        runs = schedule.next_runs(self.clock(), count=3)
+        when = "\n".join(t.strftime("%a %d %b %Y, %H:%M %Z") for t in runs) or "never"
+        rows = (("When", schedule.describe()), ("Next runs", when), ("Cron", f"{sub.cron} in {sub.timezone}"))
+        return Reply.of(Fields(title, rows, "Turn it off with /news schedule off"))
+
+    def _show_filters(self, sub: Subscription | None, title: str) -> Reply:
+        include = ", ".join(sub.include_keywords) if sub and sub.include_keywords else "(any)"
+        exclude = ", ".join(sub.exclude_keywords) if sub and sub.exclude_keywords else "(none)"
+        rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
+        return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
+
+
+def _check_query(query: str, what: str) -> list[str]:
+    """The query's plain words, or a UsageError that says what to type instead."""
+    if not query:
+        raise UsageError("Tell me what to look for, for example: /news search election results")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"That {what} is {len(query):,} characters long; keep it under {MAX_QUERY_CHARS}. A few distinctive words work best.")
+    words = [w for w in query_words(query) if w not in ("AND", "OR", "NOT", "NEAR")]
+    if not words:
+        raise UsageError(f"There are no words to search for in {query[:50]!r}; use plain words, like: /news search election results")
+    return words
+
+
+def _keywords(text: str) -> list[str]:
+    """Keywords separated by commas (so phrases work), else by spaces; lower-cased, deduplicated."""
+    parts = text.split(",") if "," in text else text.split()
+    words = list(dict.fromkeys(" ".join(p.split()).lower() for p in parts if p.strip()))
+    if len(words) > MAX_KEYWORDS:
+        raise UsageError(f"That is {len(words)} keywords; a filter takes at most {MAX_KEYWORDS}.")
+    if any(len(w) > 64 for w in words):
+        raise UsageError("Keep each keyword under 64 characters.")
+    return words
+
+
+def _feed_status(f: Feed) -> str:
+    if f.disabled_reason:
+        return f"disabled: {f.disabled_reason}"
+    if f.last_error:
+        return f"failing ({f.error_count}x): {f.last_error}"
+    if f.last_checked_at:
+        return f"checked {f.last_checked_at:%Y-%m-%d %H:%M} UTC"
+    return "not checked yet"

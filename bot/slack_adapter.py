@@ -1,0 +1,216 @@
+"""Slack (slack-bolt 1.30, asyncio): the same commands as `/digest` and `/news`.
+
+- Socket Mode by default (an app-level token, no public URL); HTTP mode optional, verified with
+  the signing secret and served by uvicorn on the configured address (never bolt's 0.0.0.0
+  development server);
+- every command is acknowledged within Slack's 3 s: a command that finishes within
+  `ack_after_seconds` is answered in the acknowledgement itself, a slower one is acknowledged
+  empty and answered through its response_url;
+- all article text is escaped (`&`, `<`, `>`) by the renderer;
+- changing commands need a workspace admin or owner (users.info), or a configured user;
+- scheduled posts: `SlackBot.post_digest(channel, digest)` through chat.postMessage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import TOP_LEVEL, UsageError, parse_text
+from bot.messages import DigestView, Reply
+from bot.render.slack import render
+from bot.service import Caller, CommandService, Place, Request
+from config.settings import SlackSettings
+from digests.model import Digest
+
+log = logging.getLogger("newsbot.slack")
+ADMIN_HINT = "workspace admin or owner rights"
+ADMIN_CACHE_SECONDS = 60
+NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}  # a digest links many pages: no previews
+_SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def plain_text(text: str) -> str:
+    """A command's text as typed: Slack wraps links (`<https://x|x>`) and escapes &, <, >."""
+
+    def unwrap(m: re.Match) -> str:
+        target, label = m.group(1), m.group(2)
+        return target if target.startswith(("http://", "https://")) else (label or target)
+
+    text = _SLACK_LINK.sub(unwrap, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class SlackBot:
+    def __init__(self, settings: SlackSettings, service: CommandService, client: AsyncWebClient | None = None, *, process_before_response: bool = False) -> None:
+        self.settings = settings
+        self.service = service
+        if client is None:
+            assert settings.bot_token is not None
+            client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_url)
+        # About one message a second per channel: wait out 429s as Slack asks, a few times.
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        self.client = client
+        secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+        # With an empty secret every HTTP request fails verification; Socket Mode skips it.
+        self.app = AsyncApp(client=client, signing_secret=secret, process_before_response=process_before_response)
+        self._admins: dict[str, tuple[float, bool]] = {}
+        for top in TOP_LEVEL:
+            self.app.command(f"/{top}")(self.on_command)
+        self.app.command(re.compile(r"^/"))(self.on_unknown_command)
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    async def on_command(self, ack, command: dict, respond) -> None:
+        work = asyncio.ensure_future(self.reply_to(command))
+        done, _ = await asyncio.wait({work}, timeout=self.settings.ack_after_seconds)
+        if not done:
+            await ack()  # Slack's 3 s: acknowledge now, answer through response_url
+        messages, kind = self.shape(await work)
+        if done:
+            first, *messages = messages
+            await ack(text=first["text"], blocks=first["blocks"], response_type=kind, **NO_UNFURL)
+        for message in messages:
+            await respond(text=message["text"], blocks=message["blocks"], response_type=kind, replace_original=False, **NO_UNFURL)
+
+    async def on_unknown_command(self, ack, command: dict) -> None:
+        name = command.get("command", "?")[:40]
+        reply = Reply.fail(f"I don't know {name}. My commands are /digest and /news; /news help lists them all.")
+        (message,), kind = self.shape(reply)
+        await ack(text=message["text"], blocks=message["blocks"], response_type=kind)
+
+    @staticmethod
+    def shape(reply: Reply) -> tuple[list[dict], str]:
+        return render(reply), "ephemeral" if reply.ephemeral else "in_channel"
+
+    async def reply_to(self, command: dict) -> Reply:
+        try:
+            spec, args = parse_text(command["command"], plain_text(command.get("text") or ""))
+        except UsageError as exc:
+            return Reply.fail(str(exc))
+        try:
+            user = command.get("user_id", "")
+            # Only changes need rights; showing the schedule or filters doesn't.
+            admin = bool(spec.admin and args) and await self.is_admin(user)
+            place = Place("slack", command.get("team_id") or "", command.get("channel_id", ""))
+            return await asyncio.to_thread(self.service.handle, Request(spec.name, Caller(user, admin, ADMIN_HINT), place, args))
+        except Exception:
+            log.exception("%s %s failed", command.get("command"), spec.name)
+            return Reply.sorry()
+
+    async def is_admin(self, user_id: str) -> bool:
+        """Configured users, else workspace admins and owners (users.info, cached briefly)."""
+        if user_id in self.settings.admin_user_ids:
+            return True
+        cached = self._admins.get(user_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        try:
+            info = (await self.client.users_info(user=user_id))["user"]
+        except SlackApiError as exc:  # treated as not an admin; the log says why
+            log.warning("users.info failed for %s: %s", user_id, str(exc).splitlines()[0])
+            return False
+        admin = bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
+        self._admins[user_id] = (time.monotonic() + ADMIN_CACHE_SECONDS, admin)
+        return admin
+
+    # --- scheduled posts --------------------------------------------------------------------------
+
+    async def post_reply(self, channel: str, reply: Reply, marker: str | None = None) -> list[str]:
+        """Post to a channel (the bot needs chat:write.public, or to be a member); returns the
+        messages' ts. `marker` goes into the message metadata, so a restart can find a post in
+        the channel history (Slack has no idempotency key)."""
+        ts = []
+        for message in render(reply):
+            extra = {"metadata": {"event_type": "newsbot_post", "event_payload": {"marker": marker}}} if marker else {}
+            resp = await self.client.chat_postMessage(
+                channel=channel, text=message["text"], blocks=message["blocks"], **NO_UNFURL, **extra
+            )
+            ts.append(resp["ts"])
+        return ts
+
+    async def post_digest(self, channel: str, digest: Digest, marker: str | None = None) -> list[str]:
+        """What the scheduler calls to deliver a digest to a Slack channel."""
+        return await self.post_reply(channel, Reply.of(DigestView(digest)), marker)
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+
+def http_app(bot: SlackBot, path: str):
+    """The Starlette app for HTTP mode: Slack's requests at `path`, a health check at /healthz."""
+    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    handler = AsyncSlackRequestHandler(bot.app)
+
+    async def events(request):
+        return await handler.handle(request)
+
+    async def health(request):
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])])
+
+
+class _Server:
+    """uvicorn without its own signal handling: the bot's process owns SIGINT/SIGTERM."""
+
+    def __init__(self, app, host: str, port: int) -> None:
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):
+                yield
+
+        self.server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"))
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> int:
+        """Serve in the background; the bound port once listening."""
+        self.task = asyncio.ensure_future(self.server.serve())
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()  # e.g. the address is in use
+                raise RuntimeError("the Slack HTTP server stopped while starting")
+            await asyncio.sleep(0.02)
+        return self.server.servers[0].sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task:
+            await self.task
+
+
+async def run_slack(settings: SlackSettings, service: CommandService, stop: asyncio.Event) -> None:
+    bot = SlackBot(settings, service)
+    if settings.mode == "http":
+        server = _Server(http_app(bot, settings.http_path), settings.http_host, settings.http_port)
+        port = await server.start()
+        log.info("Slack HTTP mode: listening on http://%s:%d%s", settings.http_host, port, settings.http_path)
+        try:
+            await stop.wait()
+        finally:
+            await server.stop()
+        return
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    assert settings.app_token is not None
+    handler = AsyncSocketModeHandler(bot.app, settings.app_token.get_secret_value())
+    await handler.connect_async()
+    log.info("Slack Socket Mode: connected")
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()

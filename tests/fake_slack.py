@@ -1,0 +1,106 @@
+"""A local stand-in for Slack's Web API and response URLs (the last network hop), for
+slack-bolt's and slack_sdk's real code: `AsyncWebClient(base_url=server.api)`, and slash-command
+bodies whose response_url points at `server.respond_url(...)`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+TEAM = "T01ND2P8N91"
+CHANNEL = "C01N639ECTY"
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+WORKSPACE_ADMIN = "U0ADMIN"
+MEMBER = "U01NK1K9L68"  # the user in the recorded opsdroid payload
+_ts = itertools.count(1)
+
+
+@dataclass
+class Recorded:
+    method: str  # a Web API method ("chat.postMessage") or "respond"
+    body: dict
+    headers: dict
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Recorded] = []
+        self.runner: web.AppRunner | None = None
+        self.root = ""
+
+    @property
+    def api(self) -> str:
+        return f"{self.root}/api/"
+
+    def respond_url(self, key: str = "1") -> str:
+        return f"{self.root}/commands/{TEAM}/{key}/respond"
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self.web_api)
+        app.router.add_post("/commands/{team}/{key}/respond", self.respond)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.root = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        return self
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    async def web_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            body = await request.json()
+        else:
+            body = {**request.query, **dict(parse_qsl((await request.read()).decode()))}
+        self.calls.append(Recorded(method, body, dict(request.headers)))
+        if method == "auth.test":
+            return web.json_response({"ok": True, "url": "https://opsdroidtests.slack.com/", "team": "opsdroidtests", "user": "newsbot", "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"})
+        if method == "users.info":
+            uid = body.get("user")
+            return web.json_response({"ok": True, "user": {"id": uid, "team_id": TEAM, "is_admin": uid == WORKSPACE_ADMIN, "is_owner": False, "is_primary_owner": False}})
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(_ts):06d}"
+            return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"text": body.get("text"), "ts": ts}})
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def respond(self, request: web.Request) -> web.Response:
+        self.calls.append(Recorded("respond", await request.json(), dict(request.headers)))
+        return web.Response(text="ok")
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    def responses(self) -> list[dict]:
+        return [c.body for c in self.calls if c.method == "respond"]
+
+
+def slash_body(server: FakeSlack, command: str, text: str = "", user: str = MEMBER, **extra: str) -> str:
+    """A slash-command request body shaped like Slack's (form-encoded)."""
+    fields = {
+        "token": "here-comes-some-token", "team_id": TEAM, "team_domain": "opsdroidtests", "channel_id": CHANNEL,
+        "channel_name": "random", "user_id": user, "user_name": "someone", "command": command, "text": text,
+        "api_app_id": "A01NK2M4ABE", "is_enterprise_install": "false", "response_url": server.respond_url(),
+        "trigger_id": "2093168434705.1761091294307.7f8d01a322363a013721e32e83af484b",
+    }
+    fields.update(extra)
+    return urlencode(fields)
+
+
+def signed_headers(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    sig = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts, "x-slack-signature": sig}
+
+
+def ack_json(body: str) -> dict:
+    return json.loads(body) if body else {}

@@ -1,0 +1,299 @@
+"""The platform-neutral command service on the real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.commands import COMMANDS, UsageError, parse_text
+from bot.messages import DigestView, Fields, Links, Notice, StoryView
+from bot.service import Caller, Place
+from corpus.channels import Subscription, SubscriptionFeed
+from corpus.models import Feed
+from tests.chatkit import MEMBER, add, article, make_service, run, texts
+
+
+def test_text_parsing_follows_the_command_definitions():
+    cmd, args = parse_text("news", "search defect army page:2")
+    assert cmd.name == "news search" and args == {"query": "defect army", "page": 2}
+    cmd, args = parse_text("/news", "filter exclude sports, celebrity news")
+    assert args == {"mode": "exclude", "keywords": "sports, celebrity news"}
+    cmd, args = parse_text("news", "schedule daily 08:00 Europe/Berlin")
+    assert args == {"when": "daily 08:00 Europe/Berlin"}
+    assert parse_text("news", "")[0].name == "news help"
+    assert parse_text("digest", "")[1] == {}
+    with pytest.raises(UsageError, match="no 'frobnicate' command"):
+        parse_text("news", "frobnicate")
+    with pytest.raises(UsageError, match="whole number"):
+        parse_text("news", "search x page:two")
+    with pytest.raises(UsageError, match="needs a id"):
+        parse_text("news", "story")
+    with pytest.raises(UsageError, match="must be one of include, exclude, clear"):
+        parse_text("news", "filter sports")
+    # every description fits Discord's 100-character limit
+    assert all(len(c.description) <= 100 and all(len(p.description) <= 100 for p in c.params) for c in COMMANDS)
+
+
+def test_digest_search_story_and_sources(store):
+    ids = add(store, *(article(i) for i in range(1, 8)))
+    svc = make_service(store, story_count=3, search_page_size=2)
+
+    digest = run(svc, "digest")
+    (view,) = digest.messages
+    assert isinstance(view, DigestView) and not digest.error
+    assert [s.headline for s in view.digest.stories] == [f"Story number {i} about volcanoes and lava" for i in (7, 6, 5)]
+    story = view.digest.stories[0]
+    assert story.id == str(ids[6]) and story.sentences[0].citations == (1,)
+    assert story.sources[0].url == "https://news7.example/story-7"
+    assert sum(len(s.text.split()) for s in story.sentences) <= 80
+
+    page1 = run(svc, "news search", query="volcano")
+    (links,) = page1.messages
+    assert isinstance(links, Links) and len(links.links) == 2 and "page:2" in links.footer
+    page4 = run(svc, "news search", query="volcano", page=4)
+    assert len(page4.messages[0].links) == 1 and "page:5" not in page4.messages[0].footer
+    past = run(svc, "news search", query="volcano", page=9)
+    assert past.error and "past the end" in texts(past)
+
+    one = run(svc, "news story", id=str(ids[0]))
+    assert isinstance(one.messages[0], StoryView) and one.messages[0].story.headline.startswith("Story number 1 ")
+    src = run(svc, "news sources", id=f"#{ids[0]}")
+    (links,) = src.messages
+    assert links.links[0].number == 1 and links.links[0].url == "https://news1.example/story-1"
+    assert links.links[0].outlet == "Outlet 1" and links.links[0].published == datetime(2024, 5, 2, tzinfo=timezone.utc)
+
+
+def test_digest_topic_and_channel_filters(store):
+    add(store, article(1, title="Flood warnings in the valley", text="Rivers rose after the storm. Towns were evacuated."),
+        article(2), article(3, title="Football final tonight", text="The football match starts at eight. Fans gathered."))
+    svc = make_service(store)
+    topic = run(svc, "digest", topic="flood")
+    assert [s.headline for s in topic.messages[0].digest.stories] == ["Flood warnings in the valley"]
+    assert topic.messages[0].digest.title == "News digest: flood"
+    none = run(svc, "digest", topic="zeppelin")
+    assert none.error and "No stored story mentions 'zeppelin'" in texts(none)
+
+    assert not run(svc, "news filter", mode="exclude", keywords="football, storm").error
+    kept = [s.headline for s in run(svc, "digest").messages[0].digest.stories]
+    assert kept == ["Story number 2 about volcanoes and lava"]
+    run(svc, "news filter", mode="include", keywords="towns")
+    assert run(svc, "digest").messages[0].__class__ is Notice  # include towns, exclude storm: nothing left
+    shown = run(svc, "news filter", caller=MEMBER)
+    assert "towns" in texts(shown) and "football, storm" in texts(shown)
+    run(svc, "news filter", mode="clear")
+    assert len(run(svc, "digest").messages[0].digest.stories) == 3
+
+
+def test_feeds_subscribe_unsubscribe(store):
+    svc = make_service(store, max_feeds=2)
+    empty = run(svc, "news feeds")
+    assert "follows no feeds" in texts(empty)
+    ok = run(svc, "news subscribe", url="https://example.com/feed.xml")
+    assert not ok.error and "now follows https://example.com/feed.xml" in texts(ok)
+    again = run(svc, "news subscribe", url="https://example.com/feed.xml ")
+    assert again.error and "already follows" in texts(again)
+    other = Place("discord", "G1", "C2")
+    assert not run(svc, "news subscribe", place=other, url="https://example.com/feed.xml").error
+    run(svc, "news subscribe", url="https://example.org/rss")
+    full = run(svc, "news subscribe", url="https://example.net/rss")
+    assert full.error and "the most allowed" in texts(full)
+    listed = run(svc, "news feeds").messages[0]
+    assert [x.url for x in listed.links] == ["https://example.com/feed.xml", "https://example.org/rss"]
+    assert listed.links[0].note == "not checked yet"
+
+    with store.session() as s:
+        assert s.scalar(select(Feed.id).where(Feed.url == "https://example.com/feed.xml"))  # one row, two channels
+        assert len(s.scalars(select(SubscriptionFeed)).all()) == 3
+
+    gone = run(svc, "news unsubscribe", url="https://example.com/feed.xml")
+    assert "no longer follows" in texts(gone)
+    missing = run(svc, "news unsubscribe", url="https://example.com/feed.xml")
+    assert missing.error and "doesn't follow" in texts(missing)
+    # the other channel keeps it
+    assert [x.url for x in run(svc, "news feeds", place=other).messages[0].links] == ["https://example.com/feed.xml"]
+
+
+def test_a_channel_with_feeds_digests_only_their_articles(store):
+    svc = make_service(store)
+    run(svc, "news subscribe", url="https://example.com/feed.xml")
+    with store.session() as s:
+        feed_id = s.scalar(select(Feed.id))
+    add(store, article(1), article(2, feed_id=feed_id))
+    stories = run(svc, "digest").messages[0].digest.stories
+    assert [s.headline for s in stories] == ["Story number 2 about volcanoes and lava"]
+    assert len(run(svc, "digest", place=Place("discord", "G1", "C9")).messages[0].digest.stories) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.com/feed", "Only http:// and https://"),
+        ("javascript:alert(1)", "Only http:// and https://"),
+        ("example.com/feed", "Only http:// and https://"),
+        ("https:///feed", "no host name"),
+        ("http://127.0.0.1/feed", "local or private network"),
+        ("http://localhost:8080/rss", "local or private network"),
+        ("http://[::1]/rss", "local or private network"),
+        ("http://10.1.2.3/rss", "local or private network"),
+        ("https://user:pw@example.com/rss", "user name or password"),
+        ("https://example.com:99999/rss", "not a valid web address"),
+        ("https://example.com/" + "a" * 3000, "at most 2048"),
+    ],
+)
+def test_bad_feed_urls_get_a_specific_reason(sqlite_store, url, reason):
+    reply = run(make_service(sqlite_store), "news subscribe", url=url)
+    assert reply.error and reply.ephemeral
+    assert reason in texts(reply)
+    with sqlite_store.session() as s:
+        assert s.scalar(select(Feed.id)) is None
+
+
+def test_schedule_set_show_and_off(store):
+    fixed = datetime(2024, 3, 29, 12, 0, tzinfo=timezone.utc)  # a Friday, two days before DST starts
+    svc = make_service(store)
+    svc.clock = lambda: fixed
+    assert "No digest schedule" in texts(run(svc, "news schedule", caller=MEMBER))
+    set_ = run(svc, "news schedule", when="weekdays 07:30 europe/berlin")
+    assert not set_.error
+    fields = dict(set_.messages[0].rows)
+    assert fields["When"] == "weekdays at 07:30 (Europe/Berlin)"
+    # next runs: Mon 1 Apr 07:30 CEST (DST began on Sunday), Tue, Wed
+    assert fields["Next runs"].splitlines() == [
+        "Mon 01 Apr 2024, 07:30 CEST", "Tue 02 Apr 2024, 07:30 CEST", "Wed 03 Apr 2024, 07:30 CEST",
+    ]
+    with store.session() as s:
+        sub = s.scalar(select(Subscription))
+        assert (sub.cron, sub.timezone, sub.created_by) == ("30 7 * * mon-fri", "Europe/Berlin", "U_ADMIN")
+    # a cron expression with weekday numbers in standard cron meaning (0 = Sunday)
+    run(svc, "news schedule", when="0 9 * * 0", timezone="UTC")
+    shown = dict(run(svc, "news schedule", caller=MEMBER).messages[0].rows)
+    assert shown["Cron"] == "0 9 * * sun in UTC" and shown["Next runs"].startswith("Sun 31 Mar 2024, 09:00 UTC")
+    # only a timezone: same times, new zone
+    run(svc, "news schedule", timezone="Asia/Tokyo")
+    assert dict(run(svc, "news schedule").messages[0].rows)["Cron"] == "0 9 * * sun in Asia/Tokyo"
+    assert "off" in texts(run(svc, "news schedule", when="off"))
+    with store.session() as s:
+        assert s.scalar(select(Subscription.cron)) is None
+
+
+@pytest.mark.parametrize(
+    ("when", "tz", "reason"),
+    [
+        ("daily 25:00", None, "not a time of day"),
+        ("daily noonish", None, "not a time"),
+        ("fortnightly 08:00", None, "not daily, weekdays, weekends or a day name"),
+        ("daily 08:00 Europe/Berln", None, "Did you mean Europe/Berlin"),
+        ("daily 08:00", "Mars/Olympus", "not a timezone I know"),
+        ("61 * * * *", None, "cron expression doesn't work"),
+        ("* * * * *", None, "more often than every 60 minutes"),
+        ("*/5 9 * * mon", None, "more often than every 60 minutes"),
+        ("0 0 30 2 *", None, "never runs"),
+        ("0 8 * * 9", None, "Weekday 9 doesn't exist"),
+        ("every now and then", None, "can't read"),
+    ],
+)
+def test_bad_schedules_get_a_specific_reason(sqlite_store, when, tz, reason):
+    reply = run(make_service(sqlite_store), "news schedule", when=when, timezone=tz)
+    assert reply.error and reply.ephemeral, texts(reply)
+    assert reason in texts(reply)
+
+
+def test_admin_commands_refuse_members_and_change_nothing(store):
+    svc = make_service(store)
+    for command, args in [
+        ("news subscribe", {"url": "https://example.com/feed.xml"}),
+        ("news unsubscribe", {"url": "https://example.com/feed.xml"}),
+        ("news schedule", {"when": "daily 08:00"}),
+        ("news filter", {"mode": "include", "keywords": "x"}),
+        ("news filter", {"mode": "clear"}),
+    ]:
+        reply = run(svc, command, caller=MEMBER, **args)
+        assert reply.error and reply.ephemeral
+        assert "Only members with the Manage Server permission can" in texts(reply)
+    with store.session() as s:
+        assert s.scalar(select(Subscription.id)) is None and s.scalar(select(Feed.id)) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "reason"),
+    [
+        ("news story", {"id": "424242"}, "There is no story '424242'"),
+        ("news story", {"id": "../etc/passwd"}, "Story ids look like 12"),
+        ("news sources", {"id": "nope"}, "There is no story 'nope'"),
+        ("news search", {"query": ""}, "needs a query"),
+        ("news search", {"query": "   "}, "needs a query"),
+        ("news search", {"query": "x" * 5000}, "5,000 characters long; keep it under 200"),
+        ("news search", {"query": '"*" () -'}, "no words to search for"),
+        ("news search", {"query": "zeppelin"}, "No stored article matches 'zeppelin'"),
+        ("news search", {"query": "lava", "page": 0}, "page must be between 1 and 100"),
+        ("news filter", {"keywords": "x"}, "Say include, exclude or clear first"),
+        ("news filter", {"mode": "include", "keywords": ",".join(f"k{i}" for i in range(30))}, "at most 20"),
+        ("digest", {"topic": "y" * 300}, "keep it under 200"),
+        ("news bogus", {}, "Unknown command /news bogus"),
+    ],
+)
+def test_bad_input_gets_a_friendly_specific_reply(sqlite_store, command, args, reason):
+    add(sqlite_store, article(1))
+    reply = run(make_service(sqlite_store), command, **args)
+    assert reply.error and reply.ephemeral
+    assert reason in texts(reply)
+    assert "Traceback" not in texts(reply)
+
+
+def test_full_text_operators_are_searched_as_words_and_said_so(sqlite_store):
+    add(sqlite_store, article(1))
+    reply = run(make_service(sqlite_store), "news search", query='"volcano" AND (lava OR -ash*) NEAR/2')
+    (links,) = reply.messages
+    assert not reply.error and links.links
+    assert "Searched for the words volcano lava ash 2" in links.footer and "operators" in links.footer
+
+
+def test_an_unexpected_failure_is_logged_not_shown(sqlite_store, caplog):
+    svc = make_service(sqlite_store)
+
+    class Broken:
+        def digest(self, scope):
+            raise RuntimeError("database exploded: secret detail")
+
+        def story(self, story_id):
+            raise RuntimeError("boom")
+
+    svc.provider = Broken()
+    reply = run(svc, "digest")
+    assert reply.error and "something went wrong on my side" in texts(reply)
+    assert "secret detail" not in texts(reply)
+    assert "database exploded" in caplog.text  # the traceback went to the log
+
+
+def test_help_lists_every_command(sqlite_store):
+    reply = run(make_service(sqlite_store), "news help", caller=Caller("u", admin_hint="workspace admin rights"))
+    (fields,) = reply.messages
+    assert isinstance(fields, Fields) and reply.ephemeral
+    assert [r[0].split()[0] + (" " + r[0].split()[1] if r[0].startswith("/news") else "") for r in fields.rows] == [
+        "/" + c.name for c in COMMANDS
+    ]
+    assert "workspace admin rights" in fields.footer
+
+
+def test_channel_tables_keep_one_row_a_channel_and_cascade(store):
+    from sqlalchemy import delete
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.service import Request
+
+    svc = make_service(store)
+    run(svc, "news subscribe", url="https://example.com/feed.xml")
+    with pytest.raises(IntegrityError), store.session() as s:
+        s.add(Subscription(platform="discord", workspace="G1", channel="C1", timezone="UTC", include_keywords=[],
+                           exclude_keywords=[], story_count=5, words=80, algorithm="lexrank", post_when_empty=False))
+    # a second first-command in the same channel finds the row instead of failing
+    with store.session() as s:
+        assert svc.get_or_create(s, Request("news filter", MEMBER, Place("discord", "G1", "C1"))).channel == "C1"
+    with store.session() as s:
+        s.execute(delete(Feed))  # a feed deleted: the channel's link to it goes too
+    with store.session() as s:
+        assert s.scalars(select(SubscriptionFeed)).all() == [] and s.scalar(select(Subscription.id))
+        s.execute(delete(Subscription))
+    assert "follows no feeds" in texts(run(svc, "news feeds"))

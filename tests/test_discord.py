@@ -1,0 +1,340 @@
+"""The Discord adapter through discord.py's real code paths, against a local fake REST API:
+login, command sync, INTERACTION_CREATE through the connection's parser, the recorded
+interaction callbacks, follow-ups and channel messages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+
+import discord
+import pytest
+from sqlalchemy import select
+
+from bot.commands import BY_NAME, subcommands
+from bot.discord_adapter import make_bot
+from bot.render import discord as dr
+from config.settings import DiscordSettings
+from corpus.models import Feed
+from digests.model import Digest
+from tests.chatkit import add, article, hostile, make_service, strings
+from tests.fake_discord import ADMIN_ROLE, APP_ID, CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord, guild_create, interaction
+
+EPHEMERAL = 64
+CHANNEL_MESSAGE, DEFERRED = 4, 5
+
+
+@contextlib.asynccontextmanager
+async def discord_env(store, *, provider=None, **settings):
+    server = await FakeDiscord().start()
+    old_base = discord.http.Route.BASE
+    service = make_service(store)
+    if provider is not None:
+        service.provider = provider
+    bot = make_bot(DiscordSettings(api_url=server.base, **settings), service)
+    finished: set[str] = set()
+    answer = bot.answer
+
+    async def tracked(inter, *args, **kwargs):
+        try:
+            await answer(inter, *args, **kwargs)
+        finally:
+            finished.add(str(inter.id))
+
+    bot.answer = tracked
+    bot.finished = finished
+    try:
+        await bot.login("fake-token")
+        yield bot, server
+    finally:
+        await bot.close()
+        discord.http.Route.BASE = old_base
+        await server.stop()
+
+
+async def invoke(bot, server, command: str, options: dict | None = None, **kw):
+    """Feed one slash command to discord.py and return the requests it made for it."""
+    payload = interaction(command, options, **kw)
+    bot._connection.parse_interaction_create(payload)
+    await server.wait_for(lambda: payload["id"] in bot.finished)
+    return server.interaction_requests(payload["token"])
+
+
+def callback(reqs):
+    (cb,) = [r for r in reqs if r.path.endswith("/callback")]
+    return cb
+
+
+def embeds_of(reqs) -> list[dict]:
+    out = []
+    for r in reqs:
+        if isinstance(r.body, dict):
+            body = r.body.get("data", r.body)
+            out += body.get("embeds") or []
+    return out
+
+
+def text_of(reqs) -> str:
+    """The embeds' text as a reader sees it (markdown escapes removed)."""
+    return "\n".join(re.sub(r"\\(.)", r"\1", s) for s in strings(embeds_of(reqs)))
+
+
+def no_mentions_everywhere(reqs) -> None:
+    for r in reqs:
+        if r.method in ("POST", "PATCH") and isinstance(r.body, dict) and (r.body.get("data") or r.body).get("embeds"):
+            assert (r.body.get("data") or r.body)["allowed_mentions"] == {"parse": []}, r
+
+
+def run_async(coro):
+    return asyncio.run(coro)
+
+
+def test_sync_publishes_the_command_schema_globally_or_to_a_dev_guild(sqlite_store):
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            assert put.path == f"/applications/{APP_ID}/commands"
+            schema = {c["name"]: c for c in put.body}
+            assert set(schema) == {"digest", "news"}
+            assert schema["digest"]["description"] == BY_NAME["digest"].description
+            assert [o["name"] for o in schema["digest"]["options"]] == ["topic"]
+            subs = {o["name"]: o for o in schema["news"]["options"]}
+            assert list(subs) == [c.sub for c in subcommands("news")]
+            for c in subcommands("news"):
+                sub = subs[c.sub]
+                assert sub["type"] == 1 and sub["description"] == c.description
+                got = [(o["name"], o["type"], o.get("required", False), o["description"]) for o in sub.get("options", [])]
+                want = [(p.name, 4 if p.kind is int else 3, p.required, p.description) for p in c.params]
+                assert sorted(got) == sorted(want)
+            assert [ch["value"] for ch in next(o for o in subs["filter"]["options"] if o["name"] == "mode")["choices"]] == ["include", "exclude", "clear"]
+            assert schema["news"]["contexts"] == [0] and schema["digest"]["contexts"] == [0]  # guilds only
+        async with discord_env(sqlite_store, dev_guild_id=int(GUILD_ID)) as (bot, server):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+            assert {c["name"] for c in put.body} == {"digest", "news"}
+
+    run_async(scenario())
+
+
+def test_commands_reply_with_embeds_and_never_mention(sqlite_store):
+    add(sqlite_store, *(article(i) for i in range(1, 4)))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            reqs = await invoke(bot, server, "digest")
+            cb = callback(reqs)
+            assert cb.body["type"] == CHANNEL_MESSAGE and not cb.flags & EPHEMERAL
+            embeds = embeds_of(reqs)
+            assert embeds[0]["title"].startswith("News digest · 3 stories")
+            assert [e["title"] for e in embeds[1:]] == [f"Story number {i} about volcanoes and lava" for i in (3, 2, 1)]
+            assert embeds[1]["url"] == "https://news3.example/story-3"
+            assert "[1] [Outlet 3](https://news3.example/story-3)" in embeds[1]["description"]
+            no_mentions_everywhere(reqs)
+
+            reqs = await invoke(bot, server, "news search", {"query": "volcano", "page": 1})
+            assert callback(reqs).body["type"] == CHANNEL_MESSAGE
+            assert "[Story number 3 about volcanoes and lava](https://news3.example/story-3)" in text_of(reqs)
+            no_mentions_everywhere(reqs)
+
+            reqs = await invoke(bot, server, "news sources", {"id": "2"})
+            assert "**[1]** [Story number 2 about volcanoes and lava](https://news2.example/story-2)" in text_of(reqs)
+
+            reqs = await invoke(bot, server, "news story", {"id": "1"})
+            assert embeds_of(reqs)[0]["title"] == "Story number 1 about volcanoes and lava"
+
+            reqs = await invoke(bot, server, "news help")
+            assert callback(reqs).flags & EPHEMERAL
+            assert len(embeds_of(reqs)[0]["fields"]) == len(BY_NAME)
+
+            reqs = await invoke(bot, server, "news schedule")
+            assert "No digest schedule" in text_of(reqs)
+
+    run_async(scenario())
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "reason"),
+    [
+        ("news story", {"id": "99999"}, "There is no story '99999'"),
+        ("news search", {"query": "x" * 5000}, "5,000 characters long"),
+        ("news search", {"query": '"AND" OR (*)'}, "no words to search for"),
+        ("news schedule", {"when": "daily 08:00", "timezone": "Europe/Berln"}, "Did you mean Europe/Berlin"),
+        ("news schedule", {"when": "every blue moon"}, "can't read"),
+        ("news subscribe", {"url": "gopher://example.com/feed"}, "Only http:// and https://"),
+    ],
+)
+def test_bad_input_gets_an_ephemeral_specific_reply(sqlite_store, command, options, reason):
+    add(sqlite_store, article(1))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            reqs = await invoke(bot, server, command, options, permissions=MANAGE_GUILD)
+            cb = callback(reqs)
+            assert cb.body["type"] == CHANNEL_MESSAGE and cb.flags & EPHEMERAL
+            assert reason in text_of(reqs) and "Traceback" not in text_of(reqs)
+            assert embeds_of(reqs)[0]["color"] == dr.RED
+            no_mentions_everywhere(reqs)
+
+    run_async(scenario())
+
+
+def test_admin_commands_need_manage_server_or_the_configured_role(sqlite_store):
+    async def scenario():
+        async with discord_env(sqlite_store, admin_role_ids=[int(ADMIN_ROLE)]) as (bot, server):
+            bot._connection.parse_guild_create(guild_create())
+            for command, options in [
+                ("news subscribe", {"url": "https://example.com/feed.xml"}),
+                ("news schedule", {"when": "daily 08:00"}),
+                ("news filter", {"mode": "exclude", "keywords": "sports"}),
+                ("news unsubscribe", {"url": "https://example.com/feed.xml"}),
+            ]:
+                reqs = await invoke(bot, server, command, options)
+                assert callback(reqs).flags & EPHEMERAL
+                assert "Only members with the Manage Server permission or a bot-admin role can" in text_of(reqs)
+            with sqlite_store.session() as s:
+                assert s.scalar(select(Feed.id)) is None
+
+            reqs = await invoke(bot, server, "news subscribe", {"url": "https://example.com/feed.xml"}, permissions=MANAGE_GUILD)
+            assert not callback(reqs).flags & EPHEMERAL and "now follows https://example.com/feed.xml" in text_of(reqs)
+            reqs = await invoke(bot, server, "news schedule", {"when": "weekdays 07:30 Europe/Berlin"}, roles=(ADMIN_ROLE,))
+            assert "weekdays at 07:30 (Europe/Berlin)" in text_of(reqs)
+            reqs = await invoke(bot, server, "news feeds")  # reading needs no rights
+            assert "https://example.com/feed.xml" in text_of(reqs)
+
+    run_async(scenario())
+
+
+class SlowProvider:
+    def __init__(self, inner, delay: float) -> None:
+        self.inner, self.delay = inner, delay
+
+    def digest(self, scope):
+        time.sleep(self.delay)
+        return self.inner.digest(scope)
+
+    def story(self, story_id):
+        time.sleep(self.delay)
+        return self.inner.story(story_id)
+
+
+def test_slow_work_is_deferred_then_answered_and_slow_errors_stay_private(sqlite_store):
+    add(sqlite_store, article(1))
+    from bot.provider import StoreDigestProvider
+
+    async def scenario():
+        slow = SlowProvider(StoreDigestProvider(sqlite_store), delay=0.6)
+        async with discord_env(sqlite_store, provider=slow, defer_after_seconds=0.2) as (bot, server):
+            reqs = await invoke(bot, server, "digest")
+            assert [(r.method, r.path.split("/")[-1]) for r in reqs] == [("POST", "callback"), ("PATCH", "@original")]
+            assert callback(reqs).body["type"] == DEFERRED and not callback(reqs).flags & EPHEMERAL
+            assert embeds_of(reqs)[0]["title"].startswith("News digest · 1 story")
+            no_mentions_everywhere(reqs)
+
+            reqs = await invoke(bot, server, "news story", {"id": "777"})
+            token = reqs[0].path.split("/")[3]
+            assert [(r.method, r.path) for r in reqs] == [
+                ("POST", reqs[0].path), ("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original"), ("POST", f"/webhooks/{APP_ID}/{token}"),
+            ]
+            assert callback(reqs).body["type"] == DEFERRED
+            follow = reqs[2]
+            assert follow.flags & EPHEMERAL
+            assert "There is no story '777'" in text_of([follow])
+
+            # quick work is answered at once, without "thinking…"
+            reqs = await invoke(bot, server, "news help")
+            assert callback(reqs).body["type"] == CHANNEL_MESSAGE
+
+    run_async(scenario())
+
+
+def test_a_long_digest_is_split_into_follow_ups_within_limits(sqlite_store):
+    def long_text(i: int) -> str:  # distinct words, or deduplication would keep only one article
+        return " ".join(f"Sentence {j} of report {i} says " + " ".join(f"w{i}x{j}y{k}" for k in range(8)) + "." for j in range(50))
+
+    add(sqlite_store, *(article(i, text=long_text(i)) for i in range(1, 26)))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            from sqlalchemy import update
+
+            from corpus.channels import Subscription
+            await invoke(bot, server, "news filter", {"mode": "clear"}, permissions=MANAGE_GUILD)  # creates the channel row
+            with sqlite_store.session() as s:
+                s.execute(update(Subscription).values(story_count=25, words=400))
+            reqs = await invoke(bot, server, "digest")
+            follow_ups = [r for r in reqs if r.method == "POST" and r.path.startswith("/webhooks/")]
+            assert callback(reqs).body["type"] == CHANNEL_MESSAGE and len(follow_ups) >= 2
+            for r in [callback(reqs), *follow_ups]:
+                body = r.body.get("data", r.body)
+                assert len(body["embeds"]) <= 10
+                assert sum(dr.embed_size(e) for e in body["embeds"]) <= 6000
+                assert all(len(e.get("description", "")) <= 4096 and len(e.get("title", "")) <= 256 for e in body["embeds"])
+                assert body["allowed_mentions"] == {"parse": []} and not r.flags & EPHEMERAL
+            titles = [e["title"] for e in embeds_of(reqs) if e.get("title", "").startswith("Story number")]
+            assert len(titles) == 25
+
+    run_async(scenario())
+
+
+def test_hostile_article_text_is_shown_not_acted_on(sqlite_store):
+    (aid,) = add(sqlite_store, hostile())
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            for command, options in [("digest", None), ("news story", {"id": str(aid)}), ("news sources", {"id": str(aid)}), ("news search", {"query": "attention"})]:
+                reqs = await invoke(bot, server, command, options)
+                no_mentions_everywhere(reqs)
+                out = "\n".join(str(v) for e in embeds_of(reqs) for v in strings(e))
+                assert not re.search(r"(?<!\\)<[@#!]", out), out
+                assert not re.search(r"@(everyone|here)", out)
+                assert "](https://evil.example)" not in out
+                assert "\x07" not in out and "\u202e" not in out
+
+    run_async(scenario())
+
+
+def test_scheduled_posts_go_through_a_partial_messageable_with_a_nonce(sqlite_store):
+    add(sqlite_store, article(1), article(2))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            mark = len(server.requests)
+            from bot.provider import DigestScope, StoreDigestProvider
+
+            digest = StoreDigestProvider(sqlite_store).digest(DigestScope())
+            ids = await bot.post_digest(int(CHANNEL_ID), digest, nonce="sub7-2024-06-01T08:00")
+            (post,) = server.since(mark)
+            assert post.method == "POST" and post.path == f"/channels/{CHANNEL_ID}/messages"
+            assert post.body["allowed_mentions"] == {"parse": []}
+            assert post.body["enforce_nonce"] is True and len(post.body["nonce"]) <= 25
+            assert [e.get("title") for e in post.body["embeds"]][1:] == [f"Story number {i} about volcanoes and lava" for i in (2, 1)]
+            assert len(ids) == 1 and isinstance(ids[0], int)
+            # the same slot gives the same nonce, so Discord can refuse a repeat after a crash
+            await bot.post_digest(int(CHANNEL_ID), Digest("x", digest.generated_at, digest.stories), nonce="sub7-2024-06-01T08:00")
+            assert server.requests[-1].body["nonce"] == post.body["nonce"]
+
+    run_async(scenario())
+
+
+def test_sharding_and_intents_come_from_config(sqlite_store):
+    async def scenario():
+        old_base = discord.http.Route.BASE
+        bot = make_bot(DiscordSettings(shard_count=4, shard_ids=[1, 3]), make_service(sqlite_store))
+        discord.http.Route.BASE = old_base
+        assert isinstance(bot, discord.AutoShardedClient)
+        assert (bot.shard_count, bot.shard_ids) == (4, [1, 3])
+        assert bot.intents.value == discord.Intents(guilds=True).value
+        assert bot.allowed_mentions.to_dict() == {"parse": []}
+
+    run_async(scenario())
+
+
+def test_shard_ids_are_checked_against_the_shard_count():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="shard_ids must lie in 0..1"):
+        DiscordSettings(shard_count=2, shard_ids=[2])
+    with pytest.raises(ValidationError, match="needs shard_count"):
+        DiscordSettings(shard_ids=[0])

@@ -1,0 +1,160 @@
+"""Renderers: platform limits (split, never cut), clickable citations, hostile text defused."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from bot.messages import DigestView, Fields, Link, Links, Notice, Reply, StoryView
+from bot.provider import StoreDigestProvider
+from bot.render import discord as dr
+from bot.render import slack as sr
+from bot.render import terminal as tr
+from bot.text import chunks, safe_url
+from digests.model import Digest, Source, Story, SummarySentence
+from tests.chatkit import add, hostile, strings
+
+NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def big_story(i: int, sentences: int = 12, headline_words: int = 8) -> Story:
+    sources = tuple(
+        Source(n, f"d{i}-{n}", f"Outlet {n}", f"Title {n} of story {i}", f"https://o{n}.example/s/{i}?a=1&b=(2)", NOW) for n in (1, 2, 3)
+    )
+    sents = tuple(
+        SummarySentence(f"Story {i} sentence {j} " + "word " * 60 + f"end{i}x{j}.", (1 + j % 3, 1 + (j + 1) % 3)) for j in range(sentences)
+    )
+    headline = f"Headline {i} " + " ".join(["long"] * headline_words)
+    return Story(str(i), headline, sents, sources, NOW)
+
+
+def discord_limits_hold(messages: list[dict]) -> None:
+    for m in messages:
+        assert 1 <= len(m["embeds"]) <= dr.MESSAGE_EMBEDS
+        assert sum(dr.embed_size(e) for e in m["embeds"]) <= dr.MESSAGE_CHARS
+        for e in m["embeds"]:
+            assert len(e.get("title", "")) <= dr.TITLE
+            assert len(e.get("description", "")) <= dr.DESCRIPTION
+            assert len(e.get("fields", [])) <= dr.FIELDS
+            assert all(len(f["name"]) <= dr.FIELD_NAME and len(f["value"]) <= dr.FIELD_VALUE for f in e.get("fields", []))
+            assert len(e.get("footer", {}).get("text", "")) <= dr.FOOTER
+
+
+def slack_limits_hold(messages: list[dict]) -> None:
+    for m in messages:
+        assert m["text"].strip()
+        assert 1 <= len(m["blocks"]) <= sr.BLOCKS
+        for b in m["blocks"]:
+            if b["type"] == "section":
+                assert len(b["text"]["text"]) <= sr.SECTION
+
+
+def test_a_large_digest_is_split_within_limits_and_nothing_is_lost():
+    stories = tuple(big_story(i, headline_words=70 if i == 3 else 8) for i in range(1, 26))
+    reply = Reply.of(DigestView(Digest("Morning digest", NOW, stories), footer="Read one story: /news story <id>"))
+    everything = [f"end{i}x{j}" for i in range(1, 26) for j in range(12)]
+
+    d = dr.render(reply)
+    discord_limits_hold(d)
+    assert len(d) > 5  # ~90,000 characters cannot fit one message
+    joined = "\n".join(strings(d))
+    assert all(marker in joined for marker in everything)
+    long_title = next(e for m in d for e in m["embeds"] if e.get("title", "").startswith("Headline 3 "))
+    assert long_title["title"].endswith("…") and ("Headline 3 " + " ".join(["long"] * 70)) in joined  # whole in the text
+
+    s = sr.render(reply)
+    slack_limits_hold(s)
+    joined = "\n".join(strings(s))
+    assert all(marker in joined for marker in everything)
+    assert s[0]["text"].startswith("Morning digest · 25 stories")
+
+
+def test_citations_are_numbered_and_tied_to_their_source_links():
+    story = big_story(1, sentences=2)
+    d = dr.render(Reply.of(StoryView(story)))
+    desc = "".join(e.get("description", "") for m in d for e in m["embeds"])
+    assert "end1x0. [1][2]" in desc and "end1x1. [2][3]" in desc
+    for n in (1, 2, 3):
+        assert f"[{n}] [Outlet {n}](https://o{n}.example/s/1?a=1&b=%282%29)" in desc  # ( ) encoded: the link can't end early
+    assert d[0]["embeds"][0]["url"] == "https://o1.example/s/1?a=1&b=%282%29"
+
+    s = sr.render(Reply.of(StoryView(story)))
+    text = "\n".join(strings(s))
+    assert "end1x0. <https://o1.example/s/1?a=1&amp;b=%282%29|[1]><https://o2.example/s/1?a=1&amp;b=%282%29|[2]>" in text
+    assert "[3] <https://o3.example/s/1?a=1&amp;b=%282%29|Outlet 3>" in text
+
+    t = tr.render(Reply.of(StoryView(story)))
+    assert "end1x0. [1][2]" in t and "[2] Outlet 2 · Title 2 of story 1 · 2024-06-01 https://o2.example/s/1?a=1&b=(2)" in t
+
+
+def test_many_long_fields_and_links_split_across_embeds_and_blocks():
+    rows = tuple((f"row {i} " + "n" * 300, "value " * 400) for i in range(60))
+    fields = Reply.of(Fields("Many rows", rows, footer="the end"))
+    d = dr.render(fields)
+    discord_limits_hold(d)
+    assert sum(len(e.get("fields", [])) for m in d for e in m["embeds"]) >= 180  # each 2,400-char value in 3 fields
+    s = sr.render(fields)
+    slack_limits_hold(s)
+    assert len(s) >= 2
+
+    links = Reply.of(Links("Results", tuple(Link(f"Title {i} " * 20, f"https://x.example/{i}", "Outlet", NOW, "snippet " * 60) for i in range(80))))
+    discord_limits_hold(dr.render(links))
+    slack_limits_hold(sr.render(links))
+    assert sum(len(m["blocks"]) for m in sr.render(links)) >= 81
+
+
+def test_errors_are_marked():
+    reply = Reply.fail("No stored article matches 'x'.")
+    assert dr.render(reply)[0]["embeds"][0]["color"] == dr.RED
+    assert sr.render(reply)[0]["text"].startswith(":warning: No stored article matches")
+    assert tr.render(reply).startswith("! No stored article")
+
+
+def test_hostile_article_text_renders_harmlessly(sqlite_store):
+    (article_id,) = add(sqlite_store, hostile())
+    provider = StoreDigestProvider(sqlite_store)
+    story = provider.story(str(article_id))
+    digest = Digest("Digest <!here> @everyone", NOW, (story,))
+    replies = [
+        Reply.of(DigestView(digest)),
+        Reply.of(StoryView(story)),
+        Reply.of(Links("Search: @everyone", (Link(story.headline, story.sources[0].url, story.sources[0].outlet, NOW, story.sentences[0].text),))),
+        Reply.of(Notice("You searched for <!channel> @here")),
+    ]
+    for reply in replies:
+        out = "\n".join(strings(dr.render(reply)))
+        assert not CONTROL.search(out)
+        assert not re.search(r"(?<!\\)<[@#!]", out), out  # no mention, role, channel or broadcast syntax
+        assert not re.search(r"@(everyone|here)", out)  # broadcasts broken by a word joiner
+        assert "](https://evil.example)" not in out  # the masked-link trick is shown, not linked
+        assert "https://hostile.example/a?x=1&y=%3C2%3E" in out or isinstance(reply.messages[0], Notice)
+
+        out = "\n".join(strings(sr.render(reply)))
+        assert not CONTROL.search(out)
+        assert not re.search(r"<[@#!]", out), out
+        assert not re.search(r"@(everyone|here|channel)", out)
+        assert "&lt;!channel&gt;" in out
+        # article text's &, <, > all escaped: only our own <url|text> links remain as markup
+        assert set(re.findall(r"<([^|>]*)\|", out)) <= {"https://hostile.example/a?x=1&amp;y=%3C2%3E"}
+
+        out = tr.render(reply)
+        assert not CONTROL.search(out)
+
+    discord_story = "\n".join(strings(dr.render(Reply.of(StoryView(story)))))
+    assert r"\[https://good.example\]\(https://evil.example\)" in discord_story
+    assert r"\<@&123\>" in discord_story and r"\*details\*" in discord_story
+
+
+def test_chunks_split_at_lines_then_words_and_keep_everything():
+    text = "\n".join(["short line"] * 5 + ["w" * 10 + " " + "x" * 30 + " y"])
+    parts = chunks(text, 25)
+    assert all(len(p) <= 25 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert chunks("a" * 60, 25) == ["a" * 25, "a" * 25, "a" * 10]
+
+
+def test_safe_url_accepts_only_web_links():
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("https://x.example/a b|c>d") == "https://x.example/ab%7Cc%3Ed"
+    assert safe_url(None) is None and safe_url("not a url") is None

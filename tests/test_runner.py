@@ -1,0 +1,162 @@
+"""Running the channels side by side in one process, and settings for the chat platforms."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sys
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from config import ConfigError, load_settings
+from tests.fake_discord import FakeDiscord, interaction
+from tests.fake_slack import SECRET, FakeSlack, signed_headers, slash_body
+from tests.helpers import ROOT, bot_env
+
+
+def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqlite_store, capsys):
+    from bot.runner import serve
+
+    async def scenario():
+        server = await FakeDiscord().start()
+        try:
+            settings.discord.token = SecretStr("bad-token")
+            settings.discord.api_url = server.base
+            settings.terminal.enabled = False
+            return await serve(settings, sqlite_store, sys.stdin, sys.stdout)
+        finally:
+            await server.stop()
+
+    assert asyncio.run(scenario()) == 1
+    err = capsys.readouterr().err
+    assert "newsbot: discord stopped: Improper token has been passed." in err
+    assert "Traceback" not in err and "bad-token" not in err
+
+
+def test_nothing_to_run_is_said_plainly(settings, sqlite_store, capsys):
+    from bot.runner import serve
+
+    settings.terminal.enabled = False
+    assert asyncio.run(serve(settings, sqlite_store, sys.stdin, sys.stdout)) == 2
+    assert "nothing to run" in capsys.readouterr().err
+
+
+def test_tokens_come_from_the_environment_or_files_never_from_toml(settings, tmp_path, monkeypatch):
+    token_file = tmp_path / "discord-token"
+    token_file.write_text("file-token-value\n")
+    monkeypatch.setenv("NEWSBOT_DISCORD__TOKEN_FILE", str(token_file))
+    monkeypatch.setenv("NEWSBOT_SLACK__BOT_TOKEN", "xoxb-env-token")
+    monkeypatch.setenv("NEWSBOT_SLACK__APP_TOKEN", "xapp-env-token")
+    s = load_settings()
+    assert s.discord.token.get_secret_value() == "file-token-value"
+    assert s.slack.bot_token.get_secret_value() == "xoxb-env-token"
+    assert "file-token-value" not in repr(s) and "xoxb-env-token" not in str(s.model_dump())
+
+    toml = tmp_path / "local.toml"
+    toml.write_text('[discord]\ntoken = "in-a-file-it-should-not-be-in"\n')
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(toml))
+    with pytest.raises(ConfigError, match="discord.token: secrets can't be set in a config file; set NEWSBOT_DISCORD__TOKEN or NEWSBOT_DISCORD__TOKEN_FILE") as e:
+        load_settings()
+    assert "in-a-file" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"NEWSBOT_DISCORD__TOKEN_FILE": "/nonexistent/token"}, "NEWSBOT_DISCORD__TOKEN_FILE: cannot read the secret file"),
+        ({"NEWSBOT_SLACK__BOT_TOKEN": "xoxb-1"}, "Slack socket mode needs app_token"),
+        ({"NEWSBOT_SLACK__BOT_TOKEN": "xoxb-1", "NEWSBOT_SLACK__MODE": "http"}, "Slack http mode needs signing_secret"),
+        ({"NEWSBOT_SLACK__MODE": "websocket"}, "slack.mode"),
+        ({"NEWSBOT_CHANNELS__TIMEZONE": "Mars/Base"}, "not an IANA timezone"),
+    ],
+)
+def test_bad_platform_settings_name_the_setting(settings, monkeypatch, env, message):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ConfigError, match=message) as e:
+        load_settings()
+    assert "xoxb-1" not in str(e.value)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path):
+    """A real bot process: Discord through a fake REST API and gateway, Slack in HTTP mode
+    against a mock Web API, and the terminal on a pipe, all answering at once."""
+    slack_port = _free_port()
+
+    async def scenario():
+        discord_api, slack_api = await FakeDiscord().start(), await FakeSlack().start()
+        env = bot_env(
+            tmp_path,
+            NEWSBOT_DISCORD__TOKEN="fake-token", NEWSBOT_DISCORD__API_URL=discord_api.base,
+            NEWSBOT_SLACK__BOT_TOKEN="xoxb-side-by-side", NEWSBOT_SLACK__SIGNING_SECRET=SECRET, NEWSBOT_SLACK__MODE="http",
+            NEWSBOT_SLACK__HTTP_PORT=str(slack_port), NEWSBOT_SLACK__API_URL=slack_api.api,
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "run_bot.py"), "-v", "run", cwd=ROOT, env=env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        seen = ""
+
+        async def read_until(marker: str) -> None:
+            nonlocal seen
+            while marker not in seen:
+                line = await asyncio.wait_for(proc.stdout.readline(), 60)
+                assert line, f"the bot ended early: {seen[-2000:]}"
+                seen += line.decode()
+
+        try:
+            await read_until("Ctrl-C to quit")
+            await discord_api.wait_for(lambda: discord_api.identified and any(r.method == "PUT" for r in discord_api.requests), 60)
+
+            proc.stdin.write(b"/news search defect\n")
+            await proc.stdin.drain()
+            await read_until("== Search: defect ==")
+
+            payload = interaction("news sources", {"id": "1"})
+            await discord_api.dispatch("INTERACTION_CREATE", payload)
+            await discord_api.wait_for(lambda: discord_api.interaction_requests(payload["token"]), 30)
+            (cb,) = discord_api.interaction_requests(payload["token"])
+            assert "BREAKING: Senior Syrian Officers Defect" in str(cb.body) and cb.body["data"]["allowed_mentions"] == {"parse": []}
+
+            body = slash_body(slack_api, "/news", "story 5")
+            async with httpx.AsyncClient(timeout=30) as web:
+                for _ in range(100):
+                    try:
+                        r = await web.post(f"http://127.0.0.1:{slack_port}/slack/events", content=body, headers=signed_headers(body))
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.1)
+            assert r.status_code == 200 and "Three top Syrian officers defect to Turkey" in r.text
+
+            proc.stdin.close()  # end of input: Discord and Slack keep going
+            await read_until("keep running until Ctrl-C")
+            payload = interaction("news help")
+            await discord_api.dispatch("INTERACTION_CREATE", payload)
+            await discord_api.wait_for(lambda: discord_api.interaction_requests(payload["token"]), 30)
+
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+            seen += out.decode()
+            assert proc.returncode == 0, err.decode()
+            assert seen.rstrip().endswith("bye")
+            log = err.decode()
+            assert "Traceback" not in log
+            assert "fake-token" not in log and "xoxb-side-by-side" not in log and SECRET not in log
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            await discord_api.stop()
+            await slack_api.stop()
+
+    asyncio.run(scenario())
