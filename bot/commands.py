@@ -58,7 +58,7 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command(
         "digest",
-        "This channel's news digest, built now; optionally narrowed to a topic",
+        "This channel's latest digest (built now if none was posted yet), or one on a topic, built now",
         (Param("topic", "A keyword or phrase to narrow the digest to", rest=True, max_length=MAX_QUERY_CHARS),),
         example="/digest elections",
     ),

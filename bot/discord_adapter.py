@@ -6,7 +6,9 @@
 - errors are ephemeral: a public "thinking…" is deleted and the error sent privately instead;
 - every message goes out with `AllowedMentions.none()`;
 - changing commands need Manage Server (or a configured role);
-- scheduled posts go through a partial messageable, so no member or channel cache is needed;
+- scheduled posts go through a partial messageable, so no member or channel cache is needed,
+  with a nonce derived from the slot (`enforce_nonce`): Discord returns the message it already
+  made for a nonce it saw in the last few minutes instead of posting it twice;
 - intents: guilds only; sharding through AutoShardedBot with the shard count and ids from config.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from datetime import datetime
 from typing import Literal, Optional
 
 import discord
@@ -22,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import BY_NAME, TOP_DESCRIPTIONS
+from bot.delivery import DeliveryRefused
 from bot.messages import DigestView, Reply
 from bot.render.discord import render
 from bot.service import Caller, CommandService, Place, Request
@@ -204,18 +208,32 @@ class NewsBot(commands.AutoShardedBot):
         return ids
 
     async def post_digest(self, channel_id: int, digest: Digest, nonce: str | None = None) -> list[int]:
-        """What the scheduler calls to deliver a digest to a Discord channel."""
         return await self.post_reply(channel_id, Reply.of(DigestView(digest)), nonce)
+
+    # The scheduler's outlet (bot.delivery.Outlet).
+
+    async def ready(self) -> None:
+        """Posting needs only the REST API: wait for the login, not the gateway."""
+        while self.user is None:
+            await asyncio.sleep(0.1)
+
+    async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
+        """Every attempt at a slot sends the same nonces, so a repeat after a crash returns the
+        messages Discord already made instead of posting them again."""
+        try:
+            return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker)]
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise DeliveryRefused(f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}") from None
 
 
 def make_bot(settings: DiscordSettings, service: CommandService) -> NewsBot:
     return NewsBot(settings, service)
 
 
-async def run_discord(settings: DiscordSettings, service: CommandService, stop: asyncio.Event) -> None:
+async def run_discord(bot: NewsBot, stop: asyncio.Event) -> None:
     """Log in, connect and serve until `stop` is set. A bad token ends with LoginFailure."""
+    settings = bot.settings
     assert settings.token is not None
-    bot = make_bot(settings, service)
     async with bot:
         running = asyncio.ensure_future(bot.start(settings.token.get_secret_value()))
         stopping = asyncio.ensure_future(stop.wait())

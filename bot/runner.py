@@ -9,6 +9,7 @@ import signal
 import sys
 from typing import TextIO
 
+from bot.delivery import Outlet
 from bot.health import HealthServer, database_check
 from bot.provider import StoreDigestProvider
 from bot.service import CommandService
@@ -32,23 +33,28 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
         loop.add_signal_handler(sig, stop.set)
 
     platforms: dict[str, asyncio.Task] = {}
+    outlets: dict[str, Outlet] = {}
     if settings.discord.token is not None:
-        from bot.discord_adapter import run_discord
+        from bot.discord_adapter import make_bot, run_discord
 
-        platforms["discord"] = asyncio.create_task(run_discord(settings.discord, service, stop), name="discord")
+        outlets["discord"] = discord_bot = make_bot(settings.discord, service)
+        platforms["discord"] = asyncio.create_task(run_discord(discord_bot, stop), name="discord")
     if settings.slack.bot_token is not None:
-        from bot.slack_adapter import run_slack
+        from bot.slack_adapter import SlackBot, run_slack
 
-        platforms["slack"] = asyncio.create_task(run_slack(settings.slack, service, stop), name="slack")
+        outlets["slack"] = slack_bot = SlackBot(settings.slack, service)
+        platforms["slack"] = asyncio.create_task(run_slack(slack_bot, stop), name="slack")
     terminal = None
     if settings.terminal.enabled:
-        from bot.terminal import run_terminal
+        from bot.terminal import TerminalOutlet, run_terminal
 
+        outlets["terminal"] = TerminalOutlet(out)
         terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
     if not platforms and terminal is None:
         print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=sys.stderr)
         return 2
     health = await start_health(settings, store, platforms)
+    leading = start_scheduler(settings, store, service, outlets, stop)
 
     status = 0
     pending = {*platforms.values(), *([terminal] if terminal else [])}
@@ -75,6 +81,8 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
             elif not stop.is_set():
                 stop.set()
     stop.set()
+    if leading is not None:
+        await leading  # the scheduler first: posts under way finish while the platforms still run
     if pending:
         _, still = await asyncio.wait(pending, timeout=10)
         for task in still:
@@ -84,6 +92,20 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
     if terminal is not None:
         print("bye", file=out, flush=True)
     return status
+
+
+def start_scheduler(settings: Settings, store: Store, service: CommandService, outlets: dict[str, Outlet], stop: asyncio.Event) -> asyncio.Task | None:
+    """Scheduled digests and feed polling, in whichever process holds the leader lock; the
+    others wait as standbys and take over when it goes."""
+    if not settings.scheduler.enabled:
+        return None
+    from bot.leader import lead, lock_for
+    from bot.scheduler import DigestScheduler
+
+    scheduler = DigestScheduler(store, service.provider, settings, outlets)
+    service.on_schedule_change = scheduler.schedule_changed
+    check = settings.scheduler.leader_check_seconds
+    return asyncio.create_task(lead(lock_for(store), scheduler.start, scheduler.stop, stop, check), name="scheduler")
 
 
 async def start_health(settings: Settings, store: Store, platforms: dict[str, asyncio.Task]) -> HealthServer | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +26,9 @@ from bot.provider import DigestProvider, DigestScope
 from bot.metrics import COMMANDS_SERVED
 from bot.schedules import ScheduleError, Schedule, parse_schedule
 from config.settings import ChannelSettings
+from bot.stored_digest import digest_from_json
 from corpus.channels import Subscription, SubscriptionFeed
+from corpus.deliveries import Delivery, latest_posted_digest
 from corpus.models import Feed, utcnow
 from corpus.search import query_words, search
 from corpus.store import Store
@@ -81,6 +84,8 @@ class CommandService:
         self.defaults = channels or ChannelSettings()
         self.add_feed = add_feed  # corpus.polling.add_feed once feed polling lands
         self.clock = clock
+        # Told the subscription id after a schedule changes (the scheduler, when this process runs it).
+        self.on_schedule_change: Callable[[int], None] | None = None
 
     # --- entry points ---------------------------------------------------------------------------
 
@@ -119,7 +124,10 @@ class CommandService:
         if topic:
             _check_query(topic, "topic")
         with self.store.session() as s:
-            scope = self.scope_for(self.find(s, req.place), topic or None)
+            sub = self.find(s, req.place)
+            if sub is not None and not topic and (latest := latest_posted_digest(s, sub.id)):
+                return self._delivered(sub, latest)
+            scope = self.scope_for(sub, topic or None)
             has_feeds = scope.feed_ids is not None
         digest = self.provider.digest(scope)
         if digest.stories:
@@ -130,6 +138,15 @@ class CommandService:
         if has_feeds:
             return Reply.of(Notice("No news yet from the feeds this channel follows. New articles show up after the next feed check; /news feeds shows their status."))
         return Reply.of(Notice("No articles are stored yet. An admin can follow a feed with /news subscribe <feed url>."))
+
+    def _delivered(self, sub: Subscription, delivery: Delivery) -> Reply:
+        """The digest this channel was last sent, saying when, and when the next one is due."""
+        zone = ZoneInfo(sub.timezone)
+        note = f"Posted {delivery.finished_at.astimezone(zone):%a %d %b %H:%M %Z}"
+        if sub.cron and (runs := Schedule(sub.cron, sub.timezone).next_runs(self.clock(), count=1)):
+            note += f"; the next is due {runs[0]:%a %d %b %H:%M}"
+        footer = f"{note}. /digest <topic> builds one on a topic now · Read one story: /news story <id>"
+        return Reply.of(DigestView(digest_from_json(delivery.payload["digest"]), footer=footer))
 
     def cmd_news_search(self, req: Request, args: dict) -> Reply:
         query = str(args["query"]).strip()
@@ -218,9 +235,14 @@ class CommandService:
             sub = self.get_or_create(s, req)
             if schedule is None:
                 sub.cron = None
-                return Reply.of(Notice("Scheduled digests are off for this channel. /digest still builds one on demand."))
-            sub.cron, sub.timezone = schedule.cron, schedule.timezone
-            return self._show_schedule(sub, "Digest schedule set")
+                reply = Reply.of(Notice("Scheduled digests are off for this channel. /digest still builds one on demand."))
+            else:
+                sub.cron, sub.timezone = schedule.cron, schedule.timezone
+                reply = self._show_schedule(sub, "Digest schedule set")
+            sub_id = sub.id
+        if self.on_schedule_change is not None:
+            self.on_schedule_change(sub_id)  # after the commit, so the scheduler reads the new one
+        return reply
 
     def cmd_news_filter(self, req: Request, args: dict) -> Reply:
         mode = args.get("mode")
@@ -273,20 +295,10 @@ class CommandService:
     def scope_for(self, sub: Subscription | None, topic: str | None = None) -> DigestScope:
         """What a channel's digest covers: its feeds (all stored articles when it has none),
         its filters and its size."""
-        title = "News digest" + (f": {topic}" if topic else "")
         if sub is None:
             d = self.defaults
-            return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=title)
-        return DigestScope(
-            feed_ids=tuple(f.id for f in sub.feeds) or None,
-            include=tuple(sub.include_keywords or ()),
-            exclude=tuple(sub.exclude_keywords or ()),
-            topic=topic,
-            story_count=sub.story_count,
-            words=sub.words,
-            algorithm=sub.algorithm,
-            title=title,
-        )
+            return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=_title(topic))
+        return subscription_scope(sub, topic)
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -317,6 +329,26 @@ class CommandService:
         exclude = ", ".join(sub.exclude_keywords) if sub and sub.exclude_keywords else "(none)"
         rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
         return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
+
+
+def _title(topic: str | None) -> str:
+    return "News digest" + (f": {topic}" if topic else "")
+
+
+def subscription_scope(sub: Subscription, topic: str | None = None, since: datetime | None = None) -> DigestScope:
+    """A channel's digest: its feeds (all stored articles when it has none), filters and size;
+    `since` limits it to what arrived after (the scheduler's "new since the last digest")."""
+    return DigestScope(
+        feed_ids=tuple(f.id for f in sub.feeds) or None,
+        include=tuple(sub.include_keywords or ()),
+        exclude=tuple(sub.exclude_keywords or ()),
+        topic=topic,
+        since=since,
+        story_count=sub.story_count,
+        words=sub.words,
+        algorithm=sub.algorithm,
+        title=_title(topic),
+    )
 
 
 def _check_query(query: str, what: str) -> list[str]:

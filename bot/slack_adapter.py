@@ -8,7 +8,10 @@
   empty and answered through its response_url;
 - all article text is escaped (`&`, `<`, `>`) by the renderer;
 - changing commands need a workspace admin or owner (users.info), or a configured user;
-- scheduled posts: `SlackBot.post_digest(channel, digest)` through chat.postMessage.
+- scheduled posts: chat.postMessage, at most one message a second per channel, each carrying the
+  slot's marker in its metadata; Slack has no idempotency key, so after a crash the channel
+  history (conversations.history, `channels:history`/`groups:history`) is read for the marker
+  and only the parts not found are posted.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import contextlib
 import logging
 import re
 import time
+from datetime import datetime
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -25,6 +29,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import TOP_LEVEL, UsageError, parse_text
+from bot.delivery import DeliveryRefused
 from bot.messages import DigestView, Reply
 from bot.render.slack import render
 from bot.service import Caller, CommandService, Place, Request
@@ -32,6 +37,14 @@ from config.settings import SlackSettings
 from digests.model import Digest
 
 log = logging.getLogger("newsbot.slack")
+POST_EVENT = "newsbot_post"
+CHANNEL_INTERVAL = 1.0  # seconds between messages to one channel
+HISTORY_MARGIN = 300  # seconds before an attempt began that its posts are looked for (clock skew)
+# Errors that won't go away by trying again: the channel, the app's access or the message is wrong.
+REFUSALS = {
+    "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "restricted_action", "invalid_auth",
+    "account_inactive", "token_revoked", "no_permission", "msg_too_long", "invalid_blocks", "ekm_access_denied",
+}
 ADMIN_HINT = "workspace admin or owner rights"
 ADMIN_CACHE_SECONDS = 60
 NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}  # a digest links many pages: no previews
@@ -63,6 +76,8 @@ class SlackBot:
         # With an empty secret every HTTP request fails verification; Socket Mode skips it.
         self.app = AsyncApp(client=client, signing_secret=secret, process_before_response=process_before_response)
         self._admins: dict[str, tuple[float, bool]] = {}
+        self._channel_locks: dict[str, asyncio.Lock] = {}
+        self._last_post: dict[str, float] = {}
         for top in TOP_LEVEL:
             self.app.command(f"/{top}")(self.on_command)
         self.app.command(re.compile(r"^/"))(self.on_unknown_command)
@@ -124,22 +139,80 @@ class SlackBot:
 
     # --- scheduled posts --------------------------------------------------------------------------
 
-    async def post_reply(self, channel: str, reply: Reply, marker: str | None = None) -> list[str]:
+    async def post_reply(self, channel: str, reply: Reply, marker: str | None = None, posted: dict[int, str] | None = None) -> list[str]:
         """Post to a channel (the bot needs chat:write.public, or to be a member); returns the
-        messages' ts. `marker` goes into the message metadata, so a restart can find a post in
-        the channel history (Slack has no idempotency key)."""
+        messages' ts. `marker` and the part's number go into the message metadata, so a restart
+        can find a post in the channel history; parts in `posted` (number: ts) are not sent again."""
         ts = []
-        for message in render(reply):
-            extra = {"metadata": {"event_type": "newsbot_post", "event_payload": {"marker": marker}}} if marker else {}
-            resp = await self.client.chat_postMessage(
-                channel=channel, text=message["text"], blocks=message["blocks"], **NO_UNFURL, **extra
-            )
+        for part, message in enumerate(render(reply)):
+            if posted and part in posted:
+                ts.append(posted[part])
+                continue
+            extra = {"metadata": {"event_type": POST_EVENT, "event_payload": {"marker": marker, "part": part}}} if marker else {}
+            async with self._pace(channel):
+                resp = await self.client.chat_postMessage(
+                    channel=channel, text=message["text"], blocks=message["blocks"], **NO_UNFURL, **extra
+                )
             ts.append(resp["ts"])
         return ts
 
     async def post_digest(self, channel: str, digest: Digest, marker: str | None = None) -> list[str]:
-        """What the scheduler calls to deliver a digest to a Slack channel."""
         return await self.post_reply(channel, Reply.of(DigestView(digest)), marker)
+
+    @contextlib.asynccontextmanager
+    async def _pace(self, channel: str):
+        """One message at a time per channel, at least CHANNEL_INTERVAL apart (Slack allows
+        about one a second per channel; the retry handler waits out any 429 beyond that)."""
+        lock = self._channel_locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            wait = self._last_post.get(channel, 0.0) + CHANNEL_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_post[channel] = time.monotonic()
+
+    async def posted_parts(self, channel: str, marker: str, since: datetime) -> dict[int, str]:
+        """The parts of the post with this marker already in the channel (number: ts)."""
+        found: dict[int, str] = {}
+        cursor = None
+        oldest = f"{since.timestamp() - HISTORY_MARGIN:.6f}"
+        while True:
+            resp = await self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor)
+            for m in resp.get("messages") or []:
+                meta = m.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == POST_EVENT and payload.get("marker") == marker:
+                    found[int(payload.get("part") or 0)] = m["ts"]
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return found
+
+    # The scheduler's outlet (bot.delivery.Outlet).
+
+    async def ready(self) -> None:
+        return None  # the Web API needs no connection
+
+    async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
+        try:
+            posted = None
+            if resuming is not None:
+                try:
+                    posted = await self.posted_parts(channel, marker, resuming)
+                except SlackApiError as exc:
+                    if exc.response.get("error") not in ("missing_scope", "not_in_channel", "channel_not_found"):
+                        raise
+                    # Can't look: posting again risks a double, not posting loses the digest.
+                    log.warning("can't read %s's history to check for an earlier post (%s); posting it", channel, exc.response.get("error"))
+                if posted:
+                    log.info("found %d part(s) of %s already in the channel", len(posted), marker)
+            return await self.post_reply(channel, reply, marker, posted)
+        except SlackApiError as exc:
+            error = exc.response.get("error") or "unknown_error"
+            if error in REFUSALS:
+                raise DeliveryRefused(f"Slack refused the post: {error}") from None
+            raise
 
 
 # --- serving ----------------------------------------------------------------------------------------
@@ -193,8 +266,8 @@ class _Server:
             await self.task
 
 
-async def run_slack(settings: SlackSettings, service: CommandService, stop: asyncio.Event) -> None:
-    bot = SlackBot(settings, service)
+async def run_slack(bot: SlackBot, stop: asyncio.Event) -> None:
+    settings = bot.settings
     if settings.mode == "http":
         server = _Server(http_app(bot, settings.http_path), settings.http_host, settings.http_port)
         port = await server.start()

@@ -17,6 +17,8 @@ SCOPES = [
     "chat:write",  # post digests and answers
     "chat:write.public",  # post scheduled digests to public channels without being invited
     "users:read",  # users.info: is the caller a workspace admin or owner?
+    "channels:history",  # after a crash mid-post, find what was posted (public channels)...
+    "groups:history",  # ...and private ones, before posting the rest
 ]
 
 HEADER = """\

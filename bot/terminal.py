@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import datetime
 from typing import TextIO
 
 from bot.messages import DigestView, Reply
@@ -27,8 +28,21 @@ def print_search(service: CommandService, query: str, out: TextIO) -> bool:
 
 
 def post_digest(out: TextIO, digest: Digest) -> None:
-    """What the scheduler calls to deliver a digest to the terminal."""
     print(render(Reply.of(DigestView(digest))), file=out, flush=True)
+
+
+class TerminalOutlet:
+    """The scheduler's outlet for the terminal channel: prints, with no message ids."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    async def ready(self) -> None:
+        return None
+
+    async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
+        print(render(reply), file=self.out, flush=True)
+        return []
 
 
 async def run_terminal(service: CommandService, stdin: TextIO, out: TextIO, stop: asyncio.Event) -> None:

@@ -138,6 +138,29 @@ class SlackSettings(BaseModel):
         return self
 
 
+# --- scheduled digests: the scheduler, delivery, leader election --------------------------------
+class SchedulerSettings(BaseModel):
+    """Scheduled digests and feed polling (run by one process at a time: the leader)."""
+
+    enabled: bool = True
+    # Missed slots (the bot was down) give one catch-up digest when the latest one is at most this
+    # old; older slots are skipped and logged.
+    catch_up_grace_hours: float = Field(6.0, ge=0)
+    # A new channel's first digest covers at most this much of the past, never the whole archive.
+    backfill_hours: float = Field(24.0, gt=0)
+    # Schedules changed in another process reach the scheduler within this time.
+    sync_seconds: float = Field(30.0, gt=0)
+    # How often a standby checks whether the leader is gone (and the leader that it still leads).
+    leader_check_seconds: float = Field(5.0, gt=0)
+    # How often due feeds are looked for (each feed's own interval and backoff decide when it is due).
+    feed_check_seconds: float = Field(60.0, gt=0)
+    feed_concurrency: int = Field(4, ge=1, le=32)
+    # A post that fails for a passing reason (network, server error) is tried this many times.
+    max_attempts: int = Field(5, ge=1)
+    # How long a delivery waits for its platform's connection at start-up before it counts as failed.
+    platform_wait_seconds: float = Field(60.0, gt=0)
+
+
 class TerminalSettings(BaseModel):
     enabled: bool = True
 
@@ -162,6 +185,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     terminal: TerminalSettings = TerminalSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -52,9 +52,35 @@ def message(channel_id: str, body: dict) -> dict:
     }
 
 
+class Hold:
+    """Stall one channel post, as a crash mid-post would see it: `before` the server makes the
+    message, or `after` it made it but before the bot hears back. `held` is set once stalled."""
+
+    def __init__(self, when: str = "after", nth: int = 1) -> None:
+        assert when in ("before", "after")
+        self.when, self.nth, self.seen = when, nth, 0
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def point(self, when: str) -> bool:
+        """Stall here if this is the point; True when it stalled. A request stalled `before`
+        never reaches the platform: its sender died."""
+        if when == self.when and self.seen == self.nth and not self.release.is_set():
+            self.held.set()
+            await self.release.wait()
+            return True
+        return False
+
+
 class FakeDiscord:
+    """Channel messages are kept per channel; a nonce sent with `enforce_nonce` returns the
+    message already made with it, as Discord does (for a few minutes there; always here)."""
+
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.messages: dict[str, list[dict]] = {}
+        self.nonces: dict[tuple[str, str], dict] = {}
+        self.hold: Hold | None = None
         self.runner: web.AppRunner | None = None
         self.base = ""
         self.sockets: list[web.WebSocketResponse] = []  # gateway connections
@@ -111,8 +137,27 @@ class FakeDiscord:
         if parts[0] == "webhooks":  # follow-ups and edits of the original response
             return self.json(message(CHANNEL_ID, body if isinstance(body, dict) else {}))
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
-            return self.json(message(parts[1], body))
+            return self.json(await self.create_message(parts[1], body))
         return self.json({"message": f"fake Discord has no route for {request.method} {path}", "code": 0}, status=404)
+
+    async def create_message(self, channel: str, body: dict) -> dict:
+        key = (channel, str(body.get("nonce")))
+        if body.get("enforce_nonce") and key in self.nonces:
+            return self.nonces[key]
+        if self.hold:
+            self.hold.seen += 1
+            if await self.hold.point("before"):
+                raise web.HTTPServiceUnavailable()
+        made = message(channel, body)
+        self.messages.setdefault(channel, []).append(made)
+        if body.get("enforce_nonce"):
+            self.nonces[key] = made
+        if self.hold:
+            await self.hold.point("after")
+        return made
+
+    def posts(self, channel: str = CHANNEL_ID) -> list[dict]:
+        return self.messages.get(channel, [])
 
     async def gateway(self, request: web.Request) -> web.WebSocketResponse:
         """Just enough of the gateway for a bot to connect: HELLO, READY after IDENTIFY,

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fake_discord import Hold
+
 TEAM = "T01ND2P8N91"
 CHANNEL = "C01N639ECTY"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -29,8 +31,15 @@ class Recorded:
 
 
 class FakeSlack:
+    """Posted messages are kept per channel (with their metadata) and conversations.history
+    reads them back, newest first, a page at a time. `fail` maps a Web API method (or
+    "method:channel") to errors to answer with, one per call (an HTTP status or a Slack error)."""
+
     def __init__(self) -> None:
         self.calls: list[Recorded] = []
+        self.messages: dict[str, list[dict]] = {}
+        self.hold: Hold | None = None
+        self.fail: dict[str, list[int | str]] = {}
         self.runner: web.AppRunner | None = None
         self.root = ""
 
@@ -68,10 +77,43 @@ class FakeSlack:
         if method == "users.info":
             uid = body.get("user")
             return web.json_response({"ok": True, "user": {"id": uid, "team_id": TEAM, "is_admin": uid == WORKSPACE_ADMIN, "is_owner": False, "is_primary_owner": False}})
+        failing = next((k for k in (f"{method}:{body.get('channel')}", method) if self.fail.get(k)), None)
+        if failing:
+            error = self.fail[failing].pop(0)
+            if isinstance(error, int):
+                return web.json_response({"ok": False, "error": "fatal_error"}, status=error, headers={"Retry-After": "0"} if error == 429 else {})
+            return web.json_response({"ok": False, "error": error})
         if method == "chat.postMessage":
-            ts = f"{int(time.time())}.{next(_ts):06d}"
-            return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"text": body.get("text"), "ts": ts}})
+            return web.json_response(await self.post_message(body))
+        if method == "conversations.history":
+            return web.json_response(self.history(body))
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def post_message(self, body: dict) -> dict:
+        if self.hold:
+            self.hold.seen += 1
+            if await self.hold.point("before"):
+                raise web.HTTPServiceUnavailable()
+        ts = f"{time.time():.0f}.{next(_ts):06d}"
+        made = {"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": body.get("text"), "ts": ts}
+        if body.get("metadata"):
+            made["metadata"] = body["metadata"]
+        self.messages.setdefault(body.get("channel"), []).append(made)
+        if self.hold:
+            await self.hold.point("after")
+        return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": made}
+
+    def history(self, body: dict) -> dict:
+        oldest = float(body.get("oldest") or 0)
+        found = [m for m in reversed(self.messages.get(body.get("channel"), [])) if float(m["ts"]) > oldest]
+        if str(body.get("include_all_metadata")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        start, limit = int(body.get("cursor") or 0), min(int(body.get("limit") or 100), 3)  # small pages: paging is exercised
+        page, more = found[start : start + limit], start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def posts(self, channel: str = CHANNEL) -> list[dict]:
+        return self.messages.get(channel, [])
 
     async def respond(self, request: web.Request) -> web.Response:
         self.calls.append(Recorded("respond", await request.json(), dict(request.headers)))

@@ -301,7 +301,7 @@ def test_scheduled_posts_go_through_chat_post_message_and_tokens_stay_out_of_log
             (post,) = [c for c in server.calls if c.method == "chat.postMessage"]
             assert post.body["channel"] == CHANNEL and post.body["unfurl_links"] is False
             assert post.body["text"].startswith("News digest · 2 stories") and len(post.body["blocks"]) <= 50
-            assert post.body["metadata"] == {"event_type": "newsbot_post", "event_payload": {"marker": "sub7/2024-06-01T08:00"}}
+            assert post.body["metadata"] == {"event_type": "newsbot_post", "event_payload": {"marker": "sub7/2024-06-01T08:00", "part": 0}}
             assert post.headers["Authorization"] == f"Bearer {TOKEN}"  # the token reached only the API
             assert len(ts) == 1 and re.match(r"^\d+\.\d{6}$", ts[0])
 

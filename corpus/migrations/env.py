@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import corpus.channels  # noqa: F401  (registers the channel tables on Base.metadata)
+import corpus.deliveries  # noqa: F401  (and the delivery log)
 from corpus.models import Base
 
 config = context.config

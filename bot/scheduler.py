@@ -1,0 +1,535 @@
+"""Scheduled digests and feed polling, run by the leader process.
+
+- One APScheduler job per subscription with a schedule: a cron trigger in the channel's
+  timezone, job id `digest:<subscription id>`, kept in the database (SQLAlchemyJobStore). Jobs
+  coalesce, and a missed run is still run when it is at most `catch_up_grace_hours` late, so
+  downtime gives one catch-up digest, never a burst; a slot missed by more is skipped and logged.
+- A slot is claimed in the delivery log before anything is posted (unique per subscription and
+  local wall-clock slot, which also keeps the second 02:30 of an autumn clock change out), and the
+  platform's message ids are recorded after. A claim left unfinished (a crash, a kill, a network
+  failure) is finished by the leader's next sweep with the same marker, so the platform shows the
+  slot once (see bot/delivery.py).
+- Subscriptions are read from the database every `sync_seconds` (schedules changed in another
+  process), and at once when this process's own command service changes one.
+- Due feeds are polled every `feed_check_seconds`; a feed that is disabled after repeated
+  failures gets a short notice in every channel that follows it, through the same delivery log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import func, or_, select
+
+from bot.delivery import DeliveryRefused, Outlet
+from bot.logs import log_context
+from bot.messages import DigestView, Notice, Reply
+from bot.metrics import DIGESTS_POSTED, FEEDS_FAILING
+from bot.provider import DigestProvider
+from bot.schedules import Schedule
+from bot.service import subscription_scope
+from bot.stored_digest import digest_from_json, digest_to_json
+from config.settings import Settings
+from corpus import deliveries
+from corpus.channels import Subscription, SubscriptionFeed
+from corpus.deliveries import CLAIMED, DIGEST, EMPTY, FAILED, MISSED, NOTICE, POSTED, Delivery
+from corpus.models import Feed, utcnow
+from corpus.store import Store
+
+log = logging.getLogger("newsbot.scheduler")
+DIGEST_JOB = "digest:"
+HINT = "Read one story: /news story <id> · its links: /news sources <id>"
+SHUTDOWN_WAIT = 10.0
+RETRY_DELAY = timedelta(seconds=30)  # after a failed post; doubled after each further failure
+
+_active: DigestScheduler | None = None  # the scheduler this process runs while it leads
+
+
+# --- job entry points: referenced by name in the job store, so they are module functions --------
+
+
+async def digest_job(subscription_id: int) -> None:
+    if _active is None:
+        log.warning("digest job for subscription %s ran with no scheduler active", subscription_id)
+        return
+    await _active.tracked(_active.run_slot(subscription_id))
+
+
+async def sync_job() -> None:
+    if _active is not None:
+        await _active.tracked(_active.tick())
+
+
+async def feeds_job() -> None:
+    if _active is not None:
+        await _active.tracked(_active.poll_feeds())
+
+
+# --- slots ----------------------------------------------------------------------------------------
+
+
+def current_slot(schedule: Schedule, now: datetime, grace: timedelta) -> datetime | None:
+    """The latest fire time of `schedule` at or before `now`, if it is at most `grace` old (in
+    UTC: an ambiguous local time never compares equal across zones)."""
+    trigger = schedule.trigger()
+    t = trigger.get_next_fire_time(None, now - grace)
+    last = None
+    while t is not None and t <= now:
+        last = t
+        # Step in UTC: wall-clock arithmetic on the second 02:30 of an autumn night goes backwards.
+        t = trigger.get_next_fire_time(t, t.astimezone(timezone.utc) + timedelta(microseconds=1))
+    return last.astimezone(timezone.utc) if last else None
+
+
+def slot_key(fire_time: datetime, tz: str) -> str:
+    """Local wall-clock time and zone: both 02:30s of an autumn clock change are one slot."""
+    return f"{fire_time.astimezone(ZoneInfo(tz)):%Y-%m-%dT%H:%M} {tz}"
+
+
+def marker(delivery: Delivery) -> str:
+    return f"newsbot:{delivery.subscription_id}:{delivery.slot}"
+
+
+def add_digest_job(aps: AsyncIOScheduler, subscription_id: int, cron: str, tz: str, grace: timedelta, **kwargs) -> None:
+    """Add or replace a subscription's job (the job's name records the schedule it was made from)."""
+    aps.add_job(
+        digest_job,
+        Schedule(cron, tz).trigger(),
+        args=(subscription_id,),
+        id=f"{DIGEST_JOB}{subscription_id}",
+        name=f"{cron} {tz}",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(grace.total_seconds())),
+        jobstore="default",
+        **kwargs,
+    )
+
+
+@dataclass
+class Pending:
+    """A claimed slot ready to post."""
+
+    delivery_id: int
+    kind: str
+    platform: str
+    channel: str
+    reply: Reply
+    marker: str
+    resuming: datetime | None
+    attempts: int
+
+
+class DigestScheduler:
+    def __init__(
+        self,
+        store: Store,
+        provider: DigestProvider,
+        settings: Settings,
+        outlets: dict[str, Outlet],
+        clock=utcnow,
+    ) -> None:
+        self.store = store
+        self.provider = provider
+        self.settings = settings
+        self.cfg = settings.scheduler
+        self.outlets = outlets
+        self.clock = clock
+        self.identity = f"{socket.gethostname()}:{os.getpid()}"
+        self.aps: AsyncIOScheduler | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._inflight: set[int] = set()  # delivery ids this process is working on
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.cfg.catch_up_grace_hours)
+
+    @property
+    def running(self) -> bool:
+        return self.aps is not None
+
+    # --- leading ----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start scheduling (this process has become the leader)."""
+        global _active
+        self._loop = asyncio.get_running_loop()
+        aps = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.store.engine), "local": MemoryJobStore()},
+            timezone=timezone.utc,
+        )
+        aps.add_listener(self._on_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        aps.start(paused=True)  # bring the jobs in step with the subscriptions before any runs
+        self.aps, _active = aps, self
+        self.sync()
+        now = self.clock()
+        aps.add_job(sync_job, "interval", seconds=self.cfg.sync_seconds, id="sync", jobstore="local", coalesce=True, misfire_grace_time=None)
+        aps.add_job(
+            feeds_job, "interval", seconds=self.cfg.feed_check_seconds, id="feeds", jobstore="local", coalesce=True,
+            misfire_grace_time=None, next_run_time=now,
+        )  # fmt: skip
+        aps.resume()
+        self._spawn(self.recover())
+
+    async def stop(self) -> None:
+        """Stop scheduling (shutting down, or no longer the leader). Posts under way get a few
+        seconds to finish; one cut short stays claimed, and the next leader finishes it."""
+        global _active
+        aps, self.aps = self.aps, None
+        if aps is not None:
+            aps.pause()
+        if self._tasks:
+            _, late = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_WAIT)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if aps is not None:
+            aps.shutdown(wait=False)
+        if _active is self:
+            _active = None
+
+    def schedule_changed(self, subscription_id: int) -> None:
+        """Called (from any thread) after a command changed a schedule."""
+        if self._loop is not None and self.aps is not None:
+            self._loop.call_soon_threadsafe(self._sync_quietly, subscription_id)
+
+    def _sync_quietly(self, subscription_id: int) -> None:
+        try:
+            self.sync(subscription_id)
+        except Exception:
+            log.exception("could not update the job of subscription %s; the next sync retries", subscription_id)
+
+    async def tracked(self, coro):
+        """Run a job's work as one of this scheduler's tasks (waited for at stop and by `idle`)."""
+        task = asyncio.current_task()
+        self._tasks.add(task)
+        try:
+            return await coro
+        finally:
+            self._tasks.discard(task)
+
+    async def idle(self) -> None:
+        """Wait until no job or post is under way."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    async def run_due(self) -> None:
+        """Run whatever is due now and wait for it to finish (tests and benchmarks move the clock
+        and call this instead of waiting for the timer)."""
+        if self.aps is None:
+            return
+        self.aps.wakeup()
+        for _ in range(5):  # the wake-up runs in the loop, then the jobs' tasks start
+            await asyncio.sleep(0)
+        await self.idle()
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- jobs in step with subscriptions ----------------------------------------------------------
+
+    def sync(self, only: int | None = None) -> None:
+        """Add, replace or remove digest jobs so they match the stored schedules. An unchanged
+        job is left alone: replacing it would forget a run missed while the bot was down."""
+        aps = self.aps
+        if aps is None:
+            return
+        with self.store.session() as s:
+            q = select(Subscription.id, Subscription.cron, Subscription.timezone)
+            rows = s.execute(q.where(Subscription.id == only) if only is not None else q).all()
+        if only is not None:
+            job = aps.get_job(f"{DIGEST_JOB}{only}", jobstore="default")
+            jobs = {job.id: job} if job else {}
+        else:
+            jobs = {j.id: j for j in aps.get_jobs(jobstore="default") if j.id.startswith(DIGEST_JOB)}
+        grace = max(1, int(self.grace.total_seconds()))
+        for sub_id, cron, tz in rows:
+            job = jobs.pop(f"{DIGEST_JOB}{sub_id}", None)
+            if not cron:
+                if job:
+                    aps.remove_job(job.id, jobstore="default")
+                continue
+            if job is not None and job.name == f"{cron} {tz}" and job.misfire_grace_time == grace:
+                continue
+            try:
+                add_digest_job(aps, sub_id, cron, tz, self.grace)
+                log.info("subscription %s: digests on %r in %s", sub_id, cron, tz)
+            except ValueError as exc:  # a schedule edited by hand into something cron can't read
+                log.error("subscription %s: schedule %r can't be used (%s); no digests until it is fixed", sub_id, cron, exc)
+        for job in jobs.values():  # their subscriptions are gone
+            aps.remove_job(job.id, jobstore="default")
+
+    async def tick(self) -> None:
+        self.sync()
+        await self.recover()
+
+    def _on_job_event(self, event: JobExecutionEvent) -> None:
+        if not event.job_id.startswith(DIGEST_JOB):
+            if event.code == EVENT_JOB_ERROR:
+                log.error("job %s failed", event.job_id, exc_info=event.exception)
+            return
+        sub_id = int(event.job_id.removeprefix(DIGEST_JOB))
+        if event.code == EVENT_JOB_MISSED:
+            self._record_missed(sub_id, event.scheduled_run_time)
+
+    def _record_missed(self, sub_id: int, when: datetime) -> None:
+        with log_context(subscription=sub_id), self.store.session() as s:
+            sub = s.get(Subscription, sub_id)
+            if sub is None:
+                return
+            late, slot = self.clock() - when, slot_key(when, sub.timezone)
+            log.warning(
+                "skipped the digest due %s: the bot was down %s, longer than the %s catch-up grace; the next digest covers it",
+                slot, _hours(late), _hours(self.grace),
+            )  # fmt: skip
+            row = deliveries.claim(
+                s, subscription_id=sub_id, slot=slot, slot_at=when, kind=DIGEST, claimed_by=self.identity, claimed_at=self.clock()
+            )
+            if row is not None:
+                row.status, row.finished_at, row.error = MISSED, self.clock(), f"the bot was down for {_hours(late)}"
+
+    # --- digest slots -----------------------------------------------------------------------------
+
+    async def run_slot(self, subscription_id: int) -> None:
+        """One scheduled run: claim the slot, build the digest, post it, record it."""
+        try:
+            with log_context(subscription=subscription_id):
+                pending = await asyncio.to_thread(self._claim_slot, subscription_id, self.clock())
+                if pending is not None:
+                    await self._send(pending)
+        except Exception:
+            log.exception("the digest of subscription %s failed", subscription_id)
+
+    def _claim_slot(self, sub_id: int, now: datetime) -> Pending | None:
+        with self.store.session() as s:
+            sub = s.get(Subscription, sub_id)
+            if sub is None or not sub.cron:
+                return None
+            slot_at = current_slot(Schedule(sub.cron, sub.timezone), now, self.grace)
+            if slot_at is None:
+                log.info("no slot is due now; nothing to do")
+                return None
+            if sub.platform not in self.outlets:
+                log.warning("can't post to %s: it isn't running in this process (the scheduler's leader); configure it on every process", sub.platform)
+                return None
+            last = deliveries.last_digest(s, sub.id)
+            since = last.built_at if last and last.built_at else now - timedelta(hours=self.cfg.backfill_hours)
+            row = deliveries.claim(
+                s, subscription_id=sub.id, slot=slot_key(slot_at, sub.timezone), slot_at=slot_at, kind=DIGEST,
+                since=since, claimed_by=self.identity, claimed_at=now,
+            )  # fmt: skip
+            if row is None:
+                log.info("slot %s was already taken (a second run at a clock change, or another process); not posting again", slot_key(slot_at, sub.timezone))
+                return None
+            # Marked before the claim commits, so a concurrent sweep never takes it for abandoned.
+            self._inflight.add(row.id)
+            delivery_id = row.id
+        plan = None
+        try:
+            plan = self._build(delivery_id, resuming=False)
+            return plan
+        finally:
+            if plan is None:
+                self._inflight.discard(delivery_id)
+
+    def _build(self, delivery_id: int, resuming: bool) -> Pending | None:
+        """Build the claimed slot's digest (unless built already) and the reply to post; None
+        when there is nothing to post. `resuming`: an earlier attempt may have posted part of it."""
+        with self.store.session() as s:
+            row = s.get(Delivery, delivery_id)
+            sub = s.get(Subscription, row.subscription_id)
+            if row.payload is None:
+                now = self.clock()
+                scope = subscription_scope(sub, since=row.since)
+                try:
+                    digest = self.provider.digest(scope)
+                except Exception as exc:
+                    log.exception("building the digest failed")
+                    self._finish(row, FAILED, error=f"building the digest failed ({type(exc).__name__})")
+                    return None
+                row.built_at = now
+                if digest.stories:
+                    row.payload = {"digest": digest_to_json(digest)}
+                elif sub.post_when_empty:
+                    row.payload = {"notice": f"No news since {_local(row.since, sub.timezone)}."}
+                else:
+                    log.info("nothing new since %s; nothing posted", row.since.isoformat(timespec="minutes"))
+                    self._finish(row, EMPTY)
+                    return None
+            resume_from = row.claimed_at if resuming else None
+            return Pending(row.id, row.kind, sub.platform, sub.channel, _reply(row.payload), marker(row), resume_from, row.attempts)
+
+    def _finish(self, row: Delivery, status: str, error: str | None = None, message_ids: list[str] | None = None) -> None:
+        """Close a row (in the caller's session; the caller drops it from _inflight after commit,
+        never before, so a sweep can't see it claimed and not in flight)."""
+        row.status, row.error, row.finished_at = status, error, self.clock()
+        if message_ids is not None:
+            row.message_ids = message_ids
+
+    async def _send(self, p: Pending) -> None:
+        outlet = self.outlets.get(p.platform)
+        try:
+            if outlet is None:
+                raise DeliveryRefused(f"{p.platform} isn't running in the process that runs the scheduler")
+            await asyncio.wait_for(outlet.ready(), self.cfg.platform_wait_seconds)
+            ids = await outlet.deliver(p.channel, p.reply, p.marker, p.resuming)
+        except DeliveryRefused as exc:
+            log.warning("not posted: %s", exc)
+            await asyncio.to_thread(self._record, p.delivery_id, FAILED, error=str(exc)[:512])
+        except asyncio.CancelledError:
+            self._inflight.discard(p.delivery_id)  # still claimed: the next sweep or leader finishes it
+            raise
+        except Exception as exc:
+            reason = _one_line(exc)
+            final = p.attempts + 1 >= self.cfg.max_attempts
+            log.warning("posting to %s failed (attempt %d of %d): %s", p.platform, p.attempts + 1, self.cfg.max_attempts, reason)
+            await asyncio.to_thread(self._record, p.delivery_id, FAILED if final else CLAIMED, error=reason, attempt=True)
+        else:
+            await asyncio.to_thread(self._record, p.delivery_id, POSTED, message_ids=ids)
+            if p.kind == DIGEST:
+                DIGESTS_POSTED.labels(p.platform).inc()
+            log.info("posted to %s:%s (%d message%s)", p.platform, p.channel, len(ids), "" if len(ids) == 1 else "s")
+
+    def _record(self, delivery_id: int, status: str, error: str | None = None, message_ids: list[str] | None = None, attempt: bool = False) -> None:
+        try:
+            with self.store.session() as s:
+                row = s.get(Delivery, delivery_id)
+                if attempt:
+                    row.attempts += 1
+                    row.retry_at = self.clock() + RETRY_DELAY * 2 ** (row.attempts - 1)
+                if status == CLAIMED:
+                    row.error = error
+                else:
+                    self._finish(row, status, error, message_ids)
+        finally:
+            self._inflight.discard(delivery_id)
+
+    # --- finishing what a crash or a failure left ---------------------------------------------------
+
+    async def recover(self) -> None:
+        """Finish claimed slots that no one in this process is working on: the previous leader
+        died mid-post, or a post failed for a passing reason. Older than the grace: given up."""
+        plans = await asyncio.to_thread(self._recoverable, self.clock())
+        for p in plans:
+            self._spawn(self._resume(p))
+
+    def _recoverable(self, now: datetime) -> list[Pending]:
+        cutoff = now - self.grace
+        with self.store.session() as s:
+            for row in deliveries.stale(s, cutoff):
+                if row.id not in self._inflight:
+                    log.warning("gave up on the slot %s of subscription %s: not confirmed within the catch-up grace", row.slot, row.subscription_id)
+                    self._finish(row, FAILED, error=row.error or "not confirmed within the catch-up grace")
+            ids = [r.id for r in deliveries.unfinished(s, cutoff, now) if r.id not in self._inflight]
+            self._inflight.update(ids)
+        plans = []
+        for delivery_id in ids:
+            try:
+                plan = self._build(delivery_id, resuming=True)
+            except Exception:
+                log.exception("could not resume delivery %s", delivery_id)
+                plan = None
+            if plan is None:
+                self._inflight.discard(delivery_id)
+            else:
+                plans.append(plan)
+        return plans
+
+    async def _resume(self, p: Pending) -> None:
+        with log_context(delivery=p.delivery_id):
+            log.info("finishing an unfinished post (%s)", p.marker)
+            await self._send(p)
+
+    # --- feeds ------------------------------------------------------------------------------------
+
+    async def poll_feeds(self) -> None:
+        """Poll the feeds that are due, a few at a time; tell channels about feeds just disabled."""
+        try:
+            from corpus import polling
+        except ImportError:  # feed polling not installed in this build
+            return
+        feeds = await asyncio.to_thread(polling.due_feeds, self.store, self.clock())
+        gate = asyncio.Semaphore(self.cfg.feed_concurrency)
+
+        async def one(feed_id: int, url: str) -> None:
+            async with gate:
+                with log_context(feed=url):
+                    try:
+                        result = await asyncio.to_thread(polling.poll_feed, self.store, self.settings, feed_id, self.clock())
+                    except Exception:
+                        log.exception("polling the feed failed")
+                        return
+                    if result.just_disabled:
+                        await self.feed_disabled(feed_id)
+
+        await asyncio.gather(*(one(f.id, f.url) for f in feeds))
+        FEEDS_FAILING.set(await asyncio.to_thread(self._failing_feeds))
+
+    def _failing_feeds(self) -> int:
+        with self.store.session() as s:
+            return s.scalar(select(func.count()).select_from(Feed).where(or_(Feed.error_count > 0, Feed.disabled_at.is_not(None)))) or 0
+
+    async def feed_disabled(self, feed_id: int) -> None:
+        """A short notice, once, to every channel that follows the feed."""
+        plans = await asyncio.to_thread(self._claim_feed_notices, feed_id)
+        await asyncio.gather(*(self._send(p) for p in plans))
+
+    def _claim_feed_notices(self, feed_id: int) -> list[Pending]:
+        now = self.clock()
+        with self.store.session() as s:
+            feed = s.get(Feed, feed_id)
+            if feed is None or feed.disabled_at is None:
+                return []
+            text = (
+                f"I stopped checking the feed {feed.url}: {feed.disabled_reason or 'it kept failing'}. "
+                f"An admin can try it again with /news subscribe {feed.url}, or drop it with /news unsubscribe {feed.url}."
+            )
+            slot = f"feed {feed.id} disabled {feed.disabled_at:%Y-%m-%dT%H:%M:%S}"
+            subs = s.scalars(select(Subscription).join(SubscriptionFeed).where(SubscriptionFeed.feed_id == feed_id).order_by(Subscription.id))
+            claimed = []
+            for sub in subs:
+                if sub.platform not in self.outlets:
+                    continue
+                row = deliveries.claim(
+                    s, subscription_id=sub.id, slot=slot, slot_at=feed.disabled_at, kind=NOTICE, payload={"notice": text},
+                    built_at=now, claimed_by=self.identity, claimed_at=now,
+                )  # fmt: skip
+                if row is not None:
+                    self._inflight.add(row.id)
+                    claimed.append(Pending(row.id, NOTICE, sub.platform, sub.channel, _reply(row.payload), marker(row), None, 0))
+        return claimed
+
+
+def _reply(payload: dict) -> Reply:
+    if "digest" in payload:
+        return Reply.of(DigestView(digest_from_json(payload["digest"]), footer=HINT))
+    return Reply.of(Notice(payload["notice"]))
+
+
+def _local(t: datetime, tz: str) -> str:
+    return f"{t.astimezone(ZoneInfo(tz)):%a %d %b %H:%M %Z}"
+
+
+def _hours(d: timedelta) -> str:
+    h = d.total_seconds() / 3600
+    return f"{h:.1f} h" if h < 48 else f"{h / 24:.1f} days"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:300]}" if text else type(exc).__name__

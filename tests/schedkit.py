@@ -1,0 +1,117 @@
+"""Helpers for the scheduler tests: channels with schedules, articles that arrive at a given
+time, and a scheduler whose outlets are the real Slack and Discord adapters pointed at the fake
+platform servers."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from datetime import datetime, timedelta, timezone
+
+import discord
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select, update
+
+from bot.discord_adapter import make_bot
+from bot.provider import StoreDigestProvider
+from bot.scheduler import DigestScheduler
+from bot.slack_adapter import SlackBot
+from config.settings import DiscordSettings, SlackSettings
+from corpus.channels import Subscription
+from corpus.deliveries import Delivery
+from corpus.ingest import Ingestor
+from corpus.models import Article
+from corpus.raw import RawArticle
+from tests.chatkit import make_service
+from tests.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.fake_slack import CHANNEL, SECRET, TEAM, FakeSlack
+
+UTC = timezone.utc
+SLACK_TOKEN = "xoxb-scheduler-test-token"
+_WORDS = "harbour tariff glacier senate orchard vaccine satellite drought election bridge museum rally strike quarry".split()
+
+
+def subscribe(store, cron: str | None, tz: str = "UTC", *, platform: str = "slack", channel: str = CHANNEL, **fields) -> int:
+    """A channel with a schedule, as /news schedule leaves it."""
+    workspace = {"slack": TEAM, "discord": GUILD_ID}.get(platform, "")
+    with store.session() as s:
+        sub = Subscription(
+            platform=platform, workspace=workspace, channel=channel, cron=cron, timezone=tz, include_keywords=[], exclude_keywords=[],
+            story_count=fields.pop("story_count", 5), words=fields.pop("words", 40), algorithm="lexrank",
+            post_when_empty=fields.pop("post_when_empty", False), created_by="U1", **fields,
+        )  # fmt: skip
+        s.add(sub)
+        s.flush()
+        return sub.id
+
+
+def news(store, n: int, *, at: datetime | None = None, tag: str = "") -> list[int]:
+    """`n` distinct articles; `at` backdates when they were fetched (default: the clock's now)."""
+    rng = random.Random(f"{tag}{n}{at}")
+    raws = []
+    for i in range(n):
+        words = rng.sample(_WORDS, 6)
+        key = f"{tag}{rng.getrandbits(48):x}"
+        text = " ".join(f"Report {key} sentence {j}: the {words[j % 6]} {words[(j + 1) % 6]} story number {rng.getrandbits(32)} went on." for j in range(6))
+        raws.append(RawArticle(title=f"{tag} {words[0]} {words[1]} {key}".strip(), text=text, outlet="Wire", url=f"https://news.example/{key}", origin=key))
+    report = Ingestor(store).ingest(raws)
+    assert report.new == n, report.summary()
+    if at is not None:
+        with store.session() as s:
+            s.execute(update(Article).where(Article.id.in_(report.new_ids)).values(fetched_at=at))
+    return report.new_ids
+
+
+def rows(store, sub_id: int | None = None) -> list[Delivery]:
+    with store.session() as s:
+        q = select(Delivery).order_by(Delivery.id)
+        return list(s.scalars(q.where(Delivery.subscription_id == sub_id) if sub_id else q))
+
+
+def headlines(post: dict) -> str:
+    return post.get("text") or str(post.get("embeds"))
+
+
+@contextlib.asynccontextmanager
+async def slack_scheduler(store, settings, server: FakeSlack | None = None):
+    """A started scheduler posting to Slack (the real adapter) against a fake Slack (a new one,
+    or `server`, which is then left running)."""
+    own = server is None
+    server = server or await FakeSlack().start()
+    service = make_service(store)
+    bot = SlackBot(SlackSettings(bot_token=SLACK_TOKEN, signing_secret=SECRET, mode="http"), service, AsyncWebClient(token=SLACK_TOKEN, base_url=server.api))
+    sched = DigestScheduler(store, StoreDigestProvider(store), settings, {"slack": bot})
+    service.on_schedule_change = sched.schedule_changed
+    await sched.start()
+    try:
+        yield sched, server, service
+    finally:
+        await sched.stop()
+        if own:
+            await server.stop()
+
+
+@contextlib.asynccontextmanager
+async def discord_outlet(store):
+    """The real Discord adapter, logged in to a fake Discord (REST only)."""
+    server = await FakeDiscord().start()
+    old_base = discord.http.Route.BASE
+    bot = make_bot(DiscordSettings(api_url=server.base), make_service(store))
+    try:
+        await bot.login("fake-token")
+        yield bot, server
+    finally:
+        await bot.close()
+        discord.http.Route.BASE = old_base
+        await server.stop()
+
+
+def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0, sec: int = 0, tz=UTC) -> datetime:
+    return datetime(y, mo, d, h, mi, sec, tzinfo=tz)
+
+
+def hours(n: float) -> timedelta:
+    return timedelta(hours=n)
+
+
+DISCORD_CHANNEL = CHANNEL_ID

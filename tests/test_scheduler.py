@@ -1,0 +1,308 @@
+"""The scheduler in one process, on a frozen clock (time-machine), on SQLite and PostgreSQL,
+posting through the real Slack and Discord adapters to the fake platform servers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import update
+
+from bot.scheduler import DigestScheduler, current_slot, slot_key
+from bot.schedules import Schedule
+from corpus.channels import Subscription
+from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
+from tests.chatkit import run, texts
+from tests.fake_discord import Hold
+from tests.fake_slack import CHANNEL, TEAM, FakeSlack
+from tests.schedkit import SLACK_TOKEN, at, hours, news, rows, slack_scheduler, subscribe
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def cfg(settings):
+    settings.scheduler.sync_seconds = 30
+    return settings
+
+
+def go(coro):
+    return asyncio.run(coro)
+
+
+def test_a_slot_is_claimed_posted_and_recorded_once(store, cfg):
+    sub = subscribe(store, "0 8 * * *", "Europe/Berlin")
+    with time_machine.travel(at(2024, 5, 6, 5, 0), tick=False) as clock:
+        news(store, 3, tag="monday")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.run_due()
+                assert slack.posts() == []  # 07:00 in Berlin: not yet
+                clock.move_to(at(2024, 5, 6, 6, 0, 5))  # 08:00:05 Berlin
+                await sched.run_due()
+                (post,) = slack.posts()
+                assert post["text"].startswith("News digest · 3 stories")
+                assert post["metadata"]["event_payload"] == {"marker": f"newsbot:{sub}:2024-05-06T08:00 Europe/Berlin", "part": 0}
+                # The job running again for the same slot (a second process, a clock change) posts nothing.
+                await sched.run_slot(sub)
+                assert len(slack.posts()) == 1
+
+        go(scenario())
+    (row,) = rows(store, sub)
+    assert (row.status, row.slot, row.message_ids) == (POSTED, "2024-05-06T08:00 Europe/Berlin", [post_ts(store, sub)])
+    assert row.slot_at == at(2024, 5, 6, 6, 0) and row.payload["digest"]["stories"]
+
+
+def post_ts(store, sub):
+    return rows(store, sub)[0].message_ids[0]
+
+
+def test_the_next_digest_has_only_what_is_new_and_nothing_new_posts_nothing(store, cfg):
+    quiet = subscribe(store, "0 8 * * *", "UTC", channel="CQUIET")
+    chatty = subscribe(store, "0 8 * * *", "UTC", channel="CCHATTY", post_when_empty=True)
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        first = news(store, 2, tag="first")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                await sched.run_due()
+                assert len(slack.posts("CQUIET")) == len(slack.posts("CCHATTY")) == 1
+                clock.move_to(at(2024, 5, 6, 12, 0))
+                second = news(store, 1, tag="second")
+                clock.move_to(at(2024, 5, 7, 8, 0))
+                await sched.run_due()
+                new = slack.posts("CQUIET")[1]["text"]
+                assert new.startswith("News digest · 1 story") and "second" in new and "first" not in new
+                clock.move_to(at(2024, 5, 8, 8, 0))  # nothing arrived since yesterday's digest
+                await sched.run_due()
+                assert len(slack.posts("CQUIET")) == 2  # nothing posted...
+                assert slack.posts("CCHATTY")[-1]["text"] == "No news since Tue 07 May 08:00 UTC."  # ...unless asked for
+                return second
+
+        go(scenario())
+    assert [r.status for r in rows(store, quiet)] == [POSTED, POSTED, EMPTY]
+    assert [r.status for r in rows(store, chatty)] == [POSTED, POSTED, POSTED]
+    assert {s["id"] for s in rows(store, quiet)[0].payload["digest"]["stories"]} == {str(i) for i in first}
+
+
+def test_a_three_day_outage_gives_one_catch_up_and_older_slots_are_skipped(store, cfg, caplog):
+    sub = subscribe(store, "0 8 * * *", "Europe/Berlin")
+    caplog.set_level(logging.INFO, "newsbot")
+    with time_machine.travel(at(2024, 5, 6, 5, 0), tick=False) as clock:
+        news(store, 1, tag="monday")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                clock.move_to(at(2024, 5, 6, 6, 0))  # Monday 08:00 Berlin
+                await sched.run_due()
+                assert len(slack.posts()) == 1
+            # Down from Monday noon until Thursday 09:30 Berlin; news keeps arriving.
+            for day in (7, 8, 9):
+                clock.move_to(at(2024, 5, day, 3, 0))
+                news(store, 1, tag=f"day{day}")
+            clock.move_to(at(2024, 5, 9, 7, 30))
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.run_due()
+                (catch_up,) = slack.posts()  # Tuesday's, Wednesday's and Thursday's slots: one post
+                assert catch_up["text"].startswith("News digest · 3 stories")
+                assert all(f"day{d}" in catch_up["text"] for d in (7, 8, 9)) and "monday" not in catch_up["text"]
+                clock.move_to(at(2024, 5, 9, 12, 0))
+                await sched.run_due()
+                assert len(slack.posts()) == 1  # no burst later either
+            # Down again until Friday 15:00 Berlin: 7 h after the slot, beyond the 6 h grace.
+            clock.move_to(at(2024, 5, 10, 10, 0))
+            news(store, 1, tag="friday")
+            clock.move_to(at(2024, 5, 10, 13, 0))
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.run_due()
+                assert slack.posts() == []
+                clock.move_to(at(2024, 5, 11, 6, 0))  # Saturday 08:00: covers Friday's news
+                await sched.run_due()
+                (saturday,) = slack.posts()
+                assert "friday" in saturday["text"] and "day9" not in saturday["text"]
+
+        go(scenario())
+    assert [(r.slot, r.status) for r in rows(store, sub)] == [
+        ("2024-05-06T08:00 Europe/Berlin", POSTED),
+        ("2024-05-09T08:00 Europe/Berlin", POSTED),
+        ("2024-05-10T08:00 Europe/Berlin", MISSED),
+        ("2024-05-11T08:00 Europe/Berlin", POSTED),
+    ]
+    assert "skipped the digest due 2024-05-10T08:00 Europe/Berlin: the bot was down 7.0 h, longer than the 6.0 h catch-up grace" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("nights", "change"),
+    [
+        ((at(2024, 3, 30), at(2024, 3, 31), at(2024, 4, 1)), "spring"),
+        ((at(2024, 10, 26), at(2024, 10, 27), at(2024, 10, 28)), "autumn"),
+    ],
+)
+def test_a_slot_inside_a_clock_change_posts_at_most_once_per_local_date(store, cfg, caplog, nights, change):
+    """Europe/Berlin at 02:30: on the spring night that time doesn't exist, on the autumn night it
+    happens twice (APScheduler fires at both); every other night, once."""
+    sub = subscribe(store, "30 2 * * *", "Europe/Berlin", post_when_empty=True)
+    caplog.set_level(logging.INFO, "newsbot")
+    start = nights[0] - hours(2)
+    with time_machine.travel(start, tick=False) as clock:
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                t = start
+                while t < nights[-1] + hours(24):
+                    clock.move_to(t)
+                    await sched.run_due()
+                    t += hours(0.25)
+                return [p["ts"] for p in slack.posts()]
+
+        ts = go(scenario())
+    done = rows(store, sub)
+    assert [r.status for r in done] == [POSTED] * 3 and len(ts) == 3
+    per_date = Counter(r.slot_at.astimezone(BERLIN).date() for r in done)
+    assert sorted(per_date.values()) == [1, 1, 1] and len(per_date) == 3
+    if change == "autumn":
+        assert done[1].slot == "2024-10-27T02:30 Europe/Berlin" and done[1].slot_at == at(2024, 10, 27, 0, 30)  # the first 02:30
+        assert "slot 2024-10-27T02:30 Europe/Berlin was already taken" in caplog.text  # the second fired and was refused
+    else:
+        assert done[1].slot_at == at(2024, 3, 31, 1, 30)  # 03:30 summer time, the first moment after the gap
+
+
+def test_slots_and_their_keys_across_berlin_clock_changes():
+    s = Schedule("30 2 * * *", "Europe/Berlin")
+    grace = hours(6)
+    first, second = current_slot(s, at(2024, 10, 27, 0, 45), grace), current_slot(s, at(2024, 10, 27, 1, 45), grace)
+    assert (first, second) == (at(2024, 10, 27, 0, 30), at(2024, 10, 27, 1, 30))
+    assert slot_key(first, "Europe/Berlin") == slot_key(second, "Europe/Berlin") == "2024-10-27T02:30 Europe/Berlin"
+    assert current_slot(s, at(2024, 10, 27, 9, 0), grace) is None  # more than 6 h ago
+    assert slot_key(current_slot(s, at(2024, 3, 31, 2, 0), grace), "Europe/Berlin") == "2024-03-31T03:30 Europe/Berlin"
+
+
+def test_a_new_subscription_gets_a_bounded_backfill_not_the_archive(store, cfg):
+    with time_machine.travel(at(2024, 5, 6, 9, 0), tick=False) as clock:
+        for days in range(10, 0, -1):  # an archive: 40 articles over ten days...
+            news(store, 4, at=at(2024, 5, 6, 9, 0) - hours(24 * days), tag=f"old{days}")
+        fresh = news(store, 2, at=at(2024, 5, 6, 20, 0), tag="fresh")  # ...and two in the day before the first slot
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, service):
+                reply = run(service, "news schedule", place=place(), when="daily 08:00")  # 09:00 now: first slot tomorrow
+                assert "Digest schedule set" in texts(reply)
+                await sched.run_due()
+                assert slack.posts() == []  # no catch-up for slots before the channel had a schedule
+                clock.move_to(at(2024, 5, 7, 8, 0))
+                await sched.run_due()
+                return slack.posts()
+
+        posts = go(scenario())
+    (post,) = posts
+    assert post["text"].startswith("News digest · 2 stories") and "fresh" in post["text"] and "old" not in post["text"]
+    (row,) = rows(store)
+    assert row.since == at(2024, 5, 6, 8, 0) and {s["id"] for s in row.payload["digest"]["stories"]} == {str(i) for i in fresh}
+
+
+def place():
+    from bot.service import Place
+
+    return Place("slack", TEAM, CHANNEL)
+
+
+def test_schedule_changes_reach_the_scheduler_at_once_or_at_the_next_sync(store, cfg):
+    with time_machine.travel(at(2024, 5, 6, 9, 0), tick=False) as clock:
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, _, service):
+                run(service, "news schedule", place=place(), when="daily 10:00", timezone="Europe/Berlin")
+                await asyncio.sleep(0.05)  # the change is handed to the loop thread
+                (job,) = [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")]
+                assert job.name == "0 10 * * * Europe/Berlin" and job.next_run_time == at(2024, 5, 7, 8, 0)
+                # Another process changes it: seen at the next sync (every sync_seconds).
+                with store.session() as s:
+                    s.execute(update(Subscription).values(cron="0 7 * * mon-fri", timezone="UTC"))
+                clock.move_to(at(2024, 5, 6, 9, 0, 31))
+                await sched.run_due()
+                (job,) = [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")]
+                assert job.name == "0 7 * * mon-fri UTC" and job.next_run_time == at(2024, 5, 7, 7, 0)
+                run(service, "news schedule", place=place(), when="off")
+                await asyncio.sleep(0.05)
+                assert [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")] == []
+
+        go(scenario())
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_post_cut_short_is_finished_once_on_slack(store, cfg, when):
+    """A digest of several messages; the process dies while Slack handles the second one (before
+    or after Slack made it). The next leader reads the channel history, finds the parts already
+    there by their marker, and posts only the rest."""
+    sub = subscribe(store, "0 8 * * *", "UTC", story_count=25, words=300)
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        news(store, 25, tag="many")
+
+        async def scenario():
+            slack = await FakeSlack().start()
+            try:
+                async with slack_scheduler(store, cfg, slack) as (sched, _, _):
+                    slack.hold = Hold(when, nth=2)
+                    clock.move_to(at(2024, 5, 6, 8, 0))
+                    sched.aps.wakeup()
+                    await asyncio.wait_for(slack.hold.held.wait(), 10)
+                    for task in list(sched._tasks):  # the process dies: its tasks stop where they are
+                        task.cancel()
+                    await asyncio.sleep(0.05)
+                slack.hold.release.set()
+                slack.hold = None
+                assert [r.status for r in rows(store, sub)] == [CLAIMED]
+                made = len(slack.posts())
+                assert made == (1 if when == "before" else 2)
+                clock.move_to(at(2024, 5, 6, 8, 5))
+                async with slack_scheduler(store, cfg, slack) as (sched, _, _):
+                    await sched.run_due()
+                return slack
+            finally:
+                await slack.stop()
+
+        slack = go(scenario())
+    posts = slack.posts()
+    parts = [p["metadata"]["event_payload"]["part"] for p in posts]
+    assert len(posts) >= 3 and parts == list(range(len(posts)))  # every part once, in order
+    assert {p["metadata"]["event_payload"]["marker"] for p in posts} == {f"newsbot:{sub}:2024-05-06T08:00 UTC"}
+    assert "conversations.history" in slack.methods()
+    (row,) = rows(store, sub)
+    assert row.status == POSTED and row.message_ids == [p["ts"] for p in posts]
+
+
+def test_a_failed_post_is_retried_and_a_refused_one_is_not(store, cfg, caplog):
+    retry = subscribe(store, "0 8 * * *", "UTC", channel="CRETRY")
+    gone = subscribe(store, "0 8 * * *", "UTC", channel="CGONE")
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        news(store, 2, tag="retry")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                slack.fail = {"chat.postMessage:CRETRY": [500], "chat.postMessage:CGONE": ["channel_not_found"]}
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                await sched.run_due()
+                assert slack.posts("CRETRY") == [] and slack.posts("CGONE") == []
+                assert [(r.status, r.attempts) for r in rows(store, retry)] == [(CLAIMED, 1)]
+                clock.move_to(at(2024, 5, 6, 8, 0, 20))  # a sweep before the retry time: not yet
+                await sched.tick()
+                assert slack.posts("CRETRY") == []
+                clock.move_to(at(2024, 5, 6, 8, 0, 31))  # the next sweep after it
+                await sched.tick()
+                await sched.idle()
+                return slack
+
+        slack = go(scenario())
+    assert len(slack.posts("CRETRY")) == 1 and slack.posts("CGONE") == []
+    (done,) = rows(store, retry)
+    assert (done.status, done.attempts, len(done.message_ids)) == (POSTED, 1, 1)
+    (refused,) = rows(store, gone)
+    assert (refused.status, refused.attempts, refused.error) == (FAILED, 0, "Slack refused the post: channel_not_found")
+    assert "posting to slack failed (attempt 1 of 5): SlackApiError: The request to the Slack API failed." in caplog.text
+    assert SLACK_TOKEN not in caplog.text
