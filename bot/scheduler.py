@@ -29,6 +29,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, or_, select
 
 from bot.delivery import DeliveryRefused, Outlet
@@ -100,7 +101,7 @@ def marker(delivery: Delivery) -> str:
     return f"newsbot:{delivery.subscription_id}:{delivery.slot}"
 
 
-def add_digest_job(aps: AsyncIOScheduler, subscription_id: int, cron: str, tz: str, grace: timedelta, **kwargs) -> None:
+def add_digest_job(aps: BaseScheduler, subscription_id: int, cron: str, tz: str, grace: timedelta, **kwargs) -> None:
     """Add or replace a subscription's job (the job's name records the schedule it was made from)."""
     aps.add_job(
         digest_job,

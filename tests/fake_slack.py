@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
@@ -28,6 +28,7 @@ class Recorded:
     method: str  # a Web API method ("chat.postMessage") or "respond"
     body: dict
     headers: dict
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 class FakeSlack:

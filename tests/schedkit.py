@@ -115,3 +115,30 @@ def hours(n: float) -> timedelta:
 
 
 DISCORD_CHANNEL = CHANNEL_ID
+
+
+def seed_due_job(store, sub_id: int, cron: str, tz: str, due: datetime, grace: timedelta = timedelta(hours=6)) -> None:
+    """Put a subscription's job in the job store with a run already due, as a bot that was down
+    at `due` leaves it: the next leader runs it at start (a catch-up)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.scheduler import add_digest_job
+
+    async def seed():
+        aps = AsyncIOScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
+        aps.start(paused=True)  # paused: stores the job, runs nothing
+        add_digest_job(aps, sub_id, cron, tz, grace, next_run_time=due)
+        aps.shutdown(wait=False)
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own, whether or not the caller runs one
+        pool.submit(asyncio.run, seed()).result()
+
+
+def minute_just_past(now: datetime) -> tuple[str, datetime]:
+    """A daily cron whose latest run was the start of the current minute (UTC), and that run."""
+    due = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return f"{due.minute} {due.hour} * * *", due

@@ -19,7 +19,8 @@ from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
 from tests.chatkit import run, texts
 from tests.fake_discord import Hold
 from tests.fake_slack import CHANNEL, TEAM, FakeSlack
-from tests.schedkit import SLACK_TOKEN, at, hours, news, rows, slack_scheduler, subscribe
+from bot.provider import StoreDigestProvider
+from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, discord_outlet, hours, news, rows, slack_scheduler, subscribe
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -306,3 +307,118 @@ def test_a_failed_post_is_retried_and_a_refused_one_is_not(store, cfg, caplog):
     assert (refused.status, refused.attempts, refused.error) == (FAILED, 0, "Slack refused the post: channel_not_found")
     assert "posting to slack failed (attempt 1 of 5): SlackApiError: The request to the Slack API failed." in caplog.text
     assert SLACK_TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_post_cut_short_is_finished_once_on_discord(store, cfg, when):
+    """Every attempt at a slot sends the same nonces; Discord returns the message it already made
+    for a nonce instead of making another."""
+    sub = subscribe(store, "0 8 * * *", "UTC", platform="discord", channel=DISCORD_CHANNEL, story_count=25, words=300)
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        news(store, 25, tag="many")
+
+        async def scenario():
+            async with discord_outlet(store) as (bot, server):
+                first = DigestScheduler(store, StoreDigestProvider(store), cfg, {"discord": bot})
+                await first.start()
+                server.hold = Hold(when, nth=2)
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                first.aps.wakeup()
+                await asyncio.wait_for(server.hold.held.wait(), 10)
+                for task in list(first._tasks):  # the process dies mid-post
+                    task.cancel()
+                await first.stop()
+                server.hold.release.set()
+                server.hold = None
+                clock.move_to(at(2024, 5, 6, 8, 5))
+                second = DigestScheduler(store, StoreDigestProvider(store), cfg, {"discord": bot})
+                await second.start()
+                await second.run_due()
+                await second.stop()
+                posts = [r for r in server.requests if r.method == "POST" and r.path.endswith("/messages")]
+                return server.posts(DISCORD_CHANNEL), posts
+
+        made, attempts = go(scenario())
+    nonces = [a.body["nonce"] for a in attempts]
+    assert len(made) >= 3 and len({m["id"] for m in made}) == len(made)
+    assert len(set(nonces)) == len(made)  # one nonce a part...
+    # ...the second attempt sent every part again with the same nonces, and Discord made only the missing ones.
+    second = nonces[-len(made) :]
+    assert len(attempts) == len(made) + 2 and nonces[:2] == second[:2]
+    (row,) = rows(store, sub)
+    assert row.status == POSTED and row.message_ids == [m["id"] for m in made]
+
+
+def test_digest_shows_the_latest_digest_this_channel_was_sent(store, cfg):
+    subscribe(store, "0 8 * * *", "Europe/Berlin")
+    with time_machine.travel(at(2024, 5, 6, 5, 0), tick=False) as clock:
+        news(store, 2, tag="delivered")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, service):
+                before = texts(run(service, "digest", place=place()))
+                clock.move_to(at(2024, 5, 6, 6, 0))
+                await sched.run_due()
+                news(store, 1, tag="later")
+                clock.move_to(at(2024, 5, 6, 9, 0))
+                return before, texts(run(service, "digest", place=place())), texts(run(service, "digest", place=place(), topic="later"))
+
+        before, after, topical = go(scenario())
+    assert "News digest · 2 stories" in before and "Posted" not in before  # none delivered yet: built now
+    assert "News digest · 2 stories" in after and "later" not in after.split("Posted")[0]
+    assert "Posted Mon 06 May 08:00 CEST; the next is due Tue 07 May 08:00" in after
+    assert "later" in topical and "Posted" not in topical
+
+
+def test_a_disabled_feed_is_announced_once_in_every_channel_that_follows_it(store, cfg):
+    from corpus.channels import SubscriptionFeed
+    from corpus.models import Feed
+
+    with store.session() as s:
+        feed, other = Feed(url="https://gone.example/feed.xml"), Feed(url="https://fine.example/feed.xml")
+        s.add_all([feed, other])
+        s.flush()
+        feed_id, other_id = feed.id, other.id
+    a, b = subscribe(store, None, channel="CA"), subscribe(store, "0 8 * * *", channel="CB")
+    c = subscribe(store, None, channel="CC")
+    with store.session() as s:
+        s.add_all([SubscriptionFeed(subscription_id=a, feed_id=feed_id), SubscriptionFeed(subscription_id=b, feed_id=feed_id),
+                   SubscriptionFeed(subscription_id=c, feed_id=other_id)])  # fmt: skip
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False):
+        with store.session() as s:  # as the poller leaves a feed after its last failure
+            f = s.get(Feed, feed_id)
+            f.disabled_at, f.disabled_reason = at(2024, 5, 6, 7, 0), "disabled after 6 failed checks in a row; the last: HTTP 500"
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.feed_disabled(feed_id)
+                await sched.feed_disabled(feed_id)  # told twice (two polls, two processes): posted once
+                return slack
+
+        slack = go(scenario())
+    for channel in ("CA", "CB"):
+        (post,) = slack.posts(channel)
+        assert post["text"] == (
+            "I stopped checking the feed https://gone.example/feed.xml: disabled after 6 failed checks in a row; the last: HTTP 500. "
+            "An admin can try it again with /news subscribe https://gone.example/feed.xml, or drop it with /news unsubscribe https://gone.example/feed.xml."
+        )
+    assert slack.posts("CC") == []
+    assert [r.kind for r in rows(store, b)] == ["notice"]
+    assert all(r.status == POSTED for r in rows(store))
+
+
+def test_one_slack_channel_gets_at_most_about_one_message_a_second(store, cfg):
+    from bot.messages import Notice, Reply
+
+    async def scenario():
+        async with slack_scheduler(store, cfg) as (sched, slack, _):
+            bot = sched.outlets["slack"]
+            posts = [bot.deliver("C1", Reply.of(Notice(f"post {i}")), f"m{i}", None) for i in range(3)]
+            await asyncio.gather(*posts, bot.deliver("C2", Reply.of(Notice("elsewhere")), "m9", None))
+            return slack
+
+    slack = go(scenario())
+    c1 = [c.at for c in slack.calls if c.method == "chat.postMessage" and c.body["channel"] == "C1"]
+    (c2,) = [c.at for c in slack.calls if c.method == "chat.postMessage" and c.body["channel"] == "C2"]
+    assert len(c1) == 3 and min(b - a for a, b in zip(c1, c1[1:])) >= 0.95
+    assert c2 - c1[0] < 0.5  # another channel doesn't wait
