@@ -36,6 +36,7 @@ class IngestReport:
     failed: list[Skipped] = field(default_factory=list)
     duplicate_reasons: Counter = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # stored, with a caveat (e.g. teaser kept)
 
     def record(self, outcome: Outcome) -> None:
         if outcome.kind == "new":
@@ -56,6 +57,7 @@ class IngestReport:
             dup = " (" + ", ".join(f"{n} {why}" for why, n in self.duplicate_reasons.most_common()) + ")"
         lines = [f"{self.new} new, {self.duplicate} duplicate{dup}, {len(self.failed)} failed"]
         lines += [f"  failed: {s}" for s in self.failed]
+        lines += [f"  note: {s}" for s in self.notes]
         return "\n".join(lines)
 
 
@@ -71,7 +73,10 @@ class Ingestor:
                 if isinstance(item, Skipped):
                     report.fail(item)
                 else:
-                    report.record(self.add(s, item))
+                    outcome = self.add(s, item)
+                    report.record(outcome)
+                    if outcome.kind == "new" and (note := item.extra.get("note")):
+                        report.notes.append(Skipped(item.origin, note))
                     s.commit()  # one article a transaction: a later failure loses nothing
         return report
 

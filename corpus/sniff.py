@@ -1,0 +1,43 @@
+"""What a fetched body is: a feed, a web page, or something else. Servers often mislabel feeds
+(text/html, text/plain, application/octet-stream), so clear first bytes win over the content type."""
+
+from __future__ import annotations
+
+import re
+
+from corpus.feeds import is_json
+
+FEED_TYPES = {
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
+    "application/xml", "text/xml", "application/json", "application/x-rss+xml",
+}  # fmt: skip
+PAGE_TYPES = {"text/html", "application/xhtml+xml"}
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|rdf)\b", re.I)
+_HTML_ROOT = re.compile(rb"<(!doctype\s+html|html)\b", re.I)
+
+
+def classify(content_type: str, body: bytes) -> str:
+    """"feed", "page" or "other"."""
+    head = ascii_head(body[:4096])
+    feed = _FEED_ROOT.search(head)
+    html = _HTML_ROOT.search(head)
+    if feed and (html is None or feed.start() < html.start()):
+        return "feed"
+    if html:
+        return "page"
+    if content_type in FEED_TYPES or content_type.endswith(("+xml", "+json")):
+        return "feed"
+    if is_json(content_type, body) and b"jsonfeed.org" in body[:4096]:
+        return "feed"
+    return "page" if content_type in PAGE_TYPES else "other"
+
+
+def ascii_head(head: bytes) -> bytes:
+    """The first bytes with their ASCII characters readable, also when the body is UTF-16 or UTF-32."""
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # fmt: skip
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, "ignore").encode("ascii", "ignore")
+    if b"\x00" in head[:4]:
+        return head.replace(b"\x00", b"")  # UTF-16/32 without a BOM: ASCII characters survive
+    return head
