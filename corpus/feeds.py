@@ -12,6 +12,7 @@ import calendar
 import io
 import json
 import re
+import xml.sax
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from corpus.raw import RawArticle, Skipped
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 _SINGLE_BYTE = re.compile(r"^(us-ascii|ascii|iso-8859-\d+|iso8859-\d+|latin-?1|l1|windows-125\d|cp125\d|cp1252)$", re.I)
-_PLAIN = ("text/plain", "text")
+_MARKUP = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
 
 @dataclass
@@ -72,8 +73,9 @@ def _parse_xml(data: bytes, url: str, headers: dict[str, str], feed_id: int | No
         result = _feedparse(data, {**headers, "content-type": f"{media}; charset=utf-8"})
     if result.get("exception"):
         return Skipped(url, f"the feed could not be read ({result['exception']})")
-    if not result.entries and not result.get("version"):
-        return Skipped(url, f"not a feed ({_bozo_reason(result)})")
+    broken = isinstance(result.get("bozo_exception"), xml.sax.SAXException)
+    if not result.entries and not result.feed.get("title") and (broken or not result.get("version")):
+        return Skipped(url, f"not a feed ({_bozo_reason(result)})")  # nothing in it could be read
     feed = result.feed
     link = _http_url(feed.get("link"), url)
     parsed = ParsedFeed(
@@ -138,10 +140,11 @@ def _entry(e, i: int, outlet: str, feed_url: str, feed_id: int | None) -> RawArt
 
 
 def _detail_text(detail, fallback: str) -> str:
-    """A feedparser text construct as plain text: markup stripped unless it is plain already."""
+    """A feedparser text construct as plain text: markup stripped from HTML and XHTML; any other
+    type (text/plain, base64-encoded binary types) is the characters themselves."""
     value = (detail or {}).get("value", fallback) or ""
     kind = (detail or {}).get("type", "text/html")
-    return value.strip() if kind in _PLAIN else html_to_text(value)
+    return html_to_text(value) if kind in _MARKUP else value.strip()
 
 
 def _struct_time(t) -> datetime | None:

@@ -22,6 +22,7 @@ from corpus.ingest import IngestReport, Ingestor
 from corpus.models import Article, Feed
 from corpus.netguard import Guard, URLRefused
 from corpus.raw import RawArticle, Skipped
+from corpus.sniff import classify, feed_links
 from corpus.store import Store
 
 
@@ -123,6 +124,10 @@ def poll_feed(store: Store, settings: Settings, feed_id: int, now: datetime, fet
         _succeeded(store, settings, feed_id, now, result, resp.headers.get("etag") or etag, resp.headers.get("last-modified") or modified)
         return result
 
+    if classify(resp.content_type, resp.body) == "page":
+        links = feed_links(resp.body, resp.url)
+        hint = f"; the page names its feed: {links[0]}" if links else ""
+        return _failed(store, settings, feed_id, now, f"not a feed: a web page{hint}", None)
     parsed = parse_feed(resp.body, resp.url, resp.headers, feed_id=feed_id)
     if isinstance(parsed, Skipped):
         return _failed(store, settings, feed_id, now, parsed.reason, None)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import urljoin
 
 from corpus.feeds import is_json
 
@@ -41,3 +43,20 @@ def ascii_head(head: bytes) -> bytes:
     if b"\x00" in head[:4]:
         return head.replace(b"\x00", b"")  # UTF-16/32 without a BOM: ASCII characters survive
     return head
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+_ATTR = re.compile(rb"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_FEED_LINK_TYPES = {b"application/rss+xml", b"application/atom+xml", b"application/rdf+xml", b"application/feed+json"}
+
+
+def feed_links(body: bytes, base: str) -> list[str]:
+    """The feeds a web page announces (<link rel="alternate" type="application/rss+xml" href=...>)."""
+    found = []
+    for tag in _LINK_TAG.findall(body[:262_144]):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
+        if b"alternate" in attrs.get(b"rel", b"").lower().split() and attrs.get(b"type", b"").lower() in _FEED_LINK_TYPES:
+            href = html.unescape(attrs.get(b"href", b"").decode("utf-8", "replace")).strip()
+            if href and (url := urljoin(base, href)).startswith(("http://", "https://")):
+                found.append(url)
+    return list(dict.fromkeys(found))
