@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import pickle
 import select
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from corpus.raw import RawArticle, Skipped
 
+log = logging.getLogger(__name__)
 _ROOT = Path(__file__).resolve().parent.parent
 _LEN = 4
 
@@ -63,9 +65,11 @@ class PageExtractor:
                 size = int.from_bytes(_read(proc.stdout.fileno(), _LEN, deadline), "big")
                 return pickle.loads(_read(proc.stdout.fileno(), size, deadline))
             except TimeoutError:
+                log.info("extracting %s took longer than %g s; worker stopped", origin, timeout)
                 self.close()
                 return Skipped(origin, f"extracting the article took longer than {timeout:g} s")
-            except (OSError, EOFError, pickle.UnpicklingError):
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                log.warning("page extraction worker failed (%s); starting a new one", type(exc).__name__)
                 self.close()
                 return Skipped(origin, "the article extractor stopped unexpectedly")
 

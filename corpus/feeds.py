@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from corpus.dates import to_utc
-from corpus.html_text import html_to_text, one_line
+from corpus.html_text import html_to_text, one_line, plain_text
 from corpus.raw import RawArticle, Skipped
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
@@ -144,7 +144,7 @@ def _detail_text(detail, fallback: str) -> str:
     type (text/plain, base64-encoded binary types) is the characters themselves."""
     value = (detail or {}).get("value", fallback) or ""
     kind = (detail or {}).get("type", "text/html")
-    return html_to_text(value) if kind in _MARKUP else value.strip()
+    return html_to_text(value) if kind in _MARKUP else plain_text(value)
 
 
 def _struct_time(t) -> datetime | None:
@@ -179,7 +179,7 @@ def _parse_json_bytes(data: bytes, url: str, feed_id: int | None) -> ParsedFeed 
         return Skipped(url, "not a feed: JSON without a jsonfeed.org version")
     if not isinstance(doc.get("items"), list):
         return Skipped(url, "JSON Feed without an items list")
-    title = one_line(str(doc.get("title") or ""))
+    title = _json_title(doc)
     link = _http_url(doc.get("home_page_url"), url) or url
     parsed = ParsedFeed(title, link, "json" + str(doc["version"])[len(JSON_FEED_VERSION) :])
     parsed.items = list(parse_json_feed(doc, url, feed_id, base=url))
@@ -195,7 +195,7 @@ def parse_json_feed(
         yield Skipped(origin, "JSON Feed without an items list")
         return
     base = base or (data.get("feed_url") if isinstance(data.get("feed_url"), str) else None)
-    outlet = one_line(str(data.get("title") or "")) or urlsplit(str(data.get("home_page_url") or base or "")).hostname or ""
+    outlet = _json_title(data) or urlsplit(str(data.get("home_page_url") or base or "")).hostname or ""
     feed_author = _json_author(data)
     for i, item in enumerate(items):
         where = f"{origin} (item {i + 1})"
@@ -208,9 +208,9 @@ def parse_json_feed(
         if not text:
             for key in ("content_text", "summary"):
                 if isinstance(item.get(key), str) and item[key].strip():
-                    text = item[key].strip()
+                    text = plain_text(item[key])
                     break
-        title = one_line(item["title"]) if isinstance(item.get("title"), str) else ""
+        title = one_line(plain_text(item["title"])) if isinstance(item.get("title"), str) else ""
         if not (title or text or link):
             yield Skipped(link or where, "item has no title, no text and no link")
             continue
@@ -226,6 +226,10 @@ def parse_json_feed(
             origin=link or where,
             feed_id=feed_id,
         )
+
+
+def _json_title(doc: dict) -> str:
+    return one_line(plain_text(doc["title"])) if isinstance(doc.get("title"), str) else ""
 
 
 def _json_author(obj: dict) -> str | None:

@@ -24,7 +24,7 @@ def html_to_text(markup: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, a line per block."""
     markup = _CONTROL.sub("", markup or "")
     if "<" not in markup and "&" not in markup:
-        return _tidy(markup)
+        return plain_text(markup)
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -39,6 +39,11 @@ def html_to_text(markup: str) -> str:
             if el.tag != "br":
                 el.text = "\n" + (el.text or "")
     return _tidy(root.text_content())
+
+
+def plain_text(text: str) -> str:
+    """Text that is already plain, with control characters removed and white space tidied."""
+    return _tidy(_CONTROL.sub("", text or ""))
 
 
 def one_line(text: str) -> str:

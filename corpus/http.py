@@ -33,6 +33,7 @@ ACCEPT_FEED = (
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
 ACCEPT_ANY = ACCEPT_FEED.replace("*/*;q=0.5", "text/html;q=0.7, */*;q=0.5")
 
 
@@ -76,7 +77,9 @@ class Response:
 class Fetcher:
     def __init__(self, settings: HttpSettings, resolver: Resolver | None = None, guard: Guard | None = None) -> None:
         self.settings = settings
-        self.guard = guard or Guard(settings.allow_private_addresses, settings.extra_ports, resolver)
+        self.guard = guard or Guard(
+            settings.allow_private_addresses, settings.extra_ports, resolver, resolve_timeout=settings.connect_timeout
+        )
 
     def fetch(
         self,
@@ -85,9 +88,11 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = ACCEPT_ANY,
         budget: float | None = None,
+        body_types: tuple[str, ...] | None = None,
     ) -> Response:
         """GET `url`, following redirects; the body of a 2xx answer, or a 304 with an empty body
-        when `etag`/`last_modified` were given and nothing changed. Raises FetchError."""
+        when `etag`/`last_modified` were given and nothing changed. With `body_types` (content
+        type prefixes), a body of another declared type is refused unread. Raises FetchError."""
         s = self.settings
         budget = min(budget or s.total_timeout, s.total_timeout)
         deadline = time.monotonic() + budget
@@ -120,6 +125,9 @@ class Fetcher:
                             return Response(str(resp.url), 304, resp.headers, b"", permanent)
                         if not 200 <= resp.status_code < 300:
                             raise _status_error(resp)
+                        ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+                        if body_types and ctype and not ctype.startswith(body_types):
+                            raise FetchError(f"unexpected content type {ctype}")
                         body = read_body(resp, s, deadline)
                         return Response(str(resp.url), resp.status_code, resp.headers, body, permanent)
                 raise FetchError(f"too many redirects (more than {s.max_redirects}, the http.max_redirects limit)")

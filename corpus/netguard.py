@@ -9,6 +9,7 @@ gets nowhere."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import re
 import socket
@@ -21,6 +22,7 @@ Resolver = Callable[[str, int], list[str]]  # host, port -> addresses as text
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 2048
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_LOOKUPS = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$", re.I)
 
 
@@ -100,11 +102,13 @@ class Guard:
         extra_ports: Iterable[int] = (),
         resolver: Resolver | None = None,
         allowed_networks: Iterable[str] = (),
+        resolve_timeout: float = 5.0,
     ) -> None:
         self.allow_private = allow_private
         self.ports = {80, 443, *extra_ports}
         self.resolver = resolver or system_resolver
         self.allowed_networks = [ipaddress.ip_network(n) for n in allowed_networks]
+        self.resolve_timeout = resolve_timeout
 
     def check_url(self, url: str | httpx.URL) -> httpx.URL:
         """The URL parsed, or URLRefused when its form alone rules it out (no network used)."""
@@ -146,7 +150,11 @@ class Guard:
             found = [literal]
         else:
             try:
-                found = [ipaddress.ip_address(a.split("%", 1)[0]) for a in self.resolver(host, port)]
+                # getaddrinfo has no time-out of its own: wait for it in a helper thread.
+                answer = _LOOKUPS.submit(self.resolver, host, port).result(self.resolve_timeout)
+                found = [ipaddress.ip_address(a.split("%", 1)[0]) for a in answer]
+            except concurrent.futures.TimeoutError:
+                raise NameNotResolved(f"could not find the server {host} (no answer within {self.resolve_timeout:g} s)") from None
             except (OSError, UnicodeError) as exc:
                 raise NameNotResolved(f"could not find the server {host} ({_gai_reason(exc)})") from None
             except ValueError:

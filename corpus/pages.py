@@ -17,7 +17,7 @@ with warnings.catch_warnings():
 from config.settings import Settings
 from corpus.dates import to_utc
 from corpus.extract_worker import PageExtractor, default_extractor
-from corpus.http import ACCEPT_PAGE, Fetcher, FetchError, Response
+from corpus.http import ACCEPT_PAGE, PAGE_TYPES, Fetcher, FetchError, Response
 from corpus.raw import RawArticle, Skipped
 from corpus.sniff import classify
 
@@ -55,7 +55,7 @@ def fetch_page(url: str, settings: Settings, fetcher: Fetcher | None = None, ext
     deadline = time.monotonic() + settings.pages.timeout
     fetcher = fetcher or Fetcher(settings.http)
     try:
-        resp = fetcher.fetch(url, accept=ACCEPT_PAGE, budget=settings.pages.timeout)
+        resp = fetcher.fetch(url, accept=ACCEPT_PAGE, budget=settings.pages.timeout, body_types=PAGE_TYPES)
     except FetchError as exc:
         return Skipped(url, exc.reason)
     return page_article(resp, url, deadline - time.monotonic(), extractor)

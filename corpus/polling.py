@@ -8,6 +8,7 @@ re-enables it. A success, including 304 Not Modified, clears the count."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,6 +25,9 @@ from corpus.netguard import Guard, URLRefused
 from corpus.raw import RawArticle, Skipped
 from corpus.sniff import classify, feed_links
 from corpus.store import Store
+
+
+log = logging.getLogger(__name__)
 
 
 class InvalidFeedURL(ValueError):
@@ -105,6 +109,12 @@ def due_feeds(store: Store, now: datetime, limit: int | None = None) -> list[Fee
 
 def poll_feed(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher: Fetcher | None = None) -> PollResult:
     """Fetch the feed (conditionally), ingest its new entries, and record the outcome."""
+    result = _poll(store, settings, feed_id, now, fetcher)
+    log.log(logging.WARNING if result.just_disabled else logging.INFO, "feed #%d %s", feed_id, result.summary())
+    return result
+
+
+def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher: Fetcher | None) -> PollResult:
     with store.session() as s:
         feed = s.get(Feed, feed_id)
         if feed is None:

@@ -224,3 +224,23 @@ def _table(names: dict[str, list[str]]):
         return names[host]
 
     return resolve
+
+
+def test_a_resolver_that_never_answers_is_bounded():
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def stuck(host, port):
+        release.wait(10)
+        return [PUBLIC]
+
+    guard = Guard(resolver=stuck, resolve_timeout=0.3)
+    t = time.monotonic()
+    try:
+        err = _refused(Fetcher(HttpSettings(), guard=guard), "http://slow-dns.example/")
+    finally:
+        release.set()
+    assert err.reason == "could not find the server slow-dns.example (no answer within 0.3 s)"
+    assert time.monotonic() - t < 1

@@ -104,6 +104,17 @@ def test_entry_with_only_a_link_needs_its_page(http_server, net_settings):
     assert a == Skipped(http_server.url("/gone"), "entry has only a link (full text not fetched: HTTP 404 Not Found)")
 
 
+def test_a_teaser_link_to_a_large_non_page_is_not_downloaded(http_server, net_settings):
+    from tests.http_server import zeros
+
+    audio = http_server.route("/episode.mp3", Reply(body=zeros(50_000_000), headers={"Content-Type": "audio/mpeg"}))
+    url = http_server.route("/feed", Reply(body=feed(("Episode 1", audio, "Listen."))))
+    (a,) = read_url(url, net_settings)
+    assert a.extra["note"] == "kept the teaser: full text not fetched: unexpected content type audio/mpeg"
+    time.sleep(0.2)
+    assert http_server.sent["/episode.mp3"] < 10_000_000
+
+
 def test_page_fetches_per_feed_are_capped(http_server, net_settings):
     net_settings.feeds.max_full_text_pages = 1
     stories = [http_server.route(f"/s{i}", Reply(body=page(f"Story {i}"), headers=HTML)) for i in range(3)]
