@@ -23,7 +23,7 @@ import httpcore
 import httpx
 
 from config.settings import HttpSettings
-from corpus.netguard import Guard, NameNotResolved, Resolver, URLRefused
+from corpus.netguard import DEFAULT_PORTS, Guard, NameNotResolved, Resolver, URLRefused
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
@@ -75,8 +75,15 @@ class Response:
 
 
 class Fetcher:
-    def __init__(self, settings: HttpSettings, resolver: Resolver | None = None, guard: Guard | None = None) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        resolver: Resolver | None = None,
+        guard: Guard | None = None,
+        ssl_context: ssl.SSLContext | None = None,  # the system's CA bundle (certifi) by default
+    ) -> None:
         self.settings = settings
+        self.ssl_context = ssl_context
         self.guard = guard or Guard(
             settings.allow_private_addresses, settings.extra_ports, resolver, resolve_timeout=settings.connect_timeout
         )
@@ -106,7 +113,7 @@ class Fetcher:
         all_permanent = True
         try:
             with httpx.Client(
-                transport=GuardedTransport(self.guard, deadline),
+                transport=GuardedTransport(self.guard, deadline, self.ssl_context or _ssl_context()),
                 timeout=timeout,
                 follow_redirects=False,
                 trust_env=False,  # an environment proxy would connect on our behalf, past the guard
@@ -114,7 +121,7 @@ class Fetcher:
                 for _hop in range(s.max_redirects + 1):
                     target = self.guard.check_url(url)
                     # Refuse before sending anything; the transport checks again when it connects.
-                    self.guard.addresses(target.raw_host.decode("ascii"), target.port or (443 if target.scheme == "https" else 80))
+                    self.guard.addresses(target.raw_host.decode("ascii"), target.port or DEFAULT_PORTS[target.scheme])
                     with client.stream("GET", target, headers=headers) as resp:
                         if resp.status_code in REDIRECTS and "location" in resp.headers:
                             url = _next_hop(resp)
@@ -128,7 +135,7 @@ class Fetcher:
                         ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                         if body_types and ctype and not ctype.startswith(body_types):
                             raise FetchError(f"unexpected content type {ctype}")
-                        body = read_body(resp, s, deadline)
+                        body = read_body(resp, s, deadline, budget)
                         return Response(str(resp.url), resp.status_code, resp.headers, body, permanent)
                 raise FetchError(f"too many redirects (more than {s.max_redirects}, the http.max_redirects limit)")
         except FetchError:
@@ -143,7 +150,7 @@ class Fetcher:
             raise FetchError(_network_reason(exc)) from None
 
 
-def read_body(resp: httpx.Response, s: HttpSettings, deadline: float) -> bytes:
+def read_body(resp: httpx.Response, s: HttpSettings, deadline: float, budget: float) -> bytes:
     """The decoded body, read as it streams in; stops at the first limit crossed."""
     declared = resp.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > s.max_response_bytes:
@@ -159,7 +166,7 @@ def read_body(resp: httpx.Response, s: HttpSettings, deadline: float) -> bytes:
         if len(out) > s.max_decompressed_bytes:
             raise FetchError(f"response larger than {s.max_decompressed_bytes:,} bytes once decompressed")
         if time.monotonic() > deadline:
-            raise FetchError(f"timed out after {s.total_timeout:g} s")
+            raise FetchError(f"timed out after {budget:g} s")
     decoder.finish()
     return bytes(out)
 
@@ -288,10 +295,10 @@ class GuardedTransport(httpx.HTTPTransport):
     httpx does not take a network backend as a parameter, so the pool is replaced after set-up
     (httpx is pinned; tests/test_netguard.py fails if this stops taking effect)."""
 
-    def __init__(self, guard: Guard, deadline: float) -> None:
-        super().__init__(verify=_ssl_context(), trust_env=False)
+    def __init__(self, guard: Guard, deadline: float, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context, trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(), network_backend=GuardedBackend(guard, deadline), max_connections=4
+            ssl_context=ssl_context, network_backend=GuardedBackend(guard, deadline), max_connections=4
         )
 
 

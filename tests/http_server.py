@@ -9,6 +9,7 @@ a hang after the headers, a connection reset, a body streamed lazily (1 GB witho
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 from collections import defaultdict
@@ -37,7 +38,7 @@ class Request:
 
 
 class LocalHTTPServer:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, list[Reply] | Callable[[Request], Reply]] = {}
         self.requests: list[Request] = []
         self.sent: dict[str, int] = defaultdict(int)  # body bytes written per path
@@ -46,11 +47,14 @@ class LocalHTTPServer:
         self.httpd = ThreadingHTTPServer((host, 0), handler)
         self.httpd.daemon_threads = True
         self.host, self.port = self.httpd.server_address[:2]
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.scheme}://{self.host}:{self.port}{path}"
 
     def route(self, path: str, *replies: Reply | Callable[[Request], Reply]) -> str:
         """Program `path`; returns its URL."""
