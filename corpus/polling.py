@@ -9,17 +9,19 @@ re-enables it. A success, including 304 Not Modified, clears the count."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import HttpSettings, Settings
 from corpus import dedupe
 from corpus.feeds import ParsedFeed, parse_feed
 from corpus.fulltext import complete_teasers
-from corpus.http import ACCEPT_FEED, Fetcher, FetchError
-from corpus.ingest import IngestReport, Ingestor
+from corpus.http import ACCEPT_FEED, Fetcher, FetchError, Response
+from corpus.ingest import Ingestor
 from corpus.models import Article, Feed
 from corpus.netguard import Guard, URLRefused
 from corpus.raw import RawArticle, Skipped
@@ -134,14 +136,17 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
         _succeeded(store, settings, feed_id, now, result, resp.headers.get("etag") or etag, resp.headers.get("last-modified") or modified)
         return result
 
-    if classify(resp.content_type, resp.body) == "page":
-        links = feed_links(resp.body, resp.url)
-        hint = f"; the page names its feed: {links[0]}" if links else ""
-        return _failed(store, settings, feed_id, now, f"not a feed: a web page{hint}", None)
-    parsed = parse_feed(resp.body, resp.url, resp.headers, feed_id=feed_id)
+    try:
+        parsed = _read(resp, feed_id)
+        items = None if isinstance(parsed, Skipped) else list(complete_teasers(parsed.items, settings, fetcher, _known(store, parsed)))
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the feed's
+    except Exception as exc:  # a bug on one feed's content must not stop the others (nor skip backoff)
+        log.exception("feed #%d: reading %s failed", feed_id, url)
+        parsed = Skipped(url, f"the feed could not be read (internal error {type(exc).__name__})")
     if isinstance(parsed, Skipped):
         return _failed(store, settings, feed_id, now, parsed.reason, None)
-    report = _ingest(store, settings, fetcher, parsed)
+    report = Ingestor(store, settings.dedupe.near_duplicate_threshold).ingest(items)
     result = PollResult(
         feed_id, url, "ok", entries=len(parsed.items), new=report.new, duplicate=report.duplicate,
         failed=report.failed, notes=report.notes, new_ids=report.new_ids,
@@ -150,11 +155,17 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
     return result
 
 
-def _ingest(store: Store, settings: Settings, fetcher: Fetcher, parsed: ParsedFeed) -> IngestReport:
+def _read(resp: Response, feed_id: int) -> ParsedFeed | Skipped:
+    if classify(resp.content_type, resp.body) == "page":
+        links = feed_links(resp.body, resp.url)
+        hint = f"; the page names its feed: {links[0]}" if links else ""
+        return Skipped(resp.url, f"not a feed: a web page{hint}")
+    return parse_feed(resp.body, resp.url, resp.headers, feed_id=feed_id)
+
+
+def _known(store: Store, parsed: ParsedFeed) -> Callable[[RawArticle], bool]:
     seen = _stored_keys(store, parsed)
-    known = lambda raw: raw.guid in seen or dedupe.canonical_url(raw.url) in seen  # noqa: E731
-    items = list(complete_teasers(parsed.items, settings, fetcher, known))
-    return Ingestor(store, settings.dedupe.near_duplicate_threshold).ingest(items)
+    return lambda raw: raw.guid in seen or dedupe.canonical_url(raw.url) in seen
 
 
 def _stored_keys(store: Store, parsed: ParsedFeed) -> set[str]:

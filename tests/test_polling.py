@@ -220,3 +220,24 @@ def test_feed_server_faults_mark_the_feed_and_lose_no_other_work(store, http_ser
     assert all(results[http_server.url(f"/good{i}")].new == 1 for i in range(len(FAULTS)))
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Article).where(Article.feed_id.in_(healthy))) == len(FAULTS)
+
+
+def test_an_unexpected_error_on_one_feed_is_a_failure_of_that_feed(store, http_server, poll_settings, monkeypatch):
+    """A bug met on one feed's content (injected here: no real input is known to cause one) is
+    logged and counted as that feed's failure, with backoff; the next feed is polled as usual."""
+    import corpus.polling
+
+    real = corpus.polling.parse_feed
+
+    def buggy(data, url, *args, **kw):
+        if url.endswith("/bad"):
+            raise RuntimeError("boom")
+        return real(data, url, *args, **kw)
+
+    monkeypatch.setattr(corpus.polling, "parse_feed", buggy)
+    bad = add_feed(store, http_server.route("/bad", Reply(body=rss(("a", "A")))), poll_settings)
+    good = add_feed(store, http_server.route("/good", Reply(body=rss(("b", "B")))), poll_settings)
+    r = poll_feed(store, poll_settings, bad.id, NOW)
+    assert (r.status, r.error) == ("failed", "the feed could not be read (internal error RuntimeError)")
+    assert r.next_check_at == NOW + timedelta(minutes=5)
+    assert poll_feed(store, poll_settings, good.id, NOW).new == 1
