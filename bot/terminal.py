@@ -44,8 +44,8 @@ def run_terminal(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -
     report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
     print(f"corpus: {report.summary()}", file=out)
     print_article_list(store, out)
-    print(HELP, file=out, flush=True)
-    try:
+    try:  # from the prompt on, Ctrl-C is a clean exit (a signal right after the flush included)
+        print(HELP, file=out, flush=True)
         for line in stdin:
             line = line.strip()
             if not line:
