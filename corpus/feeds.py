@@ -108,7 +108,7 @@ def _is_utf8_beyond_ascii(data: bytes) -> bool:
 def _bozo_reason(result) -> str:
     exc = result.get("bozo_exception")
     if exc is None:
-        return "no RSS, Atom or RDF elements found"
+        return "no feed title or entries found"
     if hasattr(exc, "getMessage"):  # feedparser may add a line of its own: the line number would mislead
         return f"broken XML: {exc.getMessage()}"
     text = str(exc).strip().splitlines()

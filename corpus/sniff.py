@@ -14,18 +14,19 @@ FEED_TYPES = {
     "application/xml", "text/xml", "application/json", "application/x-rss+xml",
 }  # fmt: skip
 PAGE_TYPES = {"text/html", "application/xhtml+xml"}
-_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|rdf)\b", re.I)
-_HTML_ROOT = re.compile(rb"<(!doctype\s+html|html)\b", re.I)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.S)
+_FIRST_ELEMENT = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)")  # not <?xml, <!DOCTYPE, </x>
+_HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.I)
 
 
 def classify(content_type: str, body: bytes) -> str:
-    """"feed", "page" or "other"."""
+    """"feed", "page" or "other": by the root element when the first bytes show it (a feed may
+    carry an XHTML DOCTYPE), else by the content type."""
     head = ascii_head(body[:4096])
-    feed = _FEED_ROOT.search(head)
-    html = _HTML_ROOT.search(head)
-    if feed and (html is None or feed.start() < html.start()):
+    root = m.group(1).lower() if (m := _FIRST_ELEMENT.search(_COMMENT.sub(b"", head))) else None
+    if root in (b"rss", b"feed", b"rdf"):
         return "feed"
-    if html:
+    if root == b"html" or _HTML_DOCTYPE.search(head):
         return "page"
     if content_type in FEED_TYPES or content_type.endswith(("+xml", "+json")):
         return "feed"

@@ -234,7 +234,7 @@ def test_malformed_xml_still_yields_what_can_be_read():
     [
         (b"this is not xml at all, just words", "not a feed (broken XML: syntax error)"),
         (b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>whole</title><description>Words.</description></item><item><title>cu', None),
-        (b"<?xml version='1.0'?><notafeed><x/></notafeed>", "not a feed (no RSS, Atom or RDF elements found)"),
+        (b"<?xml version='1.0'?><notafeed><x/></notafeed>", "not a feed (no feed title or entries found)"),
         (b"   \n ", "the feed is empty"),
     ],
 )
@@ -287,3 +287,25 @@ def test_an_html_page_labelled_as_a_feed_is_read_as_a_page(http_server, net_sett
 def test_feed_without_entries_says_so(http_server, net_settings):
     url = http_server.route("/empty", Reply(body=b"<rss version='2.0'><channel><title>Quiet</title></channel></rss>"))
     assert list(read_url(url, net_settings)) == [Skipped(url, "the feed has no entries")]
+
+
+@pytest.mark.parametrize(
+    "content_type, body, kind",
+    [
+        ("text/html", b"<?xml version='1.0'?><!-- <html> --><rss version='2.0'></rss>", "feed"),
+        ("text/html", b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x"><rss></rss>', "feed"),
+        ("application/octet-stream", b"\xef\xbb\xbf<feed xmlns='http://www.w3.org/2005/Atom'/>", "feed"),
+        ("text/plain", "<?xml version='1.0' encoding='utf-16'?><rdf:RDF/>".encode("utf-16"), "feed"),
+        ("application/rss+xml", b"<!DOCTYPE html><html><head></head></html>", "page"),
+        ("application/xml", b"<!doctype html><head><title>x</title></head>", "page"),
+        ("text/html", b"<p>just a fragment</p>", "page"),
+        ("application/xml", b"<CHANNEL><TITLE>CDF</TITLE></CHANNEL>", "feed"),
+        ("text/plain", b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "feed"),
+        ("image/png", b"\x89PNG\r\n", "other"),
+        ("", b"plain words", "other"),
+    ],
+)
+def test_feed_or_page_by_root_element_then_content_type(content_type, body, kind):
+    from corpus.sniff import classify
+
+    assert classify(content_type, body) == kind
