@@ -83,9 +83,12 @@ class Ingestor:
     def add(self, s: Session, raw: RawArticle) -> Outcome:
         title = " ".join(raw.title.split())[:1024]
         text = clean_text(raw.text, title)
-        if not text and not title:
-            return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
         url = dedupe.canonical_url(raw.url)
+        if not text and not title:
+            # A feed entry that is only a link was stored before with its page's text: a duplicate.
+            if found := self._find_duplicate(s, url, raw.guid, raw.feed_id, None, None):
+                return Outcome("duplicate", raw.origin, found[0].id, found[1])
+            return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
         chash = dedupe.content_hash(title, text)
         mh = dedupe.minhash(text)
         place = (raw.outlet.strip()[:256], (url or raw.url or "")[:2048], title)

@@ -241,3 +241,15 @@ def test_an_unexpected_error_on_one_feed_is_a_failure_of_that_feed(store, http_s
     assert (r.status, r.error) == ("failed", "the feed could not be read (internal error RuntimeError)")
     assert r.next_check_at == NOW + timedelta(minutes=5)
     assert poll_feed(store, poll_settings, good.id, NOW).new == 1
+
+
+def test_an_entry_that_is_only_a_link_is_a_duplicate_on_later_polls(store, http_server, poll_settings):
+    page = ("<html><head><title>Linked story</title></head><body><article>" + "<p>Everything about the story is on its page, and nowhere else at all.</p>" * 30 + "</article></body></html>").encode()
+    story = http_server.route("/story", Reply(body=page, headers={"Content-Type": "text/html"}))
+    body = f"<rss version='2.0'><channel><title>Links</title><item><link>{story}</link></item></channel></rss>"
+    f = add_feed(store, http_server.route("/rss", Reply(body=body.encode())), poll_settings)
+    first = poll_feed(store, poll_settings, f.id, NOW)
+    assert (first.new, first.failed) == (1, [])
+    later = poll_feed(store, poll_settings, f.id, NOW + timedelta(hours=1))
+    assert (later.new, later.duplicate, later.failed) == (0, 1, [])
+    assert http_server.hits("/story") == 1
