@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import sys
@@ -14,13 +15,16 @@ from bot.health import HealthServer, database_check
 from bot.provider import StoreDigestProvider
 from bot.service import CommandService
 from config.settings import Settings
+from corpus import polling
 from corpus.store import Store
 
 log = logging.getLogger("newsbot")
 
 
 def build_service(settings: Settings, store: Store) -> CommandService:
-    return CommandService(store, StoreDigestProvider(store), settings.channels)
+    # The feed guard follows the http settings (tests allow loopback feed servers explicitly).
+    add_feed = functools.partial(polling.add_feed, settings=settings)
+    return CommandService(store, StoreDigestProvider(store), settings.channels, add_feed=add_feed)
 
 
 async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:

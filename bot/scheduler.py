@@ -41,7 +41,7 @@ from bot.schedules import Schedule
 from bot.service import subscription_scope
 from bot.stored_digest import digest_from_json, digest_to_json
 from config.settings import Settings
-from corpus import deliveries
+from corpus import deliveries, polling
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus.deliveries import CLAIMED, DIGEST, EMPTY, FAILED, MISSED, NOTICE, POSTED, Delivery
 from corpus.models import Feed, utcnow
@@ -460,10 +460,6 @@ class DigestScheduler:
 
     async def poll_feeds(self) -> None:
         """Poll the feeds that are due, a few at a time; tell channels about feeds just disabled."""
-        try:
-            from corpus import polling
-        except ImportError:  # feed polling not installed in this build
-            return
         feeds = await asyncio.to_thread(polling.due_feeds, self.store, self.clock())
         gate = asyncio.Semaphore(self.cfg.feed_concurrency)
 

@@ -18,7 +18,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import feeds as feeds_module
 from bot.commands import BY_NAME, COMMANDS, MAX_QUERY_CHARS, UsageError, check_args, parse_text
 from bot.logs import log_context
 from bot.messages import DigestView, Fields, Link, Links, Notice, Reply, StoryView
@@ -28,8 +27,10 @@ from bot.schedules import ScheduleError, Schedule, parse_schedule
 from config.settings import ChannelSettings
 from bot.stored_digest import digest_from_json
 from corpus.channels import Subscription, SubscriptionFeed
+from corpus import polling
 from corpus.deliveries import Delivery, latest_posted_digest
 from corpus.models import Feed, utcnow
+from corpus.polling import InvalidFeedURL
 from corpus.search import query_words, search
 from corpus.store import Store
 
@@ -76,13 +77,13 @@ class CommandService:
         store: Store,
         provider: DigestProvider,
         channels: ChannelSettings | None = None,
-        add_feed: AddFeed = feeds_module.add_feed,
+        add_feed: AddFeed = polling.add_feed,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
         self.provider = provider
         self.defaults = channels or ChannelSettings()
-        self.add_feed = add_feed  # corpus.polling.add_feed once feed polling lands
+        self.add_feed = add_feed
         self.clock = clock
         # Told the subscription id after a schedule changes (the scheduler, when this process runs it).
         self.on_schedule_change: Callable[[int], None] | None = None
@@ -197,7 +198,7 @@ class CommandService:
         self._require_admin(req, "change this channel's feeds")
         try:
             feed = self.add_feed(self.store, str(args["url"]))
-        except ValueError as exc:  # FeedRejected, or the poller's reason why it can't be read
+        except InvalidFeedURL as exc:
             return Reply.fail(f"Can't follow that feed: {exc}")
         with self.store.session() as s:
             sub = self.get_or_create(s, req)

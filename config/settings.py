@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -41,6 +41,9 @@ class HttpSettings(BaseModel):
     max_decompressed_bytes: int = Field(20_000_000, gt=0)
     max_redirects: int = Field(5, ge=0, le=20)
     user_agent: str = "newsbot/0.1"
+    # Off by default: fetching loopback, private, link-local... addresses is refused (SSRF guard).
+    allow_private_addresses: bool = False
+    extra_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
 
 
 class FeedSettings(BaseModel):
@@ -50,6 +53,7 @@ class FeedSettings(BaseModel):
     backoff_max_minutes: int = Field(1440, ge=1)
     fetch_full_text: bool = True
     teaser_words: int = Field(120, ge=0)
+    max_full_text_pages: int = Field(20, ge=0)
 
 
 class PageSettings(BaseModel):

@@ -36,6 +36,7 @@ class IngestReport:
     failed: list[Skipped] = field(default_factory=list)
     duplicate_reasons: Counter = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # stored, with a caveat (e.g. teaser kept)
 
     def record(self, outcome: Outcome) -> None:
         if outcome.kind == "new":
@@ -56,6 +57,7 @@ class IngestReport:
             dup = " (" + ", ".join(f"{n} {why}" for why, n in self.duplicate_reasons.most_common()) + ")"
         lines = [f"{self.new} new, {self.duplicate} duplicate{dup}, {len(self.failed)} failed"]
         lines += [f"  failed: {s}" for s in self.failed]
+        lines += [f"  note: {s}" for s in self.notes]
         return "\n".join(lines)
 
 
@@ -71,16 +73,22 @@ class Ingestor:
                 if isinstance(item, Skipped):
                     report.fail(item)
                 else:
-                    report.record(self.add(s, item))
+                    outcome = self.add(s, item)
+                    report.record(outcome)
+                    if outcome.kind == "new" and (note := item.extra.get("note")):
+                        report.notes.append(Skipped(item.origin, note))
                     s.commit()  # one article a transaction: a later failure loses nothing
         return report
 
     def add(self, s: Session, raw: RawArticle) -> Outcome:
         title = " ".join(raw.title.split())[:1024]
         text = clean_text(raw.text, title)
-        if not text and not title:
-            return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
         url = dedupe.canonical_url(raw.url)
+        if not text and not title:
+            # A feed entry that is only a link was stored before with its page's text: a duplicate.
+            if found := self._find_duplicate(s, url, raw.guid, raw.feed_id, None, None):
+                return Outcome("duplicate", raw.origin, found[0].id, found[1])
+            return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
         chash = dedupe.content_hash(title, text)
         mh = dedupe.minhash(text)
         place = (raw.outlet.strip()[:256], (url or raw.url or "")[:2048], title)

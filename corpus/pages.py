@@ -1,7 +1,10 @@
-"""Article pages: main text and metadata extracted with trafilatura."""
+"""Article pages: fetched with the bounded fetcher, main text and metadata extracted with
+trafilatura in a worker process that is stopped when a page takes too long
+(corpus/extract_worker.py)."""
 
 from __future__ import annotations
 
+import time
 import warnings
 
 from urllib3.exceptions import DependencyWarning
@@ -11,11 +14,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DependencyWarning)
     import trafilatura
 
+from config.settings import Settings
 from corpus.dates import to_utc
+from corpus.extract_worker import PageExtractor, default_extractor
+from corpus.http import ACCEPT_PAGE, PAGE_TYPES, Fetcher, FetchError, Response
 from corpus.raw import RawArticle, Skipped
+from corpus.sniff import classify
 
 
-def extract_article(html: str, url: str | None, origin: str) -> RawArticle | Skipped:
+def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArticle | Skipped:
     """The article in an HTML page, or Skipped when the page holds no article text."""
     try:
         doc = trafilatura.bare_extraction(
@@ -39,3 +46,33 @@ def extract_article(html: str, url: str | None, origin: str) -> RawArticle | Ski
         published=to_utc(doc.date),
         origin=origin,
     )
+
+
+# --- pages over HTTP, extraction bounded in time ----------------------------------------------
+
+def fetch_page(url: str, settings: Settings, fetcher: Fetcher | None = None, extractor: PageExtractor | None = None) -> RawArticle | Skipped:
+    """The article on the page at `url`: fetched and extracted within settings.pages.timeout."""
+    deadline = time.monotonic() + settings.pages.timeout
+    fetcher = fetcher or Fetcher(settings.http)
+    try:
+        resp = fetcher.fetch(url, accept=ACCEPT_PAGE, budget=settings.pages.timeout, body_types=PAGE_TYPES)
+    except FetchError as exc:
+        return Skipped(url, exc.reason)
+    return page_article(resp, url, deadline - time.monotonic(), extractor)
+
+
+def page_article(resp: Response, origin: str, timeout: float, extractor: PageExtractor | None = None) -> RawArticle | Skipped:
+    if (kind := classify(resp.content_type, resp.body)) != "page":
+        what = "a feed" if kind == "feed" else resp.content_type or "no content type"
+        return Skipped(origin, f"not a web page ({what})")
+    return (extractor or default_extractor()).extract(_decode(resp), resp.url, origin, timeout)
+
+
+def _decode(resp: Response) -> str | bytes:
+    """Text by the charset the server declared; bytes (trafilatura reads <meta charset>) otherwise."""
+    if resp.charset:
+        try:
+            return resp.body.decode(resp.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return resp.body

@@ -91,3 +91,22 @@ def settings(tmp_path, monkeypatch):
     from config import load_settings
 
     return load_settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def http_server():
+    """A programmable HTTP server on 127.0.0.1 (tests/http_server.py)."""
+    from tests.http_server import LocalHTTPServer
+
+    srv = LocalHTTPServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def net_settings(settings, http_server):
+    """Settings that let the fetcher reach the test server: private addresses allowed (the
+    explicit setting, off by default) and the server's port added to the allowed ports."""
+    settings.http.allow_private_addresses = True
+    settings.http.extra_ports = [http_server.port]
+    return settings

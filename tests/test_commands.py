@@ -129,17 +129,18 @@ def test_a_channel_with_feeds_digests_only_their_articles(store):
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("ftp://example.com/feed", "Only http:// and https://"),
-        ("javascript:alert(1)", "Only http:// and https://"),
-        ("example.com/feed", "Only http:// and https://"),
+        ("ftp://example.com/feed", "only http:// and https://"),
+        ("javascript:alert(1)", "only http:// and https://"),
+        ("example.com/feed", "not a URL: it needs http:// or https://"),
         ("https:///feed", "no host name"),
-        ("http://127.0.0.1/feed", "local or private network"),
-        ("http://localhost:8080/rss", "local or private network"),
-        ("http://[::1]/rss", "local or private network"),
-        ("http://10.1.2.3/rss", "local or private network"),
+        ("http://127.0.0.1/feed", "127.0.0.1 is a loopback address"),
+        ("http://localhost/rss", "127.0.0.1 is a loopback address"),  # the name is resolved too
+        ("http://localhost:8080/rss", "port 8080 is not allowed"),
+        ("http://[::1]/rss", "::1 is a loopback address"),
+        ("http://10.1.2.3/rss", "10.1.2.3 is a private address"),
         ("https://user:pw@example.com/rss", "user name or password"),
-        ("https://example.com:99999/rss", "not a valid web address"),
-        ("https://example.com/" + "a" * 3000, "at most 2048"),
+        ("https://example.com:99999/rss", "port 99999 is not allowed"),
+        ("https://example.com/" + "a" * 3000, "longer than 2048 characters"),
     ],
 )
 def test_bad_feed_urls_get_a_specific_reason(sqlite_store, url, reason):

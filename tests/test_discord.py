@@ -162,7 +162,7 @@ def test_commands_reply_with_embeds_and_never_mention(sqlite_store):
         ("news search", {"query": '"AND" OR (*)'}, "no words to search for"),
         ("news schedule", {"when": "daily 08:00", "timezone": "Europe/Berln"}, "Did you mean Europe/Berlin"),
         ("news schedule", {"when": "every blue moon"}, "can't read"),
-        ("news subscribe", {"url": "gopher://example.com/feed"}, "Only http:// and https://"),
+        ("news subscribe", {"url": "gopher://example.com/feed"}, "only http:// and https://"),
     ],
 )
 def test_bad_input_gets_an_ephemeral_specific_reply(sqlite_store, command, options, reason):

@@ -135,7 +135,7 @@ def test_admin_commands_for_workspace_admins_and_configured_users_only(sqlite_st
         ('search "AND" OR (*)', "no words to search for"),
         ("schedule daily 08:00 Mars/Olympus", "not a timezone I know"),
         ("schedule sometimes", "can't read"),
-        ("subscribe ftp://example.com/feed", "Only http:// and https://"),
+        ("subscribe ftp://example.com/feed", "only http:// and https://"),
         ("frobnicate", "/news has no 'frobnicate' command"),
     ],
 )

@@ -33,7 +33,7 @@ def test_the_command_loop_answers_each_line_and_exits_at_end_of_input(tmp_path):
     assert "! /news search <query> [page:N] needs a query" in out
     assert "! '25:00' is not a time of day" in out
     assert "weekdays at 07:30 (Europe/Berlin)" in out
-    assert "! Can't follow that feed: Only http:// and https://" in out
+    assert "! Can't follow that feed: only http:// and https://" in out
     assert "Commands start with a slash" in out
     assert "! /news has no 'frobnicate' command" in out
     # 000 and 004 report on Turkey; 002 named it only in its "related diaries" list, which

@@ -1,0 +1,63 @@
+"""Feed entries that carry only a teaser get their article page fetched and extracted
+(settings feeds.fetch_full_text, feeds.teaser_words, feeds.max_full_text_pages). When the page
+can't be had, the teaser is kept and the entry says why (RawArticle.extra["note"])."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from config.settings import Settings
+from corpus.http import Fetcher
+from corpus.raw import RawArticle, Skipped
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def complete_teasers(
+    items: Iterable[RawArticle | Skipped],
+    settings: Settings,
+    fetcher: Fetcher,
+    known: Callable[[RawArticle], bool] | None = None,
+    extractor=None,
+) -> Iterator[RawArticle | Skipped]:
+    """`items` with teasers replaced by their page's text. `known(raw)` says an entry is stored
+    already, so its page is not fetched again on every poll."""
+    from corpus.pages import fetch_page  # trafilatura only when a page is needed
+
+    cfg = settings.feeds
+    pages_left = cfg.max_full_text_pages
+    for raw in items:
+        if isinstance(raw, Skipped) or word_count(raw.text) >= cfg.teaser_words or (known and known(raw)):
+            yield raw
+            continue
+        if not raw.url:
+            yield _keep(raw, "no link to fetch the full text from")
+        elif not cfg.fetch_full_text:
+            yield _keep(raw, None)
+        elif pages_left <= 0:
+            yield _keep(raw, f"full text not fetched: at most {cfg.max_full_text_pages} pages a feed (feeds.max_full_text_pages)")
+        else:
+            pages_left -= 1
+            page = fetch_page(raw.url, settings, fetcher, extractor)
+            if isinstance(page, Skipped):
+                yield _keep(raw, f"full text not fetched: {page.reason}")
+            elif word_count(page.text) <= word_count(raw.text):
+                yield _keep(raw, "the page held no more text than the feed")
+            else:
+                raw.text = page.text
+                raw.author = raw.author or page.author
+                raw.published = raw.published or page.published
+                raw.title = raw.title or page.title
+                raw.extra["full_text"] = True
+                yield raw
+
+
+def _keep(raw: RawArticle, why: str | None) -> RawArticle | Skipped:
+    """The teaser as it is; an entry with nothing but a link can't be ingested without its page."""
+    if not raw.text.strip() and not raw.title.strip():
+        return Skipped(raw.origin, f"entry has only a link ({why or 'feeds.fetch_full_text is off'})")
+    if why:
+        raw.extra["note"] = f"kept the teaser: {why}"
+    return raw

@@ -1,0 +1,42 @@
+"""`python run_bot.py ingest URL...` as a real subprocess against a local HTTP server."""
+
+from __future__ import annotations
+
+from tests.helpers import run_bot
+from tests.http_server import Reply
+
+TEXT = "The city council approved the new tram line on Tuesday after two years of public hearings. " * 8
+
+
+def serve(http_server) -> tuple[str, str, str]:
+    body = (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>City Wire</title>"
+            f"<item><title>Tram line approved</title><link>https://city.example/tram</link><description>{TEXT}</description></item>"
+            "</channel></rss>").encode()  # fmt: skip
+    feed = http_server.route("/rss", Reply(body=body, headers={"Content-Type": "application/rss+xml"}))
+    para = "<p>" + "Divers found the wreck of a wooden cargo ship at the bottom of the bay. " * 6 + "</p>"
+    html = f"<!DOCTYPE html><html><head><title>Wreck found in the bay</title></head><body><article><h1>Wreck found in the bay</h1>{para}</article></body></html>"
+    page = http_server.route("/wreck", Reply(body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}))
+    return feed, page, http_server.url("/missing")
+
+
+def test_ingest_feed_and_page_urls(tmp_path, http_server):
+    feed, page, missing = serve(http_server)
+    env = {"NEWSBOT_HTTP__ALLOW_PRIVATE_ADDRESSES": "true", "NEWSBOT_HTTP__EXTRA_PORTS": f"[{http_server.port}]"}
+    r = run_bot(tmp_path, "ingest", feed, page, missing, **env)
+    assert r.returncode == 0, r.stderr
+    assert "2 new, 0 duplicate, 1 failed" in r.stdout
+    assert f"failed: {missing}: HTTP 404 Not Found" in r.stdout
+    assert "Traceback" not in r.stderr
+    s = run_bot(tmp_path, "search", "wreck", **env)
+    assert "Wreck found in the bay" in s.stdout
+    s = run_bot(tmp_path, "search", "tram", **env)
+    assert "Tram line approved" in s.stdout and "City Wire" in s.stdout
+
+
+def test_loopback_urls_are_refused_by_default(tmp_path, http_server):
+    feed, page, _ = serve(http_server)
+    r = run_bot(tmp_path, "ingest", feed, f"http://127.1:{http_server.port}/rss", NEWSBOT_HTTP__EXTRA_PORTS=f"[{http_server.port}]")
+    assert r.returncode == 1
+    assert f"failed: {feed}: refused: 127.0.0.1 is a loopback address" in r.stdout
+    assert f"failed: http://127.1:{http_server.port}/rss: refused: 127.0.0.1 is a loopback address" in r.stdout
+    assert http_server.requests == [] and "Traceback" not in r.stderr

@@ -1,0 +1,311 @@
+"""Feeds: RSS, Atom, RDF and JSON Feed into RawArticles; charsets; broken and hostile bodies.
+Feeds that travel over HTTP are served by a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from corpus.feeds import ParsedFeed, parse_feed, parse_json_feed
+from corpus.files import read_file
+from corpus.ingest import Ingestor
+from corpus.models import Article
+from corpus.raw import RawArticle, Skipped
+from corpus.web import read_url
+from tests.http_server import Reply
+
+URL = "https://news.example/feed.xml"
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>The Daily &amp; Co</title><link>https://news.example/</link>
+<item>
+  <title>Caf\u00e9 owners &amp; their &lt;b&gt;tips&lt;/b&gt;</title>
+  <link>https://news.example/cafe?utm_source=rss</link>
+  <guid isPermaLink="false">cafe-1</guid>
+  <description>&lt;p&gt;First &lt;b&gt;paragraph&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Second one&lt;script&gt;alert(1)&lt;/script&gt;.&lt;/p&gt;</description>
+  <pubDate>Mon, 25 Jun 2012 10:00:00 +0200</pubDate>
+  <dc:creator>Jane Roe</dc:creator>
+</item>
+<item><title>No link here</title><description>Only text.</description></item>
+<item><title>Bad link</title><link>javascript:alert(1)</link><description>x</description></item>
+<item><description></description></item>
+</channel></rss>"""
+
+
+def items(parsed: ParsedFeed | Skipped) -> list[RawArticle | Skipped]:
+    assert isinstance(parsed, ParsedFeed), parsed
+    return parsed.items
+
+
+def test_rss_entries_become_raw_articles():
+    feed = parse_feed(RSS.encode(), URL, {"Content-Type": "application/rss+xml"}, feed_id=7)
+    assert (feed.title, feed.format, feed.outlet) == ("The Daily & Co", "rss20", "The Daily & Co")
+    a, b, c, d = items(feed)
+    assert a.title == "Caf\u00e9 owners & their tips"
+    assert a.text == "First paragraph.\nSecond one."
+    assert (a.url, a.guid, a.author, a.outlet, a.feed_id) == ("https://news.example/cafe?utm_source=rss", "cafe-1", "Jane Roe", "The Daily & Co", 7)
+    assert a.published == datetime(2012, 6, 25, 8, 0, tzinfo=timezone.utc)
+    assert b.url is None and b.guid is None and b.origin == f"{URL} (entry 2)"
+    assert c.url is None  # a javascript: link is no link
+    assert d == Skipped(f"{URL} (entry 4)", "entry has no title, no text and no link")
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example/posts/">
+  <title type="html">A &lt;i&gt;blog&lt;/i&gt;</title>
+  <link href="https://blog.example/"/>
+  <entry>
+    <title type="text">Plain &lt;b&gt; stays</title>
+    <link href="one.html"/>
+    <id>tag:blog.example,2024:1</id>
+    <updated>2024-03-01T12:00:00Z</updated>
+    <summary>short</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Long <em>content</em> wins.</p><ul><li>one</li><li>two</li></ul></div></content>
+    <author><name>Ann Example</name></author>
+  </entry>
+</feed>"""
+
+
+def test_atom_content_relative_links_and_text_types():
+    feed = parse_feed(ATOM.encode(), "https://blog.example/atom.xml", {"Content-Type": "application/atom+xml"})
+    assert feed.title == "A blog" and feed.format == "atom10"
+    (e,) = items(feed)
+    assert e.title == "Plain <b> stays"  # type="text": the characters are the title
+    assert e.text == "Long content wins.\none\ntwo"
+    assert e.url == "https://blog.example/posts/one.html"  # resolved against xml:base
+    assert (e.guid, e.author) == ("tag:blog.example,2024:1", "Ann Example")
+    assert e.published == datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
+
+
+RDF = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+  <channel rdf:about="https://rdf.example/"><title>RDF News</title><link>https://rdf.example/</link></channel>
+  <item rdf:about="https://rdf.example/a"><title>Item A</title><link>https://rdf.example/a</link><description>Text A</description></item>
+  <item rdf:about="https://rdf.example/b"><title>Item B</title><link>https://rdf.example/b</link><description>Text B</description></item>
+</rdf:RDF>"""
+
+
+def test_rdf_items_without_id_or_date_fall_back_to_the_link(store):
+    feed = parse_feed(RDF.encode(), "https://rdf.example/rss", {"Content-Type": "application/rdf+xml"})
+    assert feed.format == "rss10"
+    a, b = items(feed)
+    assert (a.guid, a.url, a.published) == ("https://rdf.example/a", "https://rdf.example/a", None)
+    assert b.guid == "https://rdf.example/b"
+    report = Ingestor(store).ingest(feed.items)
+    assert (report.new, report.duplicate) == (2, 0)
+
+
+def test_duplicate_guids_in_a_feed_are_stored_once(store):
+    entry = '<item><title>{t}</title><link>{u}</link><guid isPermaLink="false">same-guid</guid><description>{d}</description></item>'
+    body = f"""<rss version="2.0"><channel><title>Dup</title>
+    {entry.format(t="Story", u="https://d.example/1", d="The first telling of the story, with its own words and facts.")}
+    {entry.format(t="Story, updated", u="https://d.example/1b", d="A wholly different text that only shares the identifier above.")}
+    </channel></rss>""".encode()
+    feed = parse_feed(body, URL, {"Content-Type": "application/rss+xml"})
+    assert [i.guid for i in feed.items] == ["same-guid", "same-guid"]
+    with store.session() as s:
+        from corpus.models import Feed
+
+        f = Feed(url=URL)
+        s.add(f)
+        s.flush()
+        fid = f.id
+    for i in feed.items:
+        i.feed_id = fid
+    report = Ingestor(store).ingest(feed.items)
+    assert (report.new, report.duplicate) == (1, 1)
+    assert dict(report.duplicate_reasons) == {"same GUID": 1}
+    with store.session() as s:
+        assert s.scalars(select(Article.title)).all() == ["Story"]
+
+
+# --- JSON Feed --------------------------------------------------------------------------------
+
+JSON11 = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "JSON Times",
+    "home_page_url": "https://json.example/",
+    "authors": [{"name": "Desk"}],
+    "items": [
+        {"id": "1", "url": "https://json.example/1", "title": "HTML item", "content_html": "<p>Hello <b>world</b></p><p>Again</p>",
+         "date_published": "2024-05-01T10:00:00+02:00", "authors": [{"name": "Bo"}, {"name": "Cy"}]},
+        {"id": 2, "url": "/2", "content_text": "Text only item.", "summary": "ignored"},
+        {"url": "https://json.example/3", "title": "No id, a summary", "summary": "Just the summary."},
+        "not an object",
+        {"id": "5"},
+    ],
+}  # fmt: skip
+
+
+def test_json_feed_1_1():
+    feed = parse_feed(json.dumps(JSON11).encode(), "https://json.example/feed.json", {"Content-Type": "application/feed+json"})
+    assert (feed.title, feed.format, feed.link) == ("JSON Times", "json1.1", "https://json.example/")
+    a, b, c, d, e = feed.items
+    assert (a.title, a.text, a.author, a.guid) == ("HTML item", "Hello world\nAgain", "Bo, Cy", "1")
+    assert a.published == datetime(2024, 5, 1, 8, tzinfo=timezone.utc)
+    assert (b.url, b.text, b.guid, b.author) == ("https://json.example/2", "Text only item.", "2", "Desk")
+    assert (c.guid, c.text) == ("https://json.example/3", "Just the summary.")
+    assert d.reason == "item is not an object" and e.reason == "item has no title, no text and no link"
+    assert all(x.outlet == "JSON Times" for x in (a, b, c))
+
+
+def test_json_feed_1_0_author_and_file_ingestion(tmp_path):
+    doc = {"version": "https://jsonfeed.org/version/1", "title": "Old JSON", "author": {"name": "Solo"},
+           "items": [{"id": "x", "title": "One", "content_text": "Body."}]}  # fmt: skip
+    (a,) = parse_json_feed(doc, "feed.json")
+    assert (a.author, a.outlet, a.title) == ("Solo", "Old JSON", "One")
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (b,) = read_file(path, 10_000)
+    assert b.title == "One" and b.text == "Body."
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"{not json", "not a feed: invalid JSON at line 1"),
+        (b'{"title": "x"}', "not a feed: JSON without a jsonfeed.org version"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": 3}', "JSON Feed without an items list"),
+    ],
+)
+def test_broken_json_feeds(body, reason):
+    assert parse_feed(body, URL, {"Content-Type": "application/feed+json"}) == Skipped(URL, reason)
+
+
+# --- charsets -----------------------------------------------------------------------------------
+
+TITLE = "Ünïcødé — “quotes” ça"
+
+
+def rss_bytes(encoding: str, declared: str | None) -> bytes:
+    decl = f'<?xml version="1.0" encoding="{declared}"?>' if declared else '<?xml version="1.0"?>'
+    return (decl + f"<rss version='2.0'><channel><title>{TITLE}</title><item><title>{TITLE}</title>"
+            f"<description>{TITLE}</description></item></channel></rss>").encode(encoding)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (rss_bytes("utf-8", "utf-8"), "application/rss+xml"),
+        (rss_bytes("utf-8", None), "application/xml"),
+        (rss_bytes("windows-1252", "windows-1252"), "application/rss+xml"),
+        (rss_bytes("windows-1252", "utf-8"), "application/rss+xml; charset=windows-1252"),  # header beats declaration
+        (rss_bytes("utf-16", "utf-16"), "application/xml"),  # BOM
+        (rss_bytes("utf-16-le", "utf-16"), "application/xml"),  # no BOM
+        # Wrong declared charsets: UTF-8 bytes labelled Latin-1, by the header or the declaration.
+        (rss_bytes("utf-8", "utf-8"), "application/rss+xml; charset=ISO-8859-1"),
+        (rss_bytes("utf-8", "iso-8859-1"), "application/rss+xml"),
+        (rss_bytes("utf-8", "iso-8859-1"), "text/xml"),
+        (rss_bytes("utf-8", None), "text/html; charset=latin1"),
+        # Latin-1 bytes labelled UTF-8: feedparser falls back to a charset that reads them.
+        (rss_bytes("windows-1252", "utf-8"), "application/rss+xml; charset=utf-8"),
+    ],
+)
+def test_charset_from_header_and_declaration(body, content_type):
+    feed = parse_feed(body, URL, {"Content-Type": content_type})
+    (entry,) = items(feed)
+    assert feed.title == TITLE and entry.title == TITLE and entry.text == TITLE
+
+
+def test_wrong_charset_over_http(http_server, net_settings):
+    url = http_server.route("/feed", Reply(body=rss_bytes("utf-8", "iso-8859-1"), headers={"Content-Type": "application/rss+xml; charset=iso-8859-1"}))
+    (entry,) = read_url(url, net_settings)
+    assert entry.title == TITLE and entry.outlet == TITLE
+
+
+# --- broken and hostile bodies -----------------------------------------------------------------
+
+
+def test_malformed_xml_still_yields_what_can_be_read():
+    body = b"""<rss version="2.0"><channel><title>Sloppy & Sons</title>
+    <item><title>Fish & chips</title><link>https://s.example/1</link><description>Unescaped & broken <b>tags</description></item>
+    <item><title>Second</title><link>https://s.example/2</link></item>"""
+    feed = parse_feed(body, URL, {"Content-Type": "application/rss+xml"})
+    titles = [i.title for i in items(feed)]
+    assert titles == ["Fish & chips", "Second"]
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"this is not xml at all, just words", "not a feed (broken XML: syntax error)"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>whole</title><description>Words.</description></item><item><title>cu', None),
+        (b"<?xml version='1.0'?><notafeed><x/></notafeed>", "not a feed (no feed title or entries found)"),
+        (b"   \n ", "the feed is empty"),
+    ],
+)
+def test_unreadable_bodies_are_one_skip(body, reason):
+    out = parse_feed(body, URL, {"Content-Type": "application/xml"})
+    if reason is None:  # a truncated feed: the whole entry survives, the cut one is skipped
+        whole, cut = items(out)
+        assert whole.title == "whole" and cut.reason == "entry has no title, no text and no link"
+    else:
+        assert out == Skipped(URL, reason)
+
+
+def test_feed_body_is_never_taken_for_a_file_name_or_url(tmp_path, http_server):
+    """feedparser.parse() opens a string that names a file or URL; bodies go in as a stream."""
+    secret = tmp_path / "secret.xml"
+    secret.write_text("<rss version='2.0'><channel><title>LEAKED</title><item><title>leak</title></item></channel></rss>")
+    http_server.route("/internal", Reply(body=secret.read_bytes()))
+    for body in (str(secret).encode(), http_server.url("/internal").encode()):
+        out = parse_feed(body, URL, {"Content-Type": "application/rss+xml"})
+        assert isinstance(out, Skipped) and "not a feed" in out.reason
+    assert http_server.requests == []
+
+
+def test_entity_expansion_is_not_a_bomb():
+    lol = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+    <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+    <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]>
+    <rss version="2.0"><channel><title>&g;</title><item><title>t</title><description>&g;</description></item></channel></rss>"""
+    out = parse_feed(lol, URL, {"Content-Type": "application/rss+xml"})
+    text = "".join(i.text for i in out.items) if isinstance(out, ParsedFeed) else ""
+    assert len(text) < 1_000_000
+
+
+def test_a_feed_served_with_a_lying_content_type_is_still_read(http_server, net_settings):
+    for path, ctype in [("/html", "text/html; charset=utf-8"), ("/bin", "application/octet-stream"), ("/none", "")]:
+        headers = {"Content-Type": ctype} if ctype else {}
+        url = http_server.route(path, Reply(body=RSS.encode(), headers=headers))
+        got = list(read_url(url, net_settings))
+        assert [x.title for x in got if isinstance(x, RawArticle)][:1] == ["Caf\u00e9 owners & their tips"], path
+
+
+def test_an_html_page_labelled_as_a_feed_is_read_as_a_page(http_server, net_settings):
+    para = "<p>" + "The harbour authority reopened the northern pier after repairs that took a year. " * 5 + "</p>"
+    page = f"<!DOCTYPE html><html><head><title>Pier reopens</title></head><body><article><h1>Pier reopens</h1>{para}</article></body></html>"
+    url = http_server.route("/p", Reply(body=page.encode(), headers={"Content-Type": "application/rss+xml"}))
+    (a,) = read_url(url, net_settings)
+    assert a.title == "Pier reopens" and "northern pier" in a.text
+
+
+def test_feed_without_entries_says_so(http_server, net_settings):
+    url = http_server.route("/empty", Reply(body=b"<rss version='2.0'><channel><title>Quiet</title></channel></rss>"))
+    assert list(read_url(url, net_settings)) == [Skipped(url, "the feed has no entries")]
+
+
+@pytest.mark.parametrize(
+    "content_type, body, kind",
+    [
+        ("text/html", b"<?xml version='1.0'?><!-- <html> --><rss version='2.0'></rss>", "feed"),
+        ("text/html", b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x"><rss></rss>', "feed"),
+        ("application/octet-stream", b"\xef\xbb\xbf<feed xmlns='http://www.w3.org/2005/Atom'/>", "feed"),
+        ("text/plain", "<?xml version='1.0' encoding='utf-16'?><rdf:RDF/>".encode("utf-16"), "feed"),
+        ("application/rss+xml", b"<!DOCTYPE html><html><head></head></html>", "page"),
+        ("application/xml", b"<!doctype html><head><title>x</title></head>", "page"),
+        ("text/html", b"<p>just a fragment</p>", "page"),
+        ("application/xml", b"<CHANNEL><TITLE>CDF</TITLE></CHANNEL>", "feed"),
+        ("text/plain", b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "feed"),
+        ("image/png", b"\x89PNG\r\n", "other"),
+        ("", b"plain words", "other"),
+    ],
+)
+def test_feed_or_page_by_root_element_then_content_type(content_type, body, kind):
+    from corpus.sniff import classify
+
+    assert classify(content_type, body) == kind

@@ -1,0 +1,162 @@
+"""Article pages over HTTP, and feed entries that carry only a teaser getting their page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from corpus.extract_worker import PageExtractor
+from corpus.ingest import Ingestor
+from corpus.raw import RawArticle, Skipped
+from corpus.web import read_url
+from tests.http_server import Reply
+
+SENTENCE = "The harbour authority reopened the northern pier on Monday after repairs that took a year. "
+
+
+def page(title: str, sentences: int = 40, extra: str = "") -> bytes:
+    body = "".join(f"<p>{SENTENCE}Paragraph {i} adds its own detail about the works.</p>" for i in range(sentences // 2))
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{extra}{body}</article>"
+        "<footer>Contact us</footer></body></html>"
+    ).encode()
+
+
+def feed(*entries: tuple[str, str, str]) -> bytes:
+    items = "".join(f"<item><title>{t}</title><link>{u}</link><description>{d}</description></item>" for t, u, d in entries)
+    return f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Harbour News</title>{items}</channel></rss>".encode()
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def test_a_page_url_is_extracted(http_server, net_settings):
+    http_server.route("/short", Reply(301, headers={"Location": "/story"}))
+    final = http_server.route("/story", Reply(body=page("Pier reopens"), headers=HTML))
+    (a,) = read_url(http_server.url("/short"), net_settings)
+    assert isinstance(a, RawArticle), a
+    assert a.title == "Pier reopens" and SENTENCE.strip() in a.text
+    assert "Contact us" not in a.text and "Home" not in a.text
+    assert a.url == final  # after the redirect
+
+
+def test_page_charset_from_the_header(http_server, net_settings):
+    html = page("Caf\u00e9 \u00e0 la plage").replace(b"<meta charset='utf-8'>", b"")
+    latin = html.decode("utf-8").encode("latin-1")
+    url = http_server.route("/p", Reply(body=latin, headers={"Content-Type": "text/html; charset=iso-8859-1"}))
+    (a,) = read_url(url, net_settings)
+    assert a.title == "Caf\u00e9 \u00e0 la plage"
+
+
+def test_something_else_is_refused_with_its_type(http_server, net_settings):
+    url = http_server.route("/img", Reply(body=b"\x89PNG\r\n\x1a\n" + b"\0" * 100, headers={"Content-Type": "image/png"}))
+    assert list(read_url(url, net_settings)) == [Skipped(url, "neither a feed nor a web page (image/png)")]
+
+
+def test_teaser_entry_gets_its_page(http_server, net_settings, store):
+    story = http_server.route("/story", Reply(body=page("Pier reopens"), headers=HTML))
+    url = http_server.route("/feed", Reply(body=feed(("Pier reopens", story, "The pier is open again."))))
+    (a,) = read_url(url, net_settings)
+    assert a.title == "Pier reopens" and a.outlet == "Harbour News"
+    assert a.text.count(SENTENCE.strip()) == 20 and a.extra.get("full_text")
+    assert http_server.hits("/story") == 1
+    report = Ingestor(store).ingest([a])
+    assert report.new == 1 and report.notes == []
+
+
+def test_full_text_can_be_switched_off(http_server, net_settings):
+    net_settings.feeds.fetch_full_text = False
+    story = http_server.route("/story", Reply(body=page("Pier reopens"), headers=HTML))
+    url = http_server.route("/feed", Reply(body=feed(("Pier reopens", story, "The pier is open again."))))
+    (a,) = read_url(url, net_settings)
+    assert a.text == "The pier is open again." and "note" not in a.extra
+    assert http_server.hits("/story") == 0
+
+
+def test_long_entries_are_not_fetched(http_server, net_settings):
+    long_text = " ".join(["word"] * net_settings.feeds.teaser_words)
+    story = http_server.route("/story", Reply(body=page("Pier reopens"), headers=HTML))
+    url = http_server.route("/feed", Reply(body=feed(("Long", story, long_text))))
+    (a,) = read_url(url, net_settings)
+    assert a.text == long_text and http_server.hits("/story") == 0
+
+
+def test_teaser_is_kept_with_the_reason_when_the_page_fails(http_server, net_settings, store):
+    missing = http_server.url("/gone")
+    refused = "http://news.example:8081/story"
+    url = http_server.route("/feed", Reply(body=feed(("Gone", missing, "Teaser one."), ("Odd port", refused, "Teaser two."), ("Title only", missing + "2", ""))))
+    a, b, c = read_url(url, net_settings)
+    assert a.text == "Teaser one." and a.extra["note"] == "kept the teaser: full text not fetched: HTTP 404 Not Found"
+    assert b.text == "Teaser two." and b.extra["note"].startswith("kept the teaser: full text not fetched: port 8081 is not allowed")
+    assert c.title == "Title only" and c.text == "" and c.extra["note"].endswith("HTTP 404 Not Found")
+    report = Ingestor(store).ingest([a, b, c])
+    assert report.new == 3
+    assert [n.reason for n in report.notes][0] == "kept the teaser: full text not fetched: HTTP 404 Not Found"
+    assert "note: " + missing + ": kept the teaser: full text not fetched: HTTP 404 Not Found" in report.summary()
+
+
+def test_entry_with_only_a_link_needs_its_page(http_server, net_settings):
+    body = f"<rss version='2.0'><channel><title>T</title><item><link>{http_server.url('/gone')}</link></item></channel></rss>".encode()
+    url = http_server.route("/feed", Reply(body=body))
+    (a,) = read_url(url, net_settings)
+    assert a == Skipped(http_server.url("/gone"), "entry has only a link (full text not fetched: HTTP 404 Not Found)")
+
+
+def test_a_teaser_link_to_a_large_non_page_is_not_downloaded(http_server, net_settings):
+    from tests.http_server import zeros
+
+    audio = http_server.route("/episode.mp3", Reply(body=zeros(50_000_000), headers={"Content-Type": "audio/mpeg"}))
+    url = http_server.route("/feed", Reply(body=feed(("Episode 1", audio, "Listen."))))
+    (a,) = read_url(url, net_settings)
+    assert a.extra["note"] == "kept the teaser: full text not fetched: unexpected content type audio/mpeg"
+    time.sleep(0.2)
+    assert http_server.sent["/episode.mp3"] < 10_000_000
+
+
+def test_page_fetches_per_feed_are_capped(http_server, net_settings):
+    net_settings.feeds.max_full_text_pages = 1
+    stories = [http_server.route(f"/s{i}", Reply(body=page(f"Story {i}"), headers=HTML)) for i in range(3)]
+    url = http_server.route("/feed", Reply(body=feed(*[(f"Story {i}", u, "Teaser.") for i, u in enumerate(stories)])))
+    a, b, c = read_url(url, net_settings)
+    assert a.extra.get("full_text") and sum(http_server.hits(f"/s{i}") for i in range(3)) == 1
+    assert b.extra["note"] == "kept the teaser: full text not fetched: at most 1 pages a feed (feeds.max_full_text_pages)"
+
+
+def test_a_hanging_page_is_bounded_by_pages_timeout(http_server, net_settings):
+    net_settings.pages.timeout = 1.0
+    story = http_server.route("/story", Reply(body=page("Slow"), headers=HTML, hang=30))
+    url = http_server.route("/feed", Reply(body=feed(("Slow", story, "Teaser."))))
+    t = time.monotonic()
+    (a,) = read_url(url, net_settings)
+    assert time.monotonic() - t < 2.5
+    assert a.text == "Teaser." and a.extra["note"].startswith("kept the teaser: full text not fetched: timed out after 1 s")
+
+
+def test_extraction_that_overruns_is_stopped_and_the_worker_replaced(http_server, net_settings):
+    """trafilatura needs several seconds for a 1 MB page: past pages.timeout the worker is killed."""
+    net_settings.pages.timeout = 1.0
+    extractor = PageExtractor()
+    try:
+        big = page("Huge", sentences=20_000)
+        assert len(big) > 1_000_000
+        http_server.route("/big", Reply(body=big, headers=HTML))
+        from corpus.pages import fetch_page
+
+        t = time.monotonic()
+        out = fetch_page(http_server.url("/big"), net_settings, extractor=extractor)
+        assert time.monotonic() - t < 2.5
+        assert isinstance(out, Skipped) and out.reason.startswith("extracting the article took longer than")
+        assert extractor._proc is None  # killed, not left running
+        http_server.route("/ok", Reply(body=page("Fine"), headers=HTML))
+        ok = fetch_page(http_server.url("/ok"), net_settings.model_copy(update={"pages": net_settings.pages.model_copy(update={"timeout": 20})}), extractor=extractor)
+        assert isinstance(ok, RawArticle) and ok.title == "Fine"
+    finally:
+        extractor.close()
+
+
+@pytest.mark.parametrize("body", [b"", b"<html><body></body></html>", b"<html><head><title>Nothing</title></head></html>"])
+def test_pages_without_article_text(http_server, net_settings, body):
+    url = http_server.route("/p", Reply(body=body, headers=HTML))
+    assert list(read_url(url, net_settings)) == [Skipped(url, "no article text found in the page")]
