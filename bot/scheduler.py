@@ -437,7 +437,13 @@ class DigestScheduler:
                     log.warning("gave up on the slot %s of subscription %s: not confirmed within the catch-up grace", row.slot, row.subscription_id)
                     self._finish(row, FAILED, error=row.error or "not confirmed within the catch-up grace")
             ids = [r.id for r in deliveries.unfinished(s, cutoff, now) if r.id not in self._inflight]
-            self._inflight.update(ids)
+        # Read again after marking them: a post this process finished between that read and the
+        # check (so no longer in flight) is finished in the database by now, and is dropped.
+        self._inflight.update(ids)
+        with self.store.session() as s:
+            still = {r.id for r in deliveries.unfinished(s, cutoff, now)}
+        self._inflight.difference_update(set(ids) - still)
+        ids = [i for i in ids if i in still]
         plans = []
         for delivery_id in ids:
             try:

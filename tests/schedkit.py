@@ -8,22 +8,20 @@ import contextlib
 import random
 from datetime import datetime, timedelta, timezone
 
-import discord
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
-from bot.discord_adapter import make_bot
 from bot.provider import StoreDigestProvider
 from bot.scheduler import DigestScheduler
 from bot.slack_adapter import SlackBot
-from config.settings import DiscordSettings, SlackSettings
+from config.settings import SlackSettings
 from corpus.channels import Subscription
 from corpus.deliveries import Delivery
 from corpus.ingest import Ingestor
 from corpus.models import Article
 from corpus.raw import RawArticle
 from tests.chatkit import make_service
-from tests.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.fake_discord import CHANNEL_ID, GUILD_ID
 from tests.fake_slack import CHANNEL, SECRET, TEAM, FakeSlack
 
 UTC = timezone.utc
@@ -89,21 +87,6 @@ async def slack_scheduler(store, settings, server: FakeSlack | None = None):
         await sched.stop()
         if own:
             await server.stop()
-
-
-@contextlib.asynccontextmanager
-async def discord_outlet(store):
-    """The real Discord adapter, logged in to a fake Discord (REST only)."""
-    server = await FakeDiscord().start()
-    old_base = discord.http.Route.BASE
-    bot = make_bot(DiscordSettings(api_url=server.base), make_service(store))
-    try:
-        await bot.login("fake-token")
-        yield bot, server
-    finally:
-        await bot.close()
-        discord.http.Route.BASE = old_base
-        await server.stop()
 
 
 def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0, sec: int = 0, tz=UTC) -> datetime:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.scheduler import DigestScheduler, current_slot, slot_key
 from bot.schedules import Schedule
@@ -18,9 +18,11 @@ from corpus.channels import Subscription
 from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
 from tests.chatkit import run, texts
 from tests.fake_discord import Hold
+from tests.http_server import Reply as Serve
 from tests.fake_slack import CHANNEL, TEAM, FakeSlack
 from bot.provider import StoreDigestProvider
-from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, discord_outlet, hours, news, rows, slack_scheduler, subscribe
+from tests.test_discord import discord_env
+from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, hours, news, rows, slack_scheduler, subscribe
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -318,7 +320,7 @@ def test_a_post_cut_short_is_finished_once_on_discord(store, cfg, when):
         news(store, 25, tag="many")
 
         async def scenario():
-            async with discord_outlet(store) as (bot, server):
+            async with discord_env(store) as (bot, server):
                 first = DigestScheduler(store, StoreDigestProvider(store), cfg, {"discord": bot})
                 await first.start()
                 server.hold = Hold(when, nth=2)
@@ -422,3 +424,53 @@ def test_one_slack_channel_gets_at_most_about_one_message_a_second(store, cfg):
     (c2,) = [c.at for c in slack.calls if c.method == "chat.postMessage" and c.body["channel"] == "C2"]
     assert len(c1) == 3 and min(b - a for a, b in zip(c1, c1[1:])) >= 0.95
     assert c2 - c1[0] < 0.5  # another channel doesn't wait
+
+
+def test_feeds_are_polled_by_the_scheduler_and_a_failing_one_is_disabled_and_announced(store, net_settings, http_server):
+    from corpus import polling
+    from corpus.channels import SubscriptionFeed
+    from corpus.models import Article, Feed
+    from bot.metrics import FEEDS_FAILING
+
+    cfg = net_settings
+    cfg.feeds.max_failures, cfg.feeds.backoff_base_minutes = 2, 5
+    good = polling.add_feed(store, http_server.route("/good.xml", Serve(body=RSS, headers={"Content-Type": "application/rss+xml"})), cfg)
+    bad = polling.add_feed(store, http_server.route("/bad.xml", Serve(500, b"oops")), cfg)
+    followers = [subscribe(store, None, channel=c) for c in ("CA", "CB")]
+    other = subscribe(store, None, channel="CC")
+    with store.session() as s:
+        s.add_all([SubscriptionFeed(subscription_id=f, feed_id=bad.id) for f in followers] + [SubscriptionFeed(subscription_id=other, feed_id=good.id)])
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.run_due()  # every feed is due at start
+                assert http_server.hits("/good.xml") == http_server.hits("/bad.xml") == 1
+                assert all(slack.posts(c) == [] for c in ("CA", "CB", "CC"))
+                clock.move_to(at(2024, 5, 6, 7, 2))  # the next check: the bad feed backs off 5 minutes
+                await sched.run_due()
+                assert http_server.hits("/bad.xml") == 1
+                clock.move_to(at(2024, 5, 6, 7, 6))
+                await sched.run_due()  # second failure in a row: disabled
+                return slack
+
+        slack = go(scenario())
+    assert http_server.hits("/bad.xml") == 2
+    for channel in ("CA", "CB"):
+        (notice,) = slack.posts(channel)
+        assert notice["text"].startswith(f"I stopped checking the feed {bad.url}: disabled after 2 failed checks in a row; the last: HTTP 500")
+    assert slack.posts("CC") == []
+    with store.session() as s:
+        assert s.get(Feed, bad.id).disabled_at is not None
+        assert sorted(s.scalars(select(Article.title).where(Article.feed_id == good.id))) == ["Harbour reopens", "Tariff vote delayed"]
+    assert FEEDS_FAILING._value.get() == 1
+
+
+RSS = (
+    "<rss version='2.0'><channel><title>Good</title>"
+    + "".join(
+        f"<item><title>{t}</title><guid isPermaLink='false'>{t}</guid><description>{t}. {'A sentence long enough to count as a whole article, not a teaser. ' * 20}</description></item>"
+        for t in ("Harbour reopens", "Tariff vote delayed")
+    )
+    + "</channel></rss>"
+).encode()
