@@ -104,6 +104,7 @@ COMMANDS: tuple[Command, ...] = (
         (
             Param("when", "daily 08:00, weekdays 07:30, mondays 09:00, a cron expression, or off", rest=True, max_length=100),
             Param("timezone", "An IANA timezone such as Europe/Berlin (default: the channel's, else UTC)", max_length=64),
+            Param("empty", "When nothing is new: post a one-line note, or skip the slot (the default)", choices=("post", "skip")),
         ),
         admin=True,
         example="/news schedule daily 08:00 Europe/Berlin",

@@ -101,8 +101,10 @@ class NewsCog(commands.Cog):
 
     @news.command(name="schedule", description=describe("news schedule"))
     @app_commands.describe(**params("news schedule"))
-    async def schedule(self, interaction: discord.Interaction, when: Optional[str] = None, timezone: Optional[str] = None) -> None:
-        await self.bot.answer(interaction, "news schedule", when=when, timezone=timezone)
+    async def schedule(
+        self, interaction: discord.Interaction, when: Optional[str] = None, timezone: Optional[str] = None, empty: Optional[Literal["post", "skip"]] = None
+    ) -> None:
+        await self.bot.answer(interaction, "news schedule", when=when, timezone=timezone, empty=empty)
 
     @news.command(name="filter", description=describe("news filter"))
     @app_commands.describe(**params("news filter"))

@@ -167,8 +167,8 @@ async def lead(
                     log.warning("lost the scheduler lock; stepping down to standby")
                     leading = False
                     await stop_leading()
-            except Exception:
-                log.exception("leader election failed; trying again in %.0f s", check_seconds)
+            except Exception as exc:  # the database is away: one line, and try again
+                log.warning("leader election failed (%s); trying again in %.0f s", str(exc).strip().splitlines()[0][:300], check_seconds)
                 if leading:
                     leading = False
                     await stop_leading()

@@ -90,4 +90,6 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
     root.setLevel(level)
     # Alembic narrates every start-up at INFO; keep that for debugging.
     logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")
+    # APScheduler logs every job run at INFO; the scheduler logs what each run did.
+    logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
     return handler

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.commands import BY_NAME, COMMANDS, MAX_QUERY_CHARS, UsageError, check_args, parse_text
 from bot.logs import log_context
@@ -28,7 +28,7 @@ from config.settings import ChannelSettings
 from bot.stored_digest import digest_from_json
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus import polling
-from corpus.deliveries import Delivery, latest_posted_digest
+from corpus.deliveries import Delivery, last_run, latest_posted_digest
 from corpus.models import Feed, utcnow
 from corpus.polling import InvalidFeedURL
 from corpus.search import query_words, search
@@ -221,20 +221,26 @@ class CommandService:
         return Reply.of(Notice(f"This channel no longer follows {feed.url}."))
 
     def cmd_news_schedule(self, req: Request, args: dict) -> Reply:
-        when, tz = str(args.get("when") or "").strip(), args.get("timezone")
+        when, tz, empty = str(args.get("when") or "").strip(), args.get("timezone"), args.get("empty")
         with self.store.session() as s:
             sub = self.find(s, req.place)
-            if not when and not tz:
+            if not when and not tz and empty is None:
                 return self._show_schedule(sub)
             self._require_admin(req, "change this channel's schedule")
-            current_tz = sub.timezone if sub else self.defaults.timezone
-            if not when:  # only a timezone: keep the times, move the zone
-                if not (sub and sub.cron):
-                    raise ScheduleError("Say when as well, for example: /news schedule daily 08:00 Europe/Berlin")
-                when = sub.cron
-            schedule = parse_schedule(when, str(tz) if tz else None, current_tz, self.defaults.min_schedule_minutes)
+            schedule = current = Schedule(sub.cron, sub.timezone) if sub and sub.cron else None
+            if when or tz:
+                if not when:  # only a timezone: keep the times, move the zone
+                    if current is None:
+                        raise ScheduleError("Say when as well, for example: /news schedule daily 08:00 Europe/Berlin")
+                    when = current.cron
+                zone = sub.timezone if sub else self.defaults.timezone
+                schedule = parse_schedule(when, str(tz) if tz else None, zone, self.defaults.min_schedule_minutes)
             sub = self.get_or_create(s, req)
-            if schedule is None:
+            if empty is not None:
+                sub.post_when_empty = empty == "post"
+            if schedule is None and not (when or tz):  # only `empty`, and no schedule yet
+                reply = Reply.of(Notice("Noted. This channel has no digest schedule yet; an admin can set one: /news schedule daily 08:00 Europe/Berlin"))
+            elif schedule is None:
                 sub.cron = None
                 reply = Reply.of(Notice("Scheduled digests are off for this channel. /digest still builds one on demand."))
             else:
@@ -322,7 +328,10 @@ class CommandService:
         schedule = Schedule(sub.cron, sub.timezone)
         runs = schedule.next_runs(self.clock(), count=3)
         when = "\n".join(t.strftime("%a %d %b %Y, %H:%M %Z") for t in runs) or "never"
-        rows = (("When", schedule.describe()), ("Next runs", when), ("Cron", f"{sub.cron} in {sub.timezone}"))
+        quiet = "a one-line note" if sub.post_when_empty else "nothing (change with /news schedule empty:post)"
+        rows = (("When", schedule.describe()), ("Next runs", when), ("Cron", f"{sub.cron} in {sub.timezone}"), ("When nothing is new", quiet))
+        if last := last_run(object_session(sub), sub.id):
+            rows += (("Last digest", f"{_LAST[last.status]}, {last.slot_at.astimezone(ZoneInfo(sub.timezone)):%a %d %b %H:%M %Z}" + (f": {last.error}" if last.error else "")),)
         return Reply.of(Fields(title, rows, "Turn it off with /news schedule off"))
 
     def _show_filters(self, sub: Subscription | None, title: str) -> Reply:
@@ -330,6 +339,9 @@ class CommandService:
         exclude = ", ".join(sub.exclude_keywords) if sub and sub.exclude_keywords else "(none)"
         rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
         return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
+
+
+_LAST = {"claimed": "being posted", "posted": "posted", "empty": "nothing new, nothing posted", "failed": "not posted", "missed": "skipped (the bot was down)"}
 
 
 def _title(topic: str | None) -> str:

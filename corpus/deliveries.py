@@ -71,6 +71,12 @@ def last_digest(s: Session, subscription_id: int) -> Delivery | None:
     )
 
 
+def last_run(s: Session, subscription_id: int) -> Delivery | None:
+    """The latest scheduled digest slot, whatever became of it."""
+    q = select(Delivery).where(Delivery.subscription_id == subscription_id, Delivery.kind == DIGEST)
+    return s.scalar(q.order_by(Delivery.slot_at.desc(), Delivery.id.desc()).limit(1))
+
+
 def latest_posted_digest(s: Session, subscription_id: int) -> Delivery | None:
     """The latest digest actually posted with stories in it (for /digest)."""
     rows = s.scalars(

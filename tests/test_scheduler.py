@@ -12,17 +12,17 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
+from bot.provider import StoreDigestProvider
 from bot.scheduler import DigestScheduler, current_slot, slot_key
 from bot.schedules import Schedule
 from corpus.channels import Subscription
 from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
 from tests.chatkit import run, texts
 from tests.fake_discord import Hold
-from tests.http_server import Reply as Serve
 from tests.fake_slack import CHANNEL, TEAM, FakeSlack
-from bot.provider import StoreDigestProvider
-from tests.test_discord import discord_env
+from tests.http_server import Reply as Serve
 from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, hours, news, rows, slack_scheduler, subscribe
+from tests.test_discord import discord_env
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -474,3 +474,21 @@ RSS = (
     )
     + "</channel></rss>"
 ).encode()
+
+
+def test_the_schedule_shows_what_became_of_the_last_digest_and_empty_can_be_set(store, cfg):
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, service):
+                assert "no digest schedule yet" in texts(run(service, "news schedule", place=place(), empty="post"))
+                shown = texts(run(service, "news schedule", place=place(), when="daily 08:00"))
+                assert "When nothing is new\n    a one-line note" in shown and "Last digest" not in shown
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                await sched.run_due()  # nothing stored at all: the one-line note
+                assert slack.posts()[0]["text"].startswith("No news since Sun 05 May 08:00 UTC")
+                run(service, "news schedule", place=place(), empty="skip")
+                return texts(run(service, "news schedule", place=place()))
+
+        shown = go(scenario())
+    assert "Last digest\n    posted, Mon 06 May 08:00 UTC" in shown and "When nothing is new\n    nothing" in shown
