@@ -13,9 +13,11 @@ still keep every slot to one post.
 Run: .venv/bin/python -m bench.digest_cycle   (NEWSBOT_BENCH_DATABASE_URL=postgresql+psycopg://...
 to run it on PostgreSQL; the schema is created and dropped)
 
-Figures (2 cores, median of 3 runs, from the scheduler's start until the last post; each digest
-5 stories): SQLite 2.1 s (every slot fired twice: 3.5 s), PostgreSQL 15 on the same machine 5.7 s
-(6.6 s); every run: 200 channels reached, 200 posted, 0 doubled. Within the minute with room.
+Figures (2 cores, from the scheduler's start until the last post, each digest 5 stories; medians
+of 3 runs, over two sessions): SQLite 2.1-2.3 s (every slot fired twice: 3.0-3.5 s), PostgreSQL 15
+on the same machine 3.6-5.7 s (4.2-6.6 s); every run: 200 channels reached, 200 posted, 0 doubled.
+Within the minute with room; the stand-in provider is cheap, so the real engine's summaries will
+dominate (the slots' digests are built six at a time, in worker threads).
 """
 
 from __future__ import annotations
