@@ -157,10 +157,6 @@ class DigestScheduler:
     def grace(self) -> timedelta:
         return timedelta(hours=self.cfg.catch_up_grace_hours)
 
-    @property
-    def running(self) -> bool:
-        return self.aps is not None
-
     # --- leading ----------------------------------------------------------------------------------
 
     async def start(self) -> None:
