@@ -53,7 +53,7 @@ def test_a_standby_takes_over_when_the_leader_stops(store):
 
     took = asyncio.run(scenario())
     assert events == ["a leads", "a stops", "b leads", "b stops"]
-    assert took < 0.5  # within about one check interval
+    assert took < 2  # a few check intervals (0.05 s) at most, with room for a loaded machine
 
 
 def test_a_leader_whose_database_connection_breaks_steps_down_and_leads_again(store):

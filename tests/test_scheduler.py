@@ -424,7 +424,7 @@ def test_one_slack_channel_gets_at_most_about_one_message_a_second(store, cfg):
     c1 = [c.at for c in slack.calls if c.method == "chat.postMessage" and c.body["channel"] == "C1"]
     c2 = [c.at for c in slack.calls if c.method == "chat.postMessage" and c.body["channel"] == "C2"]
     assert len(c1) == 3 and min(b - a for a, b in zip(c1, c1[1:])) >= 0.95
-    assert len(c2) == 2 and c2[0] - c1[0] < 0.5  # another channel doesn't wait for this one
+    assert len(c2) == 2 and c2[0] < c1[1]  # another channel doesn't wait for this one
     assert len(slack.posts("C2")) == 1
 
 
