@@ -17,7 +17,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
-from corpus.models import Article, utcnow
+from corpus.models import Article, ArticleFeed, utcnow
 from corpus.search import search
 from corpus.store import Store
 from digests.model import Digest, Document, Source, Story, SummarySentence
@@ -98,7 +98,8 @@ class StoreDigestProvider:
         with self.store.session() as s:
             q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
             if scope.feed_ids is not None:
-                q = q.where(Article.feed_id.in_(scope.feed_ids))
+                # Carried by one of the feeds, even if another feed brought it in first.
+                q = q.where(Article.id.in_(select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(scope.feed_ids))))
             if scope.since is not None:
                 q = q.where(Article.fetched_at >= scope.since)
             if scope.topic:

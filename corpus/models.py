@@ -108,6 +108,15 @@ class Sighting(Base):
     article: Mapped[Article] = relationship(back_populates="sightings")
 
 
+class ArticleFeed(Base):
+    """Every feed that carried an article (Article.feed_id is only the first)."""
+
+    __tablename__ = "article_feeds"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class ArticleBand(Base):
     """LSH bands of an article's MinHash, kept in the database so that every process finds
     near-duplicates with an indexed lookup instead of rebuilding an in-memory index."""
