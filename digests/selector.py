@@ -1,0 +1,112 @@
+"""The project's own sentence selector: sumy's LexRank centrality (vectorised), a prior for a
+sentence's position in its article, cross-source support, filters, and redundancy control,
+chosen greedily within a word budget."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from digests.filters import headline_terms, reject_reason
+from digests.lexrank import lexrank_scores
+from digests.model import Document
+from digests.units import STOP_WORDS, Unit
+
+
+@dataclass(frozen=True)
+class SelectorConfig:
+    centrality: float = 1.0
+    position: float = 1.0
+    support: float = 1.0
+    concepts: float = 1.0
+    support_similarity: float = 0.3  # cosine at which another article counts as stating the fact
+    redundancy: float = 0.5  # never add a sentence this similar to one already chosen
+    length_power: float = 0.5  # gain per word^power: favours dense sentences, not only short ones
+    min_concept_docs: int = 2
+
+
+DEFAULT = SelectorConfig()
+
+
+@dataclass
+class Features:
+    eligible: np.ndarray  # indices into units
+    centrality: np.ndarray
+    position: np.ndarray
+    support: np.ndarray
+    similarity: np.ndarray  # cosine between eligible sentences
+
+
+def bigrams(unit: Unit) -> set[tuple[str, str]]:
+    t = unit.tokens
+    return {(a, b) for a, b in zip(t, t[1:]) if not (a in STOP_WORDS and b in STOP_WORDS)}
+
+
+def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:
+    titles = headline_terms(d.title for d in documents)
+    eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None], dtype=int)
+    if len(eligible) == 0:
+        z = np.zeros(0)
+        return Features(eligible, z, z, z, np.zeros((0, 0)))
+    cent, sim = lexrank_scores([units[i].terms for i in eligible])
+    cent = cent / cent.max() if cent.max() > 0 else cent
+    position = np.array([1.0 / math.sqrt(1 + units[i].position) for i in eligible])
+    docs = np.array([units[i].doc for i in eligible])
+    n_docs = len({u.doc for u in units})
+    support = np.zeros(len(eligible))
+    if n_docs > 1:
+        for d in set(docs.tolist()):
+            cols = docs == d
+            # For each sentence, does article d (other than its own) state the same thing?
+            best = sim[:, cols].max(axis=1)
+            support += np.where(docs != d, best >= config.support_similarity, False)
+        support /= n_docs - 1
+    return Features(eligible, cent, position, support, sim)
+
+
+def select(
+    units: Sequence[Unit], documents: Sequence[Document], words: int, config: SelectorConfig = DEFAULT
+) -> list[int]:
+    """Indices into `units` of the chosen sentences, in the order they were chosen."""
+    f = features(units, documents, config)
+    n = len(f.eligible)
+    if n == 0:
+        return []
+    relevance = config.centrality * f.centrality + config.position * f.position + config.support * f.support
+    # Concepts: bigrams weighted by the number of articles that use them (cross-source support
+    # at the level of phrases); each counts once, however many chosen sentences carry it.
+    grams = [bigrams(units[i]) for i in f.eligible]
+    doc_freq: Counter = Counter()
+    for d in {units[i].doc for i in f.eligible}:
+        doc_freq.update(set().union(*(g for g, i in zip(grams, f.eligible) if units[i].doc == d)))
+    min_docs = min(config.min_concept_docs, len({units[i].doc for i in f.eligible}))
+    weight = {g: c for g, c in doc_freq.items() if c >= min_docs}
+    max_gain = max((sum(weight.get(g, 0) for g in gs) for gs in grams), default=0) or 1
+
+    lengths = np.array([units[i].n_words for i in f.eligible], dtype=float)
+    chosen: list[int] = []
+    covered: set = set()
+    left = words
+    available = np.ones(n, dtype=bool)
+    while True:
+        available &= lengths <= left
+        if not available.any():
+            break
+        concept_gain = np.array(
+            [sum(weight.get(g, 0) for g in gs - covered) for gs in grams], dtype=float
+        ) / max_gain
+        gain = (relevance + config.concepts * concept_gain) / lengths**config.length_power
+        gain[~available] = -np.inf
+        best = int(np.argmax(gain))
+        if not np.isfinite(gain[best]):
+            break
+        chosen.append(best)
+        covered |= grams[best]
+        left -= int(lengths[best])
+        available[best] = False
+        available &= f.similarity[best] < config.redundancy
+    return [int(f.eligible[i]) for i in chosen]
