@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
@@ -59,6 +59,17 @@ class DedupeSettings(BaseModel):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1)
 
 
+class SummarySettings(BaseModel):
+    """How each story of a digest is summarised (digests/digest.py)."""
+
+    words_per_story: int = Field(100, ge=10, le=1000)
+    max_stories: int = Field(10, ge=1, le=100)
+    algorithm: Literal[
+        "newsbot", "lexrank", "textrank", "lsa", "luhn", "edmundson", "sumbasic", "kl", "reduction", "random"
+    ] = "newsbot"
+    citation_similarity: float = Field(0.5, gt=0, le=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSBOT_",
@@ -73,6 +84,7 @@ class Settings(BaseSettings):
     feeds: FeedSettings = FeedSettings()
     pages: PageSettings = PageSettings()
     dedupe: DedupeSettings = DedupeSettings()
+    summaries: SummarySettings = SummarySettings()
 
     @classmethod
     def settings_customise_sources(

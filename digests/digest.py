@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from config.settings import SummarySettings
 from digests.attribution import CITATION_SIMILARITY, supporting_documents
 from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.summarize import DEFAULT_ALGORITHM, summarize
@@ -31,6 +32,17 @@ class DigestOptions:
     citation_similarity: float = CITATION_SIMILARITY
     title: str = "News digest"
     now: datetime | None = field(default=None)  # for ranking by recency; defaults to the clock
+
+    @classmethod
+    def from_settings(cls, summaries: SummarySettings, **overrides) -> DigestOptions:
+        """Options from the [summaries] settings section."""
+        return cls(
+            words_per_story=summaries.words_per_story,
+            max_stories=summaries.max_stories,
+            algorithm=summaries.algorithm,
+            citation_similarity=summaries.citation_similarity,
+            **overrides,
+        )
 
 
 def headline(documents: Sequence[Document]) -> str:

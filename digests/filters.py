@@ -21,7 +21,7 @@ _FURNITURE = re.compile(
     r"©|\bcopyright\b|\bgetty images\b|\bshutterstock\b|"
     r"\(\s*(?:ap|afp|reuters|epa|getty)\s+photo|\bphoto(?:graph)?\s*(?:by|credit)\b|"
     r"\bpublished on\b|\bupdated\s+\d|\bfile photo\b|\bpermalink\b|\badvertisement\b|"
-    r"\bnot available in your (?:region|country)\b|\benable javascript\b|\bcookies?\b.*\b(?:accept|browser)\b|"
+    r"\bnot available in your (?:region|country)\b|\benable javascript\b|\bcookies?\b[^.]{0,80}\b(?:accept|browser)\b|"
     r"\bthis (?:article|story) (?:was|has been) (?:updated|corrected)\b|\bcorrection:|"
     r"\b(?:free|unlimited) (?:articles|access|stories)\b|\bloading\b\.\.\.",
     re.IGNORECASE,

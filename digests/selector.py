@@ -5,11 +5,11 @@ chosen greedily within a word budget."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from digests.filters import headline_terms, reject_reason
 from digests.lexrank import lexrank_scores
@@ -46,6 +46,27 @@ def bigrams(unit: Unit) -> set[tuple[str, str]]:
     return {(a, b) for a, b in zip(t, t[1:]) if not (a in STOP_WORDS and b in STOP_WORDS)}
 
 
+def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Sentences x bigrams (0/1), and each bigram's weight: the number of articles using it,
+    or 0 below `min_docs` (capped by the number of articles)."""
+    index: dict[tuple[str, str], int] = {}
+    rows, cols = [], []
+    docs_of: dict[int, set[int]] = {}
+    for r, u in enumerate(units):
+        for g in bigrams(u):
+            c = index.setdefault(g, len(index))
+            rows.append(r)
+            cols.append(c)
+            docs_of.setdefault(c, set()).add(u.doc)
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(index)))
+    need = min(min_docs, len({u.doc for u in units}))
+    weight = np.zeros(len(index))
+    for c, ds in docs_of.items():
+        if len(ds) >= need:
+            weight[c] = len(ds)
+    return m, weight
+
+
 def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:
     titles = headline_terms(d.title for d in documents)
     eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None], dtype=int)
@@ -79,33 +100,23 @@ def select(
     relevance = config.centrality * f.centrality + config.position * f.position + config.support * f.support
     # Concepts: bigrams weighted by the number of articles that use them (cross-source support
     # at the level of phrases); each counts once, however many chosen sentences carry it.
-    grams = [bigrams(units[i]) for i in f.eligible]
-    doc_freq: Counter = Counter()
-    for d in {units[i].doc for i in f.eligible}:
-        doc_freq.update(set().union(*(g for g, i in zip(grams, f.eligible) if units[i].doc == d)))
-    min_docs = min(config.min_concept_docs, len({units[i].doc for i in f.eligible}))
-    weight = {g: c for g, c in doc_freq.items() if c >= min_docs}
-    max_gain = max((sum(weight.get(g, 0) for g in gs) for gs in grams), default=0) or 1
+    concepts, weight = concept_matrix([units[i] for i in f.eligible], config.min_concept_docs)
+    max_gain = (concepts @ weight).max() or 1.0
 
     lengths = np.array([units[i].n_words for i in f.eligible], dtype=float)
     chosen: list[int] = []
-    covered: set = set()
     left = words
     available = np.ones(n, dtype=bool)
     while True:
         available &= lengths <= left
         if not available.any():
             break
-        concept_gain = np.array(
-            [sum(weight.get(g, 0) for g in gs - covered) for gs in grams], dtype=float
-        ) / max_gain
+        concept_gain = concepts @ weight / max_gain
         gain = (relevance + config.concepts * concept_gain) / lengths**config.length_power
         gain[~available] = -np.inf
         best = int(np.argmax(gain))
-        if not np.isfinite(gain[best]):
-            break
         chosen.append(best)
-        covered |= grams[best]
+        weight[concepts[best].indices] = 0.0  # covered now
         left -= int(lengths[best])
         available[best] = False
         available &= f.similarity[best] < config.redundancy

@@ -131,3 +131,20 @@ def test_bad_stories_give_empty_or_short_summaries_not_errors():
     assert summarize([doc(1, one)], 50).text == one
     assert summarize([doc(1, one)], 3).text == ""
     assert summarize(QUAKE, 0).text == ""
+
+
+def test_options_from_settings(settings):
+    from digests.summarize import ALGORITHMS
+
+    options = DigestOptions.from_settings(settings.summaries, title="Morning news")
+    assert options.words_per_story == 100 and options.algorithm == "newsbot" and options.title == "Morning news"
+    field = type(settings.summaries).model_fields["algorithm"]
+    assert set(field.annotation.__args__) == set(ALGORITHMS), "settings and the engine offer the same algorithms"
+
+
+def test_bad_summary_settings_name_the_setting(monkeypatch):
+    from config import ConfigError, load_settings
+
+    monkeypatch.setenv("NEWSBOT_SUMMARIES__ALGORITHM", "bert")
+    with pytest.raises(ConfigError, match="summaries.algorithm"):
+        load_settings()

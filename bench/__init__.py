@@ -1,0 +1,1 @@
+"""Speed benchmarks (not timed tests): `make bench` runs every bench/bench_*.py module."""
