@@ -26,6 +26,14 @@ _FURNITURE = re.compile(
     r"\b(?:free|unlimited) (?:articles|access|stories)\b|\bloading\b\.\.\.",
     re.IGNORECASE,
 )
+# Every furniture pattern contains one of these; most sentences contain none, and testing
+# plain substrings first keeps the filter cheap on long stories.
+_FURNITURE_HINTS = (
+    "http", "www.", "@", ".com", "click", "tap here", "read ", "subscribe", "sign up", "newsletter", "follow",
+    "like us", "share", "watch", "replay", "video", "photo", "image", "picture", "caption", "credit", "rights",
+    "©", "copyright", "getty", "shutterstock", "published on", "updated", "permalink", "advertisement",
+    "available in your", "javascript", "cookie", "correct", "free", "unlimited", "loading",
+)
 # A photo caption credit tail: "... (Photo: Jane Roe/Reuters)" or "Name/Agency" at the end.
 _CREDIT_TAIL = re.compile(r"[A-Z][\w.]+(?: [A-Z][\w.]+)*\s*/\s*(?:AP|AFP|Reuters|Getty|EPA|[A-Z]{2,})\)?\s*$")
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
@@ -52,7 +60,7 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
     text = unit.text
     if not any(c.islower() for c in text):
         return "all capitals"
-    if _FURNITURE.search(text) or _CREDIT_TAIL.search(text):
+    if _looks_like_furniture(text):
         return "page furniture or caption"
     end = text.rstrip("\"'”’) ")
     if not end.endswith((".", "!", "?")) or end.endswith(("...", "…")):
@@ -66,6 +74,13 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
         if title and terms <= title:
             return "repeats a headline"
     return None
+
+
+def _looks_like_furniture(text: str) -> bool:
+    lower = text.lower()
+    if any(h in lower for h in _FURNITURE_HINTS) and _FURNITURE.search(text):
+        return True
+    return "/" in text and bool(_CREDIT_TAIL.search(text))
 
 
 def headline_terms(titles: Iterable[str]) -> list[frozenset[str]]:
