@@ -22,11 +22,14 @@ class SelectorConfig:
     centrality: float = 1.0
     position: float = 1.0
     support: float = 1.0
-    concepts: float = 1.0
+    concepts: float = 2.0
     support_similarity: float = 0.3  # cosine at which another article counts as stating the fact
-    redundancy: float = 0.5  # never add a sentence this similar to one already chosen
-    length_power: float = 0.5  # gain per word^power: favours dense sentences, not only short ones
+    redundancy: float = 0.3  # never add a sentence this similar (cosine) to one already chosen
+    # Gain per word^power: a little in favour of dense sentences. Higher powers prefer short
+    # sentences and cost recall at 100 words (Multi-News clusters of 3+ articles: -1.9 R-1 at 0.5).
+    length_power: float = 0.2
     min_concept_docs: int = 2
+    dangling: float = 0.5  # gain multiplier for a sentence opening with a word that points back
 
 
 DEFAULT = SelectorConfig()
@@ -44,6 +47,17 @@ class Features:
 def bigrams(unit: Unit) -> set[tuple[str, str]]:
     t = unit.tokens
     return {(a, b) for a, b in zip(t, t[1:]) if not (a in STOP_WORDS and b in STOP_WORDS)}
+
+
+_POINTS_BACK = frozenset(
+    "such this these that those it its he she they them his her their but however also and yet "
+    "meanwhile still instead then there".split()
+)
+
+
+def _stands_alone(text: str) -> bool:
+    first = text.lstrip("\"“'‘(").split(" ", 1)[0].lower().strip(",;:")
+    return first not in _POINTS_BACK
 
 
 def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -104,6 +118,8 @@ def select(
     max_gain = (concepts @ weight).max() or 1.0
 
     lengths = np.array([units[i].n_words for i in f.eligible], dtype=float)
+    # "Such defections...", "He added...", "But...": the sentence needs the one before it.
+    standalone = np.array([1.0 if _stands_alone(units[i].text) else config.dangling for i in f.eligible])
     chosen: list[int] = []
     left = words
     available = np.ones(n, dtype=bool)
@@ -112,7 +128,7 @@ def select(
         if not available.any():
             break
         concept_gain = concepts @ weight / max_gain
-        gain = (relevance + config.concepts * concept_gain) / lengths**config.length_power
+        gain = standalone * (relevance + config.concepts * concept_gain) / lengths**config.length_power
         gain[~available] = -np.inf
         best = int(np.argmax(gain))
         chosen.append(best)

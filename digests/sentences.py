@@ -9,6 +9,7 @@ datelines ("BEIRUT (AP) —"), which are stripped from an article's first senten
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,7 @@ _CLOSERS = "\"'”’)]»"
 # Without a dash, only a known agency in parentheses counts, so "The Fed (FOMC) raised" stays.
 _AGENCIES = r"AP|Reuters|CNN|AFP|UPI|Bloomberg|dpa|Xinhua|PTI|IANS|ANI|BBC|NYT|MarketWatch|TheWrap|Variety|CNSNews\.com"
 _PLACE = r"[A-Za-z][\w.'’-]*(?:[ ,]+[A-Za-z0-9][\w.'’-]*){0,5}"
-_DASH = r"(?:—|–|--|-)"
+_DASH = r"(?:—|–|--|-|_)"  # AP wire copy writes the dash as "_"
 _DATELINE = re.compile(
     rf"^(?:(?:{_PLACE}\s*)?\(\s*(?i:{_AGENCIES})\s*\)\s*{_DASH}?"
     rf"|(?:{_PLACE}\s*)?\(\s*[A-Za-z][\w .&/-]{{0,30}}\)\s*{_DASH}"
@@ -116,6 +117,8 @@ def strip_dateline(sentence: str) -> str:
 
 def segment(text: str) -> list[Segment]:
     """Split an article's text into extraction units, in order."""
+    if "&" in text:  # HTML entities left by extraction: "&amp;", "&#124;"
+        text = html.unescape(text)
     out: list[Segment] = []
     for p, para in enumerate(paragraphs(text)):
         if is_heading_line(para) and len(para.split()) <= 25:

@@ -66,9 +66,10 @@ def summarize(
             # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing.
             leads = sorted((i for i, u in enumerate(units) if not u.is_heading), key=lambda i: (units[i].position, i))
             chosen = fill_budget(units, leads, words)
-        # Leads first: a sentence's place in its article, then how early it was chosen.
+        # The most valuable sentence opens; the rest follow as their articles tell them: place
+        # in the article first, then how early the sentence was chosen.
         rank = {i: r for r, i in enumerate(chosen)}
-        chosen.sort(key=lambda i: (units[i].position, rank[i]))
+        chosen = chosen[:1] + sorted(chosen[1:], key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.
         chosen = sorted(fill_budget(units, sumy_ranking(algorithm, documents, units), words))

@@ -41,6 +41,8 @@ def test_datelines_are_stripped_from_the_first_sentence():
         "LONDON — Prime Minister Theresa May said she would resign in June.": "Prime Minister",
         "NEW YORK (CNN Business) -- Stocks fell sharply on Monday after the report.": "Stocks fell",
         "Washington ( cnn ) congressional investigators asked the secretary about her email.": "Congressional",
+        "WASHINGTON (AP) _ President Clinton signed the bill into law on Friday.": "President Clinton",
+        "BEIJING, October 5 (Xinhua) -- China launched a new satellite on Sunday morning.": "China launched",
     }
     for text, start in cases.items():
         assert strip_dateline(text).startswith(start), text
@@ -97,3 +99,7 @@ def test_tokenizer_is_what_sumy_needs():
     doc = PlaintextParser.from_string("The U.S. Army said so. Gen. Smith agreed.\n\nA new paragraph here.", NewsTokenizer()).document
     assert [str(s) for s in doc.sentences] == ["The U.S. Army said so.", "Gen. Smith agreed.", "A new paragraph here."]
     assert NewsTokenizer().to_words("Gen. Smith's U.S.-based team, 12 men.") == ("Gen", "Smith's", "U.S", "based", "team", "men")
+
+
+def test_html_entities_are_decoded():
+    assert segment("Smith &amp; Wesson said sales rose 5% this year.")[0].text == "Smith & Wesson said sales rose 5% this year."
