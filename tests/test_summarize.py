@@ -29,6 +29,9 @@ def test_every_algorithm_keeps_the_budget_with_whole_sentences(algorithm):
         assert extract.sentences, (algorithm, words)
         assert word_count(extract.text) <= words
         assert all(s in known for s in extract.sentences)
+        # Whole sentences, exactly as the articles have them (whitespace aside).
+        source = " ".join(" ".join(d.text for d in docs).split())
+        assert all(" ".join(s.split()) in source for s in extract.sentences)
         if algorithm == "newsbot":  # plain sumy may pick a sentence two articles share, twice
             assert len(set(extract.sentences)) == len(extract.sentences)
 
@@ -148,3 +151,10 @@ def test_bad_summary_settings_name_the_setting(monkeypatch):
     monkeypatch.setenv("NEWSBOT_SUMMARIES__ALGORITHM", "bert")
     with pytest.raises(ConfigError, match="summaries.algorithm"):
         load_settings()
+
+
+def test_digest_sentences_read_well_but_cli_summaries_quote_exactly():
+    docs = [doc(1, "washington ( cnn ) smith &amp; wesson said on monday that its gun sales rose by a fifth this year.")]
+    story = build_story(StoryInput("s", docs), DigestOptions(words_per_story=40))
+    assert story.sentences[0].text == "Smith & wesson said on monday that its gun sales rose by a fifth this year."
+    assert summarize(docs, 40).text == "smith &amp; wesson said on monday that its gun sales rose by a fifth this year."
