@@ -73,7 +73,10 @@ def lexrank_scores(
     if not sentences:
         return np.zeros(0), np.zeros((0, 0))
     sim = cosine_matrix(tfidf_matrix(sentences))
-    return LexRankSummarizer.power_method(transition_matrix(sim, threshold), epsilon), sim
+    with np.errstate(invalid="ignore"):
+        scores = LexRankSummarizer.power_method(transition_matrix(sim, threshold), epsilon)
+    # All-zero weights (every term in n-1 sentences: idf 0) give 0/0, as in sumy; callers want 0.
+    return np.nan_to_num(scores), sim
 
 
 class FastLexRankSummarizer(LexRankSummarizer):

@@ -8,9 +8,11 @@ sumy accepts a callable as the sentence count and calls it with the sentences so
 from __future__ import annotations
 
 import random
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers._summarizer import AbstractSummarizer
 from sumy.summarizers.edmundson import EdmundsonSummarizer
@@ -105,5 +107,9 @@ def sumy_ranking(name: str, documents: Sequence[Document], units: Sequence[Unit]
         return []
 
     count: Callable = capture
-    build_summarizer(name, documents)(document, count)
+    # sumy warns on tiny inputs (LSA: fewer words than sentences; LexRank: 0/0 when no sentence
+    # has a weighted word); the ranking is still usable, and warnings are not for the user.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        build_summarizer(name, documents)(document, count)
     return ranked
