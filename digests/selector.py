@@ -1,6 +1,11 @@
-"""The project's own sentence selector: sumy's LexRank centrality (vectorised), a prior for a
-sentence's position in its article, cross-source support, filters, and redundancy control,
-chosen greedily within a word budget."""
+"""The project's own sentence selector, chosen greedily within a word budget.
+
+A sentence's value: sumy's LexRank centrality (vectorised), a prior for its position in its
+article, cross-source support (the share of the other articles stating the same thing), and the
+bigram concepts it adds that the summary does not cover yet, each weighted by the number of
+articles using it. Filtered sentences never compete; a sentence too similar to one already
+chosen is dropped (the same fact is never said twice); one that opens by pointing back ("He
+added", "Such...") is worth less."""
 
 from __future__ import annotations
 
