@@ -7,7 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.offline import InputError
 from config import ConfigError, Settings, load_settings
 from corpus.store import DatabaseUnavailable, Store
 
@@ -44,17 +43,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.offline import summarize_file
+    from bot.offline import InputError, summarize_file
 
-    clusters, empty = summarize_file(args.input, args.output, args.words, args.algorithm, progress=sys.stderr.isatty())
+    try:
+        clusters, empty = summarize_file(args.input, args.output, args.words, args.algorithm, progress=sys.stderr.isatty())
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
     print(f"summarized {clusters} clusters into {args.output} ({empty} empty)", file=sys.stderr)
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import run
+    from bot.offline import InputError
 
-    return run(args.files, args.words, args.limit, args.algorithms)
+    try:
+        return run(args.files, args.words, args.limit, args.algorithms)
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
 
 
 def positive_int(value: str) -> int:
@@ -84,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=10)
     se.set_defaults(func=cmd_search)
 
-    from digests.summarize import ALGORITHMS, DEFAULT_ALGORITHM
+    from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 
     sm = sub.add_parser("summarize", help="summarise each cluster of a JSON Lines file (does not cluster)")
     sm.add_argument("--input", type=Path, required=True, metavar="CLUSTERS.jsonl",
@@ -121,9 +129,6 @@ def main(argv: list[str]) -> int:
         settings = load_settings()
         return func(args, settings)
     except ConfigError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return 2
-    except InputError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return 2
     except DatabaseUnavailable as exc:

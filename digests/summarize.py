@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from digests.model import Document
 from digests.selector import DEFAULT, SelectorConfig, select
-from digests.sumy_rank import SUMY_ALGORITHMS, sumy_ranking
+from digests.sumy_rank import sumy_ranking
 from digests.units import Unit, split_documents
 
-DEFAULT_ALGORITHM = "newsbot"
-ALGORITHMS: tuple[str, ...] = (DEFAULT_ALGORITHM, *SUMY_ALGORITHMS)
 
 
 class UnknownAlgorithm(ValueError):

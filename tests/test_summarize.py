@@ -43,6 +43,14 @@ def test_budget_is_never_exceeded(words, algorithm):
     assert word_count(extract.text) <= words
 
 
+def test_every_sumy_algorithm_is_offered_by_name():
+    from digests.algorithms import SUMY_ALGORITHM_NAMES
+    from digests.sumy_rank import SUMY_ALGORITHMS
+
+    assert tuple(SUMY_ALGORITHMS) == SUMY_ALGORITHM_NAMES
+    assert ALGORITHMS == ("newsbot", *SUMY_ALGORITHM_NAMES)
+
+
 def test_unknown_algorithm_is_named():
     with pytest.raises(UnknownAlgorithm, match="lexrank"):
         summarize(seed_documents(), 50, "bogus")
