@@ -1,7 +1,8 @@
 """The project's own sentence selector, chosen greedily within a word budget.
 
 A sentence's value: sumy's LexRank centrality (vectorised), a prior for its position in its
-article, cross-source support (the share of the other articles stating the same thing), and the
+article, cross-source support (the share of the other articles stating the same thing, and the
+share of its words and word pairs that other articles use), and the
 bigram concepts it adds that the summary does not cover yet, each weighted by the number of
 articles using it. Filtered sentences never compete; a sentence too similar to one already
 chosen is dropped (the same fact is never said twice); one that opens by pointing back ("He
@@ -10,6 +11,7 @@ added", "Such...") is worth less."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +36,7 @@ class SelectorConfig:
     # sentences and cost recall at 100 words (Multi-News clusters of 3+ articles: -1.9 R-1 at 0.5).
     length_power: float = 0.2
     min_concept_docs: int = 2
+    phrase_support: float = 1.0  # share of the sentence's words and word pairs other articles use
     dangling: float = 0.5  # gain multiplier for a sentence opening with a word that points back
 
 
@@ -46,6 +49,7 @@ class Features:
     centrality: np.ndarray
     position: np.ndarray
     support: np.ndarray
+    phrase_support: np.ndarray
     similarity: np.ndarray  # cosine between eligible sentences
 
 
@@ -91,7 +95,7 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
     eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None], dtype=int)
     if len(eligible) == 0:
         z = np.zeros(0)
-        return Features(eligible, z, z, z, np.zeros((0, 0)))
+        return Features(eligible, z, z, z, z, np.zeros((0, 0)))
     cent, sim = lexrank_scores([units[i].terms for i in eligible])
     cent = cent / cent.max() if cent.max() > 0 else cent
     position = np.array([1.0 / math.sqrt(1 + units[i].position) for i in eligible])
@@ -105,7 +109,25 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
             best = sim[:, cols].max(axis=1)
             support += np.where(docs != d, best >= config.support_similarity, False)
         support /= n_docs - 1
-    return Features(eligible, cent, position, support, sim)
+    return Features(eligible, cent, position, support, _phrase_support(units, eligible), sim)
+
+
+def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
+    """For each sentence: the mean share of its words, and of its word pairs, that appear in
+    other articles of the story (in at least two articles, its own being one)."""
+    per_doc: dict[int, set] = {}
+    for u in units:
+        t = u.tokens
+        per_doc.setdefault(u.doc, set()).update(t, zip(t, t[1:]))
+    doc_freq = Counter(g for grams in per_doc.values() for g in grams)
+    out = np.zeros(len(eligible))
+    for k, i in enumerate(eligible):
+        t = units[i].tokens
+        pairs = list(zip(t, t[1:]))
+        uni = sum(doc_freq[w] > 1 for w in t) / max(len(t), 1)
+        bi = sum(doc_freq[p] > 1 for p in pairs) / max(len(pairs), 1)
+        out[k] = (uni + bi) / 2
+    return out
 
 
 def select(
@@ -116,7 +138,12 @@ def select(
     n = len(f.eligible)
     if n == 0:
         return []
-    relevance = config.centrality * f.centrality + config.position * f.position + config.support * f.support
+    relevance = (
+        config.centrality * f.centrality
+        + config.position * f.position
+        + config.support * f.support
+        + config.phrase_support * f.phrase_support
+    )
     # Concepts: bigrams weighted by the number of articles that use them (cross-source support
     # at the level of phrases); each counts once, however many chosen sentences carry it.
     concepts, weight = concept_matrix([units[i] for i in f.eligible], config.min_concept_docs)
