@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--words", type=positive_int, help="summary budget (default: 250 for multinews files, else 100)")
     ev.add_argument("--limit", type=positive_int, metavar="K", help="only the first K clusters of each file")
     ev.add_argument("--algorithms", metavar="A,B,...",
-                    help="which summarizers to run (default: all); '-kl' excludes one: KL is about cubic "
+                    help="which summarizers to run (default: all); --algorithms=-kl leaves one out: KL is about cubic "
                          "in the number of sentences (minutes on 1,000)")
     ev.set_defaults(func=cmd_evaluate)
     return p
