@@ -27,7 +27,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digests.model import Document
 from digests.sentences import NewsTokenizer, words
-from digests.units import STOP_WORDS, Unit, _stemmer
+from digests.units import STOP_WORDS, Unit, STEMMER
 
 # Edmundson's cue method wants words that mark unimportant sentences; sumy ships Czech ones.
 _STIGMA_WORDS = ("hardly", "impossible", "reportedly", "allegedly", "rumor", "rumour", "click", "subscribe")
@@ -58,7 +58,7 @@ SUMY_ALGORITHMS: dict[str, type[AbstractSummarizer]] = {
 
 
 def build_summarizer(name: str, documents: Sequence[Document]) -> AbstractSummarizer:
-    summarizer = SUMY_ALGORITHMS[name](_stemmer)
+    summarizer = SUMY_ALGORITHMS[name](STEMMER)
     if isinstance(summarizer, EdmundsonSummarizer):
         # Bonus words: the headlines' words or, with no headlines, the story's most frequent words.
         bonus = [w for d in documents for w in words(d.title) if w.lower() not in STOP_WORDS]

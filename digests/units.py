@@ -15,13 +15,13 @@ from digests.model import Document
 from digests.sentences import segment, words
 
 STOP_WORDS = get_stop_words("english")
-_stemmer = Stemmer("english")
+STEMMER = Stemmer("english")
 _TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer(word)
+    return STEMMER(word)
 
 
 def word_count(text: str) -> int:
