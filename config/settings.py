@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -81,8 +82,11 @@ class ChannelSettings(BaseModel):
     """Defaults for a channel's digests, and limits on what commands accept."""
 
     story_count: int = Field(5, ge=1, le=25)
-    words: int = Field(80, ge=10, le=400)
-    algorithm: str = "lexrank"
+    words: int = Field(100, ge=10, le=400)  # each story's summary, whole sentences only
+    # Must match digests.algorithms.ALGORITHMS (a test checks); config imports nothing of ours.
+    algorithm: Literal[
+        "newsbot", "lexrank", "textrank", "lsa", "luhn", "edmundson", "sumbasic", "kl", "reduction", "random"
+    ] = "newsbot"
     timezone: str = "UTC"
     search_page_size: int = Field(5, ge=1, le=10)
     min_schedule_minutes: int = Field(60, ge=1)
@@ -144,6 +148,10 @@ class SlackSettings(BaseModel):
 
 class TerminalSettings(BaseModel):
     enabled: bool = True
+class SummarySettings(BaseModel):
+    """How summaries cite (the per-channel budget and algorithm are in [channels])."""
+
+    citation_similarity: float = Field(0.5, gt=0, le=1)
 
 
 class Settings(BaseSettings):
@@ -166,6 +174,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     terminal: TerminalSettings = TerminalSettings()
+    summaries: SummarySettings = SummarySettings()
 
     @classmethod
     def settings_customise_sources(
