@@ -59,6 +59,12 @@ class DedupeSettings(BaseModel):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1)
 
 
+class StorySettings(BaseModel):
+    threshold: float = Field(0.1, gt=0, le=1)
+    window_hours: float = Field(72.0, gt=0)
+    decay_hours: float = Field(48.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSBOT_",
@@ -73,6 +79,7 @@ class Settings(BaseSettings):
     feeds: FeedSettings = FeedSettings()
     pages: PageSettings = PageSettings()
     dedupe: DedupeSettings = DedupeSettings()
+    stories: StorySettings = StorySettings()
 
     @classmethod
     def settings_customise_sources(
