@@ -60,9 +60,9 @@ class DedupeSettings(BaseModel):
 
 
 class StorySettings(BaseModel):
-    threshold: float = Field(0.1, gt=0, le=1)
+    threshold: float = Field(0.09, gt=0, le=1)
     window_hours: float = Field(72.0, gt=0)
-    decay_hours: float = Field(48.0, gt=0)
+    decay_hours: float = Field(72.0, gt=0)
 
 
 class Settings(BaseSettings):

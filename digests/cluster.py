@@ -36,13 +36,18 @@ from digests.model import Document
 class ClusterConfig:
     """One configuration for every data set; `config/default.toml` [stories] documents each knob."""
 
-    threshold: float = 0.1
+    threshold: float = 0.09
     window_hours: float = 72.0
-    decay_hours: float = 48.0
+    decay_hours: float = 72.0
     lead_words: int = 200
     title_weight: int = 2
     proper_noun_boost: float = 1.0
-    min_similarity: float = 0.02
+    # IDF as if the collection sat among this many more documents that lack every word: in a
+    # handful of articles on one subject, the subject's words would otherwise weigh nothing.
+    background_documents: int = 100
+    # Document pairs less alike than this count as unrelated: many faint links would otherwise
+    # let a large story absorb everything on its topic.
+    min_similarity: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ def proper_noun_weights(docs: Iterable[Document], config: ClusterConfig) -> Coun
 
 
 def vectorize(docs: Sequence[Document], config: ClusterConfig) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear term frequency, smoothed IDF over `docs`)."""
+    """L2-normalised TF-IDF rows (sublinear term frequency, IDF over `docs` and a background)."""
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
     for i, d in enumerate(docs):
@@ -171,7 +176,7 @@ def vectorize(docs: Sequence[Document], config: ClusterConfig) -> sp.csr_matrix:
     n = len(docs)
     X = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
     df = np.bincount(X.indices, minlength=len(vocab))
-    weight = np.log((1 + n) / (1 + df)) + 1.0
+    weight = np.log((1 + n + config.background_documents) / (1 + df)) + 1.0
     if config.proper_noun_boost:
         proper = proper_noun_weights(docs, config)
         boost = np.ones(len(vocab))
@@ -192,16 +197,25 @@ def _hours(docs: Sequence[Document]) -> np.ndarray:
     return np.array([d.published.timestamp() / 3600 if d.published else np.nan for d in docs])
 
 
+def time_gaps(hours: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Hours between documents i and j (NaN when either date is unknown). A date given without a
+    time of day (stored as midnight) may mean any hour of that day, so up to 24 hours are forgiven."""
+    gap = np.abs(hours[i] - hours[j])
+    day_only = (hours[i] % 24 == 0) | (hours[j] % 24 == 0)
+    return np.where(day_only, np.maximum(gap - 24.0, 0.0), gap)
+
+
 def similarities(X: sp.csr_matrix, hours: np.ndarray, config: ClusterConfig, block: int = 2000) -> sp.csr_matrix:
-    """Upper-triangular sparse matrix of time-decayed cosines at or above `min_similarity`,
-    computed in row blocks so memory stays bounded on large inputs."""
+    """Upper-triangular sparse matrix of the time-decayed cosines, e^(-hours apart / decay_hours)
+    times the cosine, at or above `min_similarity` between documents published within
+    `window_hours` of each other; computed in row blocks so memory stays bounded."""
     n = X.shape[0]
     XT = X.T.tocsc()
     parts = []
     for start in range(0, n, block):
         B = sp.triu(X[start : start + block] @ XT, k=start + 1).tocoo()
         i, j, v = B.row + start, B.col, B.data
-        gap = np.abs(hours[i] - hours[j])
+        gap = time_gaps(hours, i, j)
         known = ~np.isnan(gap)
         v = v.copy()
         v[known] *= np.exp(-gap[known] / config.decay_hours)
@@ -214,7 +228,8 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
                  config: ClusterConfig) -> np.ndarray:
     """Centroid-linkage agglomeration over the sparse similarities. Node k starts as the documents
     with node_of == k. cos(A, B) = W(A,B) / sqrt(W(A,A) W(B,B)) where W sums document similarities
-    (self-similarity 1), so a merge only needs sums: W(A+B, C) = W(A,C) + W(B,C)."""
+    (self-similarity 1), so a merge only needs sums: W(A+B, C) = W(A,C) + W(B,C). Two groups merge
+    only when their time spans lie within `window_hours` of each other."""
     k = len(locked)
     M = sp.csr_matrix((np.ones(len(node_of)), (node_of, np.arange(len(node_of)))), shape=(k, len(node_of)))
     full = S + S.T
@@ -235,26 +250,33 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
     version = [0] * k
     parent = list(range(k))
 
-    def allowed(a: int, b: int) -> bool:
-        if lock[a] and lock[b]:
-            return False
+    def gap(a: int, b: int) -> float:
+        """Hours between two groups' time spans (0 when they overlap or a date is unknown)."""
         if lo[a] == math.inf or lo[b] == math.inf:
-            return True
-        return max(lo[a], lo[b]) - min(hi[a], hi[b]) <= window
+            return 0.0
+        start, end = max(lo[a], lo[b]), min(hi[a], hi[b])
+        hours = start - end
+        if start % 24 == 0 or end % 24 == 0:
+            hours -= 24.0  # a date without a time of day, as in time_gaps()
+        return max(hours, 0.0)
+
+    def linkage(a: int, b: int, w: float) -> float:
+        """Centroid cosine; -1 where the two may not merge (two earlier stories, or too far apart)."""
+        if (lock[a] and lock[b]) or gap(a, b) > window:
+            return -1.0
+        return w / math.sqrt(ws[a] * ws[b])
 
     heap = []
     for a in range(k):
         for b, w in nb[a].items():
             if a < b:
-                s = w / math.sqrt(ws[a] * ws[b])
-                if s >= threshold and allowed(a, b):
+                s = linkage(a, b, w)
+                if s >= threshold:
                     heap.append((-s, a, b, 0, 0))
     heapq.heapify(heap)
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
         if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
-            continue
-        if not allowed(a, b):
             continue
         # Fold the node with fewer neighbours into the other.
         if len(nb[a]) < len(nb[b]):
@@ -270,10 +292,9 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         lo[a], hi[a], lock[a] = min(lo[a], lo[b]), max(hi[a], hi[b]), lock[a] or lock[b]
         version[a] += 1
         version[b] += 1
-        wa = ws[a]
         for c, w in nb[a].items():
-            s = w / math.sqrt(wa * ws[c])
-            if s >= threshold and allowed(a, c):
+            s = linkage(a, c, w)
+            if s >= threshold:
                 x, y = (a, c) if a < c else (c, a)
                 heapq.heappush(heap, (-s, x, y, version[x], version[y]))
 
