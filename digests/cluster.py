@@ -77,8 +77,8 @@ def cluster(
 
     Returns every story that holds at least one of `documents` or is in `existing`, oldest first.
     The result does not depend on the order of the inputs."""
-    new = sorted(_unique(documents, existing), key=_chronological)
-    groups = [sorted(s.documents, key=_chronological) for s in existing]
+    new = sorted(_unique(documents, existing), key=chronological)
+    groups = [sorted(s.documents, key=chronological) for s in existing]
     docs = [d for g in groups for d in g] + new
     if not docs:
         return []
@@ -98,9 +98,9 @@ def cluster(
     for members in stories.values():
         node = next((int(node_of[i]) for i in members if node_of[i] < len(groups)), None)
         key = existing[node].key if node is not None else None
-        members.sort(key=lambda i: _chronological(docs[i]))
+        members.sort(key=lambda i: chronological(docs[i]))
         out.append(StoryCluster(key, best_headline(docs, members, X), tuple(docs[i] for i in members)))
-    out.sort(key=lambda s: _chronological(s.documents[0]))
+    out.sort(key=lambda s: chronological(s.documents[0]))
     return out
 
 
@@ -337,7 +337,8 @@ def best_headline(docs: Sequence[Document], members: Sequence[int], X: sp.csr_ma
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _chronological(d: Document) -> tuple:
+def chronological(d: Document) -> tuple:
+    """Sort key: oldest first, undated last, then by id."""
     return (d.published is None, d.published.timestamp() if d.published else 0.0, d.id)
 
 

@@ -91,7 +91,7 @@ def _segments(paragraphs: list[str]) -> list[_Section]:
     own. A heading whose words hardly recur below it (a link text, a caption) is only a line."""
     out = [_Section("", [])]
     for i, p in enumerate(paragraphs):
-        if i > 0 and is_heading(paragraphs, i):
+        if is_heading(paragraphs, i):
             out.append(_Section(_TRAILING_STAMP.sub("", p).rstrip(" -–—"), []))
         else:
             out[-1].body.append(p)
