@@ -55,7 +55,7 @@ def _is_prose(p: str) -> bool:
     return n >= 2 * PROSE_WORDS or (n >= PROSE_WORDS and p.rstrip("\"'”’)]").endswith((".", "!", "?")))
 
 
-def is_heading(paragraphs: list[str], i: int) -> bool:
+def _is_heading(paragraphs: list[str], i: int) -> bool:
     """A short title-like line, not a dateline nor an item of a list of headlines, with prose
     right after it (a dateline or a quotation's lead-in between the two is fine)."""
     line = paragraphs[i]
@@ -91,7 +91,7 @@ def _segments(paragraphs: list[str]) -> list[_Section]:
     own. A heading whose words hardly recur below it (a link text, a caption) is only a line."""
     out = [_Section("", [])]
     for i, p in enumerate(paragraphs):
-        if is_heading(paragraphs, i):
+        if _is_heading(paragraphs, i):
             out.append(_Section(_TRAILING_STAMP.sub("", p).rstrip(" -–—"), []))
         else:
             out[-1].body.append(p)
