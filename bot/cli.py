@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from bot.logs import setup_logging
 from config import ConfigError, Settings, load_settings
@@ -76,6 +77,27 @@ def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config, cluster_file
+
+    return cluster_file(Path(args.input), Path(args.output), cluster_config(settings))
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config
+    from bot.evaluate_clusters import run
+
+    try:
+        run(args.path, config=cluster_config(settings))
+    except OSError as exc:
+        print(f"newsbot: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_bot.py", description="newsbot: news digests for Discord, Slack and the terminal.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
@@ -98,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     hc = sub.add_parser("healthcheck", help="exit 0 if the running bot's health endpoint says it is ready")
     hc.add_argument("--timeout", type=float, default=3.0)
     hc.set_defaults(func=cmd_healthcheck)
+
+    cl = sub.add_parser("cluster", help="group articles (JSON lines) into stories: writes {\"id\", \"story\"} lines")
+    cl.add_argument("--input", required=True, metavar="ARTICLES.jsonl", help='one {"id", "title", "text", ...} a line')
+    cl.add_argument("--output", required=True, metavar="LABELS.jsonl")
+    cl.set_defaults(func=cmd_cluster)
+
+    ev = sub.add_parser("evaluate", help="score the clustering against a file whose lines carry \"story\"")
+    ev.add_argument("path", metavar="FILE.jsonl")
+    ev.set_defaults(func=cmd_evaluate)
     return p
 
 

@@ -144,6 +144,10 @@ class SlackSettings(BaseModel):
 
 class TerminalSettings(BaseModel):
     enabled: bool = True
+class StorySettings(BaseModel):
+    threshold: float = Field(0.09, gt=0, le=1)
+    window_hours: float = Field(72.0, gt=0)
+    decay_hours: float = Field(72.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -166,6 +170,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     terminal: TerminalSettings = TerminalSettings()
+    stories: StorySettings = StorySettings()
 
     @classmethod
     def settings_customise_sources(

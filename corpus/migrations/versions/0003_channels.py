@@ -1,7 +1,7 @@
 """Per-channel subscriptions (schedule, filters, digest size) and the feeds each channel follows.
 
 Revision ID: 0003_channels
-Revises: 0001
+Revises: 0002_stories
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from corpus.models import UTCDateTime
 
 revision = "0003_channels"
-down_revision = "0001"
+down_revision = "0002_stories"
 branch_labels = None
 depends_on = None
 
