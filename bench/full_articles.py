@@ -26,6 +26,11 @@ BOILERPLATE = re.compile(
 )
 
 
+def is_boilerplate(text: str) -> bool:
+    """Web-archive boilerplate standing in for an article, or too short to be one."""
+    return bool(BOILERPLATE.search(text[:300])) or len(text.split()) < 30
+
+
 def articles(eval_dir: Path = SHARED_EVAL):
     for name in SOURCES:
         with open(eval_dir / name, encoding="utf-8") as fh:
@@ -33,7 +38,7 @@ def articles(eval_dir: Path = SHARED_EVAL):
                 cluster = json.loads(line)
                 for k, doc in enumerate(cluster["documents"]):
                     text = doc.get("text", "")
-                    if BOILERPLATE.search(text[:300]) or len(text.split()) < 30:
+                    if is_boilerplate(text):
                         continue
                     yield {"id": f"{cluster['id']}-{k}", "title": doc.get("title", ""), "text": text,
                            "source": doc.get("source", ""), "story": cluster["id"]}

@@ -41,7 +41,7 @@ def member_document(m: StoryMember) -> Document:
     if m.section == 0:
         return doc
     return Document(id=f"{doc.id}#{m.section}", title=m.title or doc.title, text=m.text or "",
-                    outlet=doc.outlet, url=doc.url, published=doc.published)
+                    outlet=doc.outlet, url=doc.url, published=doc.published, section_of=doc.id)
 
 
 def _article_and_section(doc_id: str) -> tuple[int, int]:

@@ -1,10 +1,11 @@
 """Story clustering: group the documents that report the same event, across outlets and over time.
 
 Each document becomes a TF-IDF vector over stemmed words and word pairs of its title (counted
-twice) and the lead of its text. Words that the collection writes capitalised in running text
+`title_weight` times) and the lead of its text. Words that the collection writes capitalised in running text
 (names of people, places, firms) weigh more, so two events of the same kind (two bankruptcies,
 two earthquakes) that share only topical words stay apart. Pairwise cosine similarities decay with
-the time between two documents.
+the time between two documents. Sections of one live-blog article never link to each other
+directly: each joins its own story on the strength of other articles.
 
 Stories then form by agglomerative clustering with centroid linkage: the two groups whose summed
 vectors are most alike merge, as long as that cosine reaches `threshold` and the two groups lie
@@ -40,11 +41,12 @@ class ClusterConfig:
     window_hours: float = 72.0
     decay_hours: float = 72.0
     lead_words: int = 200
-    title_weight: int = 2
+    # The headline is the densest statement of the event: its words count this many times.
+    title_weight: int = 4
     proper_noun_boost: float = 1.0
     # IDF as if the collection sat among this many more documents that lack every word: in a
     # handful of articles on one subject, the subject's words would otherwise weigh nothing.
-    background_documents: int = 100
+    background_documents: int = 30
     # Document pairs less alike than this count as unrelated: many faint links would otherwise
     # let a large story absorb everything on its topic.
     min_similarity: float = 0.05
@@ -88,7 +90,7 @@ def cluster(
     locked = [True] * len(groups) + [False] * len(new)
     X = vectorize(docs, config)
     hours = _hours(docs)
-    S = similarities(X, hours, config)
+    S = similarities(X, hours, config, _articles(docs))
     labels = _agglomerate(S, node_of, locked, hours, config)
 
     stories: dict[int, list[int]] = {}
@@ -197,18 +199,35 @@ def _hours(docs: Sequence[Document]) -> np.ndarray:
     return np.array([d.published.timestamp() / 3600 if d.published else np.nan for d in docs])
 
 
+DAY_SLACK = 24.0
+# Document pairs are compared up to this many windows apart: a story that has grown over several
+# days compares a new article with all of its members, not only the ones within one window.
+HORIZON_WINDOWS = 2.0
+
+
 def time_gaps(hours: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Hours between documents i and j (NaN when either date is unknown). A date given without a
-    time of day (stored as midnight) may mean any hour of that day, so up to 24 hours are forgiven."""
+    time of day (stored as midnight) may mean any hour of that day in any time zone, so each such
+    date forgives 24 hours."""
     gap = np.abs(hours[i] - hours[j])
-    day_only = (hours[i] % 24 == 0) | (hours[j] % 24 == 0)
-    return np.where(day_only, np.maximum(gap - 24.0, 0.0), gap)
+    slack = DAY_SLACK * ((hours[i] % 24 == 0).astype(float) + (hours[j] % 24 == 0))
+    return np.maximum(gap - slack, 0.0)
 
 
-def similarities(X: sp.csr_matrix, hours: np.ndarray, config: ClusterConfig, block: int = 2000) -> sp.csr_matrix:
+def _articles(docs: Sequence[Document]) -> np.ndarray:
+    """Per document, a number shared by the sections of one article (-1 for a whole article)."""
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(d.section_of, len(ids)) if d.section_of else -1 for d in docs])
+
+
+def similarities(X: sp.csr_matrix, hours: np.ndarray, config: ClusterConfig, articles: np.ndarray | None = None,
+                 block: int = 2000) -> sp.csr_matrix:
     """Upper-triangular sparse matrix of the time-decayed cosines, e^(-hours apart / decay_hours)
     times the cosine, at or above `min_similarity` between documents published within
-    `window_hours` of each other; computed in row blocks so memory stays bounded."""
+    HORIZON_WINDOWS windows of each other; computed in row blocks so memory stays bounded.
+    Two sections of one article (same `articles` number >= 0) have no link of their own: the
+    splitter already judged them to be about different things, and words the whole article shares
+    (its author's turns of phrase, its subject) would otherwise pull them together."""
     n = X.shape[0]
     XT = X.T.tocsc()
     parts = []
@@ -219,7 +238,9 @@ def similarities(X: sp.csr_matrix, hours: np.ndarray, config: ClusterConfig, blo
         known = ~np.isnan(gap)
         v = v.copy()
         v[known] *= np.exp(-gap[known] / config.decay_hours)
-        keep = (v >= config.min_similarity) & ~(known & (gap > config.window_hours))
+        if articles is not None:
+            v[(articles[i] == articles[j]) & (articles[i] >= 0)] = 0.0
+        keep = (v >= config.min_similarity) & ~(known & (gap > HORIZON_WINDOWS * config.window_hours))
         parts.append(sp.coo_matrix((v[keep], (i[keep], j[keep])), shape=(n, n)))
     return sp.csr_matrix(sum(parts[1:], parts[0]))
 
@@ -255,9 +276,8 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         if lo[a] == math.inf or lo[b] == math.inf:
             return 0.0
         start, end = max(lo[a], lo[b]), min(hi[a], hi[b])
-        hours = start - end
-        if start % 24 == 0 or end % 24 == 0:
-            hours -= 24.0  # a date without a time of day, as in time_gaps()
+        # A date without a time of day forgives a day, as in time_gaps().
+        hours = start - end - DAY_SLACK * ((start % 24 == 0) + (end % 24 == 0))
         return max(hours, 0.0)
 
     def linkage(a: int, b: int, w: float) -> float:
@@ -265,6 +285,12 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         if (lock[a] and lock[b]) or gap(a, b) > window:
             return -1.0
         return w / math.sqrt(ws[a] * ws[b])
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
     heap = []
     for a in range(k):
@@ -297,12 +323,6 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
             if s >= threshold:
                 x, y = (a, c) if a < c else (c, a)
                 heapq.heappush(heap, (-s, x, y, version[x], version[y]))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     return np.array([root(int(n)) for n in node_of])
 

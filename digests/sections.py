@@ -3,8 +3,11 @@ Document per section, so that each section can join its own story.
 
 A heading is a short, title-like line (no closing full stop, unless it opens with a label such
 as "BREAKING:"), not a dateline, followed within three lines by a paragraph of prose that uses
-its words. Neighbouring sections about the same thing are then joined back together, as are
-sections too short to stand alone; an article is split only when two or more sections remain."""
+its words. A post may also move to another event without a heading, by quoting another outlet's
+report ("In Damascus today gunmen stormed a TV channel. Reuters reported:") or under a time stamp
+("6:13pm pst More on ..."): such a lead-in opens a section too, titled by its own words.
+Neighbouring sections about the same thing are then joined back together, as are sections too
+short to stand alone; an article is split only when two or more sections remain."""
 
 from __future__ import annotations
 
@@ -28,6 +31,16 @@ _DATELINE = re.compile(
     rf"^(by|posted|updated|published)\b|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b",
     re.I,
 )
+# A paragraph that introduces a quoted report: it ends with a colon and names the reporting.
+_LEAD_IN = re.compile(
+    r"\b(report(s|ed|ing)?|says|said|writes|wrote|quot(es|ed|ing)|posted|tweeted|announced|we have)\b[^.!?]{0,80}:$", re.I
+)
+# An update under a time stamp: "6:13pm pst ...", "Thu Jun 28, 2012 at 7:26 AM PT: ...".
+_UPDATE_STAMP = re.compile(
+    rf"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?({_MONTH}\s+\d{{1,2}},?\s+(\d{{4}}\s+)?(at\s+)?)?"
+    r"\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\s*([a-z]{2,4}\b)?:?\s",
+    re.I,
+)
 _TRAILING_STAMP = re.compile(
     r"(\s+(\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}(:\d{2})?|[AP]\.?M\.?|[AP]DT|[AP]ST|GMT|UTC|BST))+\s*$",
     re.I,
@@ -41,7 +54,7 @@ def split_sections(doc: Document) -> list[Document]:
     if len(sections) < 2:
         return [doc]
     return [
-        replace(doc, id=f"{doc.id}#{n}", title=title or doc.title, text="\n\n".join(body))
+        replace(doc, id=f"{doc.id}#{n}", title=title or doc.title, text="\n\n".join(body), section_of=doc.id)
         for n, (title, body) in enumerate(sections, 1)
     ]
 
@@ -80,6 +93,7 @@ def _looks_like_heading(line: str) -> bool:
 class _Section:
     title: str
     body: list[str]
+    lead_in: bool = False  # opened by a lead-in or a time stamp: the title comes from the body
 
     @property
     def words(self) -> int:
@@ -87,35 +101,69 @@ class _Section:
 
 
 def _segments(paragraphs: list[str]) -> list[_Section]:
-    """Runs of paragraphs under a heading. The run before the first heading has no title of its
-    own. A heading whose words hardly recur below it (a link text, a caption) is only a line."""
+    """Runs of paragraphs under a heading or a lead-in. The run before the first one has no title
+    of its own. A heading whose words hardly recur below it (a link text, a caption) is only a line."""
     out = [_Section("", [])]
     for i, p in enumerate(paragraphs):
         if _is_heading(paragraphs, i):
-            out.append(_Section(_TRAILING_STAMP.sub("", p).rstrip(" -–—"), []))
+            # A lead-in right before a heading introduces that heading's report.
+            lead = out.pop().body if out[-1].lead_in and len(out[-1].body) == 1 else []
+            out.append(_Section(_TRAILING_STAMP.sub("", p).rstrip(" -–—"), lead))
+        elif out[-1].body and _opens_without_heading(paragraphs, i):
+            out.append(_Section(_lead_in_title(paragraphs, i), [p], lead_in=True))
         else:
             out[-1].body.append(p)
     kept = [out[0]]
     for seg in out[1:]:
         heading = set(tokens(seg.title))
         below = set(tokens(" ".join(seg.body[:6])))
-        if len(heading & below) >= max(1, len(heading) / 2):
+        if seg.lead_in or len(heading & below) >= max(1, len(heading) / 2):
             kept.append(seg)
         else:
             kept[-1].body.extend([seg.title, *seg.body])
     return [s for s in kept if s.title or s.body]
 
 
+def _opens_without_heading(paragraphs: list[str], i: int) -> bool:
+    """A time-stamped update, or a lead-in to a quoted report that follows as prose."""
+    p = paragraphs[i]
+    prose_follows = any(_is_prose(q) for q in paragraphs[i + 1 : i + 3])
+    if _UPDATE_STAMP.match(p):
+        return _words(p) >= PROSE_WORDS or prose_follows
+    return _words(p) <= 3 * PROSE_WORDS and bool(_LEAD_IN.search(p)) and prose_follows
+
+
+TITLE_MAX_WORDS = 20
+
+
+def _lead_in_title(paragraphs: list[str], i: int) -> str:
+    """The lead-in's own words without the time stamp and the reporting clause ("Reuters
+    reported:"); when nothing else is left, the quoted report's first sentence."""
+    p = _UPDATE_STAMP.sub("", paragraphs[i], count=1)
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", p) if x]
+    if sentences and _LEAD_IN.search(sentences[-1]) and len(sentences) > 1:
+        sentences.pop()
+    text = sentences[0] if sentences else p
+    if _LEAD_IN.search(text) and _words(text) <= PROSE_WORDS and i + 1 < len(paragraphs):
+        text = re.split(r"(?<=[.!?])\s+", paragraphs[i + 1])[0]  # "Reuters reported:" says nothing
+    text = text.split(":")[0] if _words(text.split(":")[0]) >= 4 else text
+    words = text.rstrip(" .:").split()
+    return " ".join(words[:TITLE_MAX_WORDS]) + ("…" if len(words) > TITLE_MAX_WORDS else "")
+
+
 def _merge(segments: list[_Section]) -> list[tuple[str, list[str]]]:
     """Join a section to the one before it when it continues what the previous part was about;
     then fold sections too short to stand alone into a neighbour."""
-    vectors = _tfidf([" ".join([s.title, *s.body]) for s in segments])
+    vectors = _tfidf([" ".join(s.body if s.lead_in else [s.title, *s.body]) for s in segments])
     merged: list[_Section] = []
-    for k, (seg, vec) in enumerate(zip(segments, vectors)):
-        if merged and (seg.words < SECTION_MIN_WORDS or _cosine(vectors[k - 1], vec) >= SAME_TOPIC):
+    merged_vector = Counter()
+    for seg, vec in zip(segments, vectors):
+        if merged and (seg.words < SECTION_MIN_WORDS or _cosine(merged_vector, vec) >= SAME_TOPIC):
             _absorb(merged[-1], seg)
+            merged_vector.update(vec)
         else:
-            merged.append(_Section(seg.title, list(seg.body)))
+            merged.append(_Section(seg.title, list(seg.body), seg.lead_in))
+            merged_vector = Counter(vec)
     # A short opening (a social prompt, a caption) belongs to the first real section; one with
     # some prose is the article's own lead, so that section keeps the article's title.
     while len(merged) > 1 and merged[0].words < SECTION_MIN_WORDS:
@@ -132,7 +180,7 @@ def _merge(segments: list[_Section]) -> list[tuple[str, list[str]]]:
 def _absorb(into: _Section, seg: _Section) -> None:
     if into.title and into.words == 0:
         into.title = seg.title or into.title  # a heading with nothing under it gives way
-    elif seg.title and seg.title != into.title:
+    elif seg.title and seg.title != into.title and not seg.lead_in:
         into.body.append(seg.title)
     into.body.extend(seg.body)
 
@@ -141,9 +189,10 @@ def _tfidf(texts: list[str]) -> list[Counter]:
     counts = [Counter(tokens(t)) for t in texts]
     df = Counter(t for c in counts for t in c)
     n = len(texts)
-    # Within one article, a word that every section uses (the article's subject) says nothing
-    # about where one section ends: it weighs zero.
-    return [Counter({t: (1 + math.log(k)) * math.log((1 + n) / (1 + df[t])) for t, k in c.items()}) for c in counts]
+    # Within one article, a word that every section uses (the article's subject) says little
+    # about where one section ends: it weighs little (but not nothing, or two sections could
+    # never be alike).
+    return [Counter({t: (1 + math.log(k)) * math.log((2 + n) / (1 + df[t])) for t, k in c.items()}) for c in counts]
 
 
 def _cosine(a: Counter, b: Counter) -> float:

@@ -111,3 +111,14 @@ def test_empty_and_blank_documents():
     alone = next(s for s in stories if blank in s.documents)
     assert alone.documents == (blank,) and alone.headline == "(untitled)"
     assert partition(s for s in stories if s is not alone) == expected_partition(docs[:-1])
+
+
+def test_sections_of_one_article_never_link_to_each_other():
+    a, b = [d for d in sample_documents() if d.id.startswith("chile")][:2]
+    as_sections = [replace(a, section_of="blog"), replace(b, section_of="blog")]
+    # Two sections of one live blog about the same event each stand alone without another article...
+    assert len(cluster(as_sections)) == 2
+    # ...while the same texts as two articles form one story, and an outside report joins all three.
+    assert len(cluster([a, b])) == 1
+    c = next(d for d in sample_documents() if d.id == "chile-quake-2")
+    assert len(cluster(as_sections + [c])) == 1

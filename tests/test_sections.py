@@ -60,6 +60,20 @@ def test_seed_events_form_their_own_stories(seeds):
     turkish = by_title["Turkish warplane shot down"]
     s300 = next(s for t, s in by_title.items() if "S-300" in t)
     assert turkish is not main and s300 is not main and turkish is not s300
+    # The June 27 post's mass-defection section joins the defection story of June 22-25...
+    assert by_title["BREAKING: Another mass defection from Syrian army."] is main
+    # ...while its other events stay out of it, each a story of its own.
+    others = [next(s for t, s in by_title.items() if word in t) for word in ("Morsi", "Houla Massacre", "TV channel")]
+    assert all(s is not main for s in others) and len({id(s) for s in others + [turkish, s300]}) == 5
+
+
+def test_a_report_quoted_from_another_outlet_opens_its_own_section(seeds):
+    sections = split_sections(seeds["002"])
+    attack = next(d for d in sections if "TV channel" in d.title)
+    assert attack.title == "In Damascus today freedom fighters stormed a pro-Assad TV channel"
+    assert attack.text.startswith("In Damascus today") and "Ikhbariya" in attack.text
+    assert all("Ikhbariya" not in d.text for d in sections if d is not attack)
+    assert all(d.section_of == "002" for d in sections)
 
 
 def test_headings_without_prose_or_in_a_list_do_not_split():
@@ -69,6 +83,27 @@ def test_headings_without_prose_or_in_a_list_do_not_split():
                          "School reopens after flood", "Park wins award"])
     doc = Document(id="a", title="Council extends contract", text=f"{para}\n\n{listing}\n\n{para}")
     assert split_sections(doc) == [doc]
+
+
+QUAKE = ("A magnitude 6.1 earthquake struck eastern Hokkaido on Tuesday, halting bullet trains and cutting power to "
+         "20,000 homes in Kushiro, the Japan Meteorological Agency said. Aftershocks rattled the port overnight.")
+VOTE = ("Lawmakers in Lisbon approved the national budget on Wednesday after the Socialist party abstained, "
+        "ending weeks of uncertainty over spending on schools and hospitals across the country.")
+
+
+@pytest.mark.parametrize(("lead_in", "same_topic_lead_in"), [
+    ("Elsewhere, Portugal's parliament voted. Reuters reported:", "More from Hokkaido. NHK reported:"),
+    ("6:13pm pst More on the vote in Lisbon, where the budget passed:", "6:13pm pst More on the quake in Hokkaido:"),
+])
+def test_lead_ins_and_time_stamps_split_only_when_the_topic_changes(lead_in, same_topic_lead_in):
+    text = f"{QUAKE}\n\n{QUAKE}\n\n{lead_in}\n\n{VOTE}\n\n{VOTE}"
+    parts = split_sections(Document(id="blog", title="Live: world news", text=text))
+    assert [p.title for p in parts][0] == "Live: world news"
+    assert len(parts) == 2 and parts[1].text.startswith(lead_in) and VOTE in parts[1].text
+    assert "Portugal" in parts[1].title or "Lisbon" in parts[1].title
+    # The same lead-in before more of the same story is no boundary.
+    same = f"{QUAKE}\n\n{QUAKE}\n\n{same_topic_lead_in}\n\n{QUAKE}\n\n{QUAKE}"
+    assert len(split_sections(Document(id="blog", title="Live", text=same))) == 1
 
 
 def test_two_headed_sections_on_different_things_split():
