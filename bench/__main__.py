@@ -2,6 +2,6 @@
 
 import sys
 
-from bench import cluster_speed
+from bench import cluster_quality, cluster_speed
 
-sys.exit(cluster_speed.main())
+sys.exit(cluster_speed.main() or cluster_quality.main())
