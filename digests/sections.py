@@ -5,7 +5,8 @@ A heading is a short, title-like line (no closing full stop, unless it opens wit
 as "BREAKING:"), not a dateline, followed within three lines by a paragraph of prose that uses
 its words. A post may also move to another event without a heading, by quoting another outlet's
 report ("In Damascus today gunmen stormed a TV channel. Reuters reported:") or under a time stamp
-("6:13pm pst More on ..."): such a lead-in opens a section too, titled by its own words.
+("6:13pm pst More on ..."): in a post that has headings, such a lead-in opens a section too,
+titled by its own words.
 Neighbouring sections about the same thing are then joined back together, as are sections too
 short to stand alone; an article is split only when two or more sections remain."""
 
@@ -114,13 +115,16 @@ def _segments(paragraphs: list[str]) -> list[_Section]:
         else:
             out[-1].body.append(p)
     kept = [out[0]]
+    # Lead-ins open sections only in a post that is a live blog by its headings: an ordinary
+    # article quoting several people is not split at each "she said:".
+    blog = any(not seg.lead_in for seg in out[1:])
     for seg in out[1:]:
         heading = set(tokens(seg.title))
         below = set(tokens(" ".join(seg.body[:6])))
-        if seg.lead_in or len(heading & below) >= max(1, len(heading) / 2):
+        if (seg.lead_in and blog) or (not seg.lead_in and len(heading & below) >= max(1, len(heading) / 2)):
             kept.append(seg)
         else:
-            kept[-1].body.extend([seg.title, *seg.body])
+            kept[-1].body.extend(seg.body if seg.lead_in else [seg.title, *seg.body])
     return [s for s in kept if s.title or s.body]
 
 

@@ -96,14 +96,18 @@ VOTE = ("Lawmakers in Lisbon approved the national budget on Wednesday after the
     ("6:13pm pst More on the vote in Lisbon, where the budget passed:", "6:13pm pst More on the quake in Hokkaido:"),
 ])
 def test_lead_ins_and_time_stamps_split_only_when_the_topic_changes(lead_in, same_topic_lead_in):
-    text = f"{QUAKE}\n\n{QUAKE}\n\n{lead_in}\n\n{VOTE}\n\n{VOTE}"
+    heading = "Hokkaido earthquake halts trains"
+    text = f"{heading}\n\n{QUAKE}\n\n{QUAKE}\n\n{lead_in}\n\n{VOTE}\n\n{VOTE}"
     parts = split_sections(Document(id="blog", title="Live: world news", text=text))
-    assert [p.title for p in parts][0] == "Live: world news"
+    assert parts[0].title == heading
     assert len(parts) == 2 and parts[1].text.startswith(lead_in) and VOTE in parts[1].text
     assert "Portugal" in parts[1].title or "Lisbon" in parts[1].title
     # The same lead-in before more of the same story is no boundary.
-    same = f"{QUAKE}\n\n{QUAKE}\n\n{same_topic_lead_in}\n\n{QUAKE}\n\n{QUAKE}"
+    same = f"{heading}\n\n{QUAKE}\n\n{QUAKE}\n\n{same_topic_lead_in}\n\n{QUAKE}\n\n{QUAKE}"
     assert len(split_sections(Document(id="blog", title="Live", text=same))) == 1
+    # In an ordinary article, without headings of its own, a lead-in is only a line.
+    article = Document(id="a", title="World news", text=text.removeprefix(f"{heading}\n\n"))
+    assert split_sections(article) == [article]
 
 
 def test_two_headed_sections_on_different_things_split():
