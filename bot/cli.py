@@ -77,6 +77,12 @@ def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config, cluster_file
+
+    return cluster_file(Path(args.input), Path(args.output), cluster_config(settings))
+
+
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     from bot.offline import InputError, summarize_file
 
@@ -94,7 +100,9 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.offline import InputError
 
     try:
-        return run(args.files, args.words, args.limit, args.algorithms)
+        from bot.clustering import cluster_config
+
+        return run(args.files, args.words, args.limit, args.algorithms, cluster_config(settings))
     except InputError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return 2
@@ -132,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     hc = sub.add_parser("healthcheck", help="exit 0 if the running bot's health endpoint says it is ready")
     hc.add_argument("--timeout", type=float, default=3.0)
     hc.set_defaults(func=cmd_healthcheck)
+
+    cl = sub.add_parser("cluster", help="group articles (JSON lines) into stories: writes {\"id\", \"story\"} lines")
+    cl.add_argument("--input", required=True, metavar="ARTICLES.jsonl", help='one {"id", "title", "text", ...} a line')
+    cl.add_argument("--output", required=True, metavar="LABELS.jsonl")
+    cl.set_defaults(func=cmd_cluster)
+
 
     from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 

@@ -1,10 +1,9 @@
 """`evaluate`: ROUGE of the project's summarizer and every plain sumy algorithm, side by side
 in one run, on summarization files with human `references`. Clustering files (`story` keys)
-go to bot.evaluate_clusters when that module exists."""
+go to bot.evaluate_clusters: B-cubed and ARI against a TF-IDF baseline."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
@@ -15,6 +14,7 @@ from typing import TextIO
 
 from bot.offline import InputError, read_clusters
 from config.settings import PROJECT_ROOT
+from digests.cluster import ClusterConfig
 from digests.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
 from digests.units import word_count
 
@@ -112,7 +112,10 @@ def pick_algorithms(spec: str | None) -> list[str]:
     return [n for n in chosen if n not in excluded]
 
 
-def run(files: Sequence[str], words: int | None, limit: int | None, algorithms: str | None, out: TextIO = sys.stdout) -> int:
+def run(
+    files: Sequence[str], words: int | None, limit: int | None, algorithms: str | None,
+    cluster_config: ClusterConfig = ClusterConfig(), out: TextIO = sys.stdout,
+) -> int:
     names = pick_algorithms(algorithms)
     paths = [Path(f) for f in files]
     if not paths:
@@ -127,7 +130,7 @@ def run(files: Sequence[str], words: int | None, limit: int | None, algorithms: 
             continue
         kind = file_kind(path)
         if kind == "clustering":
-            status |= _evaluate_clusters(path, limit, out)
+            status |= _evaluate_clusters(path, limit, out, cluster_config)
         elif kind == "summarization":
             n = words or default_words(path)
             totals = evaluate_summaries(path, n, names, limit)
@@ -143,10 +146,12 @@ def run(files: Sequence[str], words: int | None, limit: int | None, algorithms: 
     return status
 
 
-def _evaluate_clusters(path: Path, limit: int | None, out: TextIO) -> int:
+def _evaluate_clusters(path: Path, limit: int | None, out: TextIO, config: ClusterConfig) -> int:
+    from bot.evaluate_clusters import run as run_clusters
+
     try:
-        module = importlib.import_module("bot.evaluate_clusters")
-    except ModuleNotFoundError:
-        print(f"\n{path.name}: clustering evaluation is not available in this build; skipped", file=out)
-        return 0
-    return module.run(path, limit=limit) or 0
+        run_clusters(path, out=out, config=config, limit=limit)
+    except ValueError as exc:
+        print(f"evaluate: {exc}", file=sys.stderr)
+        return 1
+    return 0

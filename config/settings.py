@@ -154,6 +154,14 @@ class SummarySettings(BaseModel):
     citation_similarity: float = Field(0.5, gt=0, le=1)
 
 
+class StorySettings(BaseModel):
+    """How articles are grouped into stories (digests/cluster.py)."""
+
+    threshold: float = Field(0.09, gt=0, le=1)
+    window_hours: float = Field(72.0, gt=0)
+    decay_hours: float = Field(72.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSBOT_",
@@ -175,6 +183,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     terminal: TerminalSettings = TerminalSettings()
     summaries: SummarySettings = SummarySettings()
+    stories: StorySettings = StorySettings()
 
     @classmethod
     def settings_customise_sources(

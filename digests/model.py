@@ -18,6 +18,8 @@ class Document:
     outlet: str = ""
     url: str | None = None
     published: datetime | None = None  # aware UTC; None when unknown
+    # A section of a live-blog article: the id of the whole article (None for a whole article).
+    section_of: str | None = None
 
 
 @dataclass(frozen=True)
