@@ -22,11 +22,15 @@ def open_store(settings: Settings) -> Store:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config
     from bot.ingesting import ingest_targets
+    from bot.stories import update_stories
 
     store = open_store(settings)
     report = ingest_targets(store, settings, args.targets, progress=True)
     print(report.summary())
+    if report.new:
+        print(f"stories: {update_stories(store, cluster_config(settings)).summary()}")
     return 0 if report.new or report.duplicate or not report.failed else 1
 
 
@@ -50,6 +54,32 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
         print(f"corpus: {report.summary()}", flush=True)
     return asyncio.run(serve(settings, store, sys.stdin, sys.stdout))
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest the configured corpus folders (already stored articles are skipped), then print a
+    digest of everything stored."""
+    from bot.ingesting import ingest_targets
+    from bot.provider import DigestScope
+    from bot.messages import DigestView, Reply
+    from bot.render.terminal import render
+    from bot.runner import build_service
+
+    store = open_store(settings)
+    report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
+    if report.failed:
+        print(f"corpus: {report.summary()}", file=sys.stderr)
+    scope = DigestScope(
+        topic=args.topic, story_count=args.stories, words=args.words or settings.channels.words,
+        algorithm=args.algorithm or settings.channels.algorithm,
+        title=f"News digest: {args.topic}" if args.topic else "News digest",
+    )
+    digest = build_service(settings, store).provider.digest(scope)
+    if not digest.stories:
+        print("No stories to show: ingest some articles first (python run_bot.py ingest PATH_OR_URL).", file=sys.stderr)
+        return 1
+    print(render(Reply.of(DigestView(digest))))
+    return 0
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -119,6 +149,8 @@ def positive_int(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM  # names only: sumy is not loaded
+
     p = argparse.ArgumentParser(prog="run_bot.py", description="newsbot: news digests for Discord, Slack and the terminal.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -134,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("query", nargs="+")
     se.add_argument("--limit", type=int, default=10, help="results to show (at most 10)")
     se.set_defaults(func=cmd_search)
+    dg = sub.add_parser("digest", help="print a digest of the stored articles (the bundled corpus by default)")
+    dg.add_argument("--stories", type=positive_int, default=10, help="how many stories (default 10)")
+    dg.add_argument("--words", type=positive_int, help="words per story summary (default: channels.words)")
+    dg.add_argument("--topic", help="only stories about these words")
+    dg.add_argument("--algorithm", choices=ALGORITHMS, help="summarizer (default: channels.algorithm)")
+    dg.set_defaults(func=cmd_digest)
+
     cc = sub.add_parser("check-config", help="validate the configuration and print it, secrets masked")
     cc.set_defaults(func=cmd_check_config)
 
@@ -147,7 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
     cl.set_defaults(func=cmd_cluster)
 
 
-    from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 
     sm = sub.add_parser("summarize", help="summarise each cluster of a JSON Lines file (does not cluster)")
     sm.add_argument("--input", type=Path, required=True, metavar="CLUSTERS.jsonl",

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.clustering import cluster_config
-from config.settings import Settings
-from corpus.models import Article, Story, StoryMember, utcnow
+from corpus.models import Article, ArticleFeed, Story, StoryMember, utcnow
 from corpus.store import Store
-from digests.cluster import ExistingStory, chronological, cluster
+from digests.cluster import ClusterConfig, ExistingStory, chronological, cluster
 from digests.model import Document
 from digests.sections import split_sections
 
@@ -49,11 +48,20 @@ def _article_and_section(doc_id: str) -> tuple[int, int]:
     return int(article), int(section or 0)
 
 
-def update_stories(store: Store, settings: Settings, now: datetime | None = None) -> StoryUpdate:
+def update_stories(store: Store, config: ClusterConfig, now: datetime | None = None) -> StoryUpdate:
     """Cluster the articles that belong to no story yet, joining them to the stories still open
     (those with an article within the time window of the new ones), and store the result."""
-    config = cluster_config(settings)
-    now = now or utcnow()
+    for attempt in range(3):
+        try:
+            return _update_stories(store, config, now or utcnow())
+        except IntegrityError:
+            # Another process assigned some of the same articles first: start again from what it stored.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _update_stories(store: Store, config: ClusterConfig, now: datetime) -> StoryUpdate:
     with store.session() as s:
         articles = s.scalars(
             select(Article)
@@ -102,16 +110,34 @@ def _open_stories(s: Session, since: datetime) -> list[Story]:
     ).all())
 
 
-def load_stories(store: Store, since: datetime | None = None, limit: int | None = None
-                 ) -> list[tuple[int, str, list[Document]]]:
-    """(story id, headline, documents oldest first) for the stories with news since `since`
-    (all when None), newest first."""
+def load_stories(
+    store: Store,
+    since: datetime | None = None,
+    limit: int | None = None,
+    *,
+    changed_since: datetime | None = None,
+    feed_ids: tuple[int, ...] | None = None,
+    article_ids: list[int] | None = None,
+    story_ids: list[int] | None = None,
+) -> list[tuple[int, str, list[Document]]]:
+    """(story id, headline, documents oldest first), newest stories first. Narrowed to stories
+    with news published since `since`, stories that took new articles since `changed_since`,
+    stories with an article carried by one of `feed_ids` or among `article_ids`, or `story_ids`."""
     with store.session() as s:
         q = (select(Story)
              .options(selectinload(Story.members).selectinload(StoryMember.article).selectinload(Article.sightings))
              .order_by(Story.latest_at.desc().nulls_last(), Story.id.desc()))
         if since is not None:
             q = q.where(Story.latest_at >= since)
+        if changed_since is not None:
+            q = q.where(Story.updated_at >= changed_since)
+        if feed_ids is not None:
+            carried = select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))
+            q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(carried))))
+        if article_ids is not None:
+            q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(article_ids))))
+        if story_ids is not None:
+            q = q.where(Story.id.in_(story_ids))
         if limit is not None:
             q = q.limit(limit)
         out = []

@@ -60,17 +60,24 @@ def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> 
     docs = list(story.documents)
     extract = summarize(docs, options.words_per_story, options.algorithm)
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
+    # A citation names an article: the sections of one live-blog post share its source.
+    article = [d.section_of or d.id for d in docs]
     # Number sources in the order a reader first meets them, then the uncited ones.
-    order: list[int] = []
-    for support in supports:
-        order += [d for d in support if d not in order]
-    order += [d for d in range(len(docs)) if d not in order]
-    number = {d: n for n, d in enumerate(order, start=1)}
+    order: list[str] = []
+    for d in [d for support in supports for d in support] + list(range(len(docs))):
+        if article[d] not in order:
+            order.append(article[d])
+    number = {a: n for n, a in enumerate(order, start=1)}
+    # Each article is shown by its first document, the whole article when the story has it.
+    shown = {}
+    for i, d in enumerate(docs):
+        if article[i] not in shown or d.section_of is None:
+            shown[article[i]] = d
     sources = tuple(
-        Source(number[d], docs[d].id, docs[d].outlet, docs[d].title, docs[d].url, docs[d].published) for d in order
+        Source(number[a], a, shown[a].outlet, shown[a].title, shown[a].url, shown[a].published) for a in order
     )
     sentences = tuple(
-        SummarySentence(readable(text), tuple(number[d] for d in support))
+        SummarySentence(readable(text), tuple(dict.fromkeys(number[article[d]] for d in support)))
         for text, support in zip(extract.sentences, supports)
     )
     dates = [d.published for d in docs if d.published]
@@ -83,18 +90,25 @@ def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> 
     )
 
 
-def story_weight(story: Story, documents: int, now: datetime) -> float:
-    """Independent outlets count most, then size; older stories fade (halved after a day)."""
-    size = story.outlets + 0.5 * math.log1p(documents)
-    if story.updated is None:
+def story_weight(story: StoryInput, now: datetime) -> float:
+    """Independent outlets count most, then size; older stories fade (halved after a day).
+    Computed from the documents alone, so a digest summarises only the stories it shows."""
+    docs = story.documents
+    size = len({d.outlet for d in docs}) + 0.5 * math.log1p(len(docs))
+    dates = [d.published for d in docs if d.published]
+    if not dates:
         return size * 0.5
-    age_days = max(0.0, (now - story.updated).total_seconds() / 86400)
+    age_days = max(0.0, (now - max(dates)).total_seconds() / 86400)
     return size / (1 + age_days)
 
 
 def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestOptions()) -> Digest:
     now = options.now or datetime.now(timezone.utc)
-    built = [(build_story(s, options), len(s.documents)) for s in stories if s.documents]
-    built = [(st, n) for st, n in built if st.sentences]
-    built.sort(key=lambda b: (-story_weight(b[0], b[1], now), b[0].id))
-    return Digest(title=options.title, generated_at=now, stories=tuple(st for st, _ in built[: options.max_stories]))
+    ranked = sorted((s for s in stories if s.documents), key=lambda s: (-story_weight(s, now), s.id))
+    built: list[Story] = []
+    for story in ranked:
+        if len(built) == options.max_stories:
+            break
+        if (summary := build_story(story, options)).sentences:  # a story with nothing to say is left out
+            built.append(summary)
+    return Digest(title=options.title, generated_at=now, stories=tuple(built))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.ingesting import ingest_targets
+from bot.clustering import cluster_config
 from bot.stories import load_stories, update_stories
 from corpus.ingest import Ingestor
 from corpus.models import Story, StoryMember
@@ -27,18 +28,18 @@ def headlines(store) -> dict[int, set[str]]:
 def test_new_articles_join_stored_stories_and_ids_stay(store, settings):
     ingest = Ingestor(store).ingest
     ingest([raw("chile-quake", 0), raw("japan-quake", 0)])
-    first = update_stories(store, settings)
+    first = update_stories(store, cluster_config(settings))
     assert first.articles == 2 and len(first.new_stories) == 2 and first.grown_stories == ()
     before = headlines(store)
 
     ingest([raw("chile-quake", 1), raw("japan-quake", 1), raw("rehab-a", 0)])
-    second = update_stories(store, settings)
+    second = update_stories(store, cluster_config(settings))
     assert second.articles == 3 and len(second.new_stories) == 1
     assert set(second.grown_stories) == set(before)  # both earthquakes grew, under their old ids
     after = headlines(store)
     for sid, titles in before.items():
         assert titles < after[sid]
-    assert update_stories(store, settings).articles == 0  # nothing left to assign
+    assert update_stories(store, cluster_config(settings)).articles == 0  # nothing left to assign
 
     stories = load_stories(store)
     assert len(stories) == 3
@@ -50,15 +51,15 @@ def test_new_articles_join_stored_stories_and_ids_stay(store, settings):
 def test_a_story_closes_after_the_window(store, settings):
     ingest = Ingestor(store).ingest
     ingest([raw("chile-quake", 0)])
-    update_stories(store, settings)
+    update_stories(store, cluster_config(settings))
     ingest([raw("chile-quake", 1, hours=24 * 10)])  # the same event's words, ten days later
-    update = update_stories(store, settings)
+    update = update_stories(store, cluster_config(settings))
     assert len(update.new_stories) == 1 and update.grown_stories == ()
 
 
 def test_live_blog_sections_are_members_of_their_own_stories(store, settings):
     ingest_targets(store, settings, [str(settings.corpus_dirs[0])])
-    update = update_stories(store, settings)
+    update = update_stories(store, cluster_config(settings))
     assert update.articles == 5 and update.documents > 5
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(StoryMember)) == update.documents
@@ -75,7 +76,7 @@ def test_live_blog_sections_are_members_of_their_own_stories(store, settings):
 
 def test_load_stories_since_and_limit(store, settings):
     Ingestor(store).ingest([raw("chile-quake", 0), raw("rehab-b", 0, hours=48)])
-    update_stories(store, settings)
+    update_stories(store, cluster_config(settings))
     assert len(load_stories(store)) == 2
     recent = load_stories(store, since=T0 + timedelta(hours=24))
     assert [h for _, h, _ in recent] == [REPORTS["rehab-b"][0][0]]

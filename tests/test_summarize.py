@@ -165,3 +165,17 @@ def test_digest_sentences_read_well_but_cli_summaries_quote_exactly():
     story = build_story(StoryInput("s", docs), DigestOptions(words_per_story=40))
     assert story.sentences[0].text == "Smith & wesson said on monday that its gun sales rose by a fifth this year."
     assert summarize(docs, 40).text == "smith &amp; wesson said on monday that its gun sales rose by a fifth this year."
+
+
+def test_sections_of_one_article_share_its_citation():
+    """Two sections of a live-blog post and a second outlet: two sources, never one link twice."""
+    text = "The regional council approved the new harbour bridge on Tuesday after a long debate about its cost."
+    blog = Document("7#1", "Bridge approved", text, "Blog", "https://blog.example/live", section_of="7")
+    blog2 = Document("7#2", "More on the bridge", text.replace("Tuesday", "Tuesday evening"), "Blog",
+                     "https://blog.example/live", section_of="7")
+    paper = Document("9", "Council backs bridge", text, "Paper", "https://paper.example/bridge")
+    story = build_story(StoryInput("s", [blog, blog2, paper]), DigestOptions(words_per_story=60))
+    assert sorted((s.document_id, s.url) for s in story.sources) == [("7", "https://blog.example/live"), ("9", "https://paper.example/bridge")]
+    for sentence in story.sentences:
+        assert len(sentence.citations) == len(set(sentence.citations)) and set(sentence.citations) <= {1, 2}
+    assert {n for s in story.sentences for n in s.citations} == {1, 2}
