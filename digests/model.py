@@ -54,6 +54,12 @@ class Story:
     def outlets(self) -> int:
         return len({s.outlet for s in self.sources})
 
+    @property
+    def link(self) -> str | None:
+        """Where the headline should lead: the article it was taken from, else the first source."""
+        titled = [s.url for s in self.sources if s.url and s.title.strip() == self.headline.strip()]
+        return next(iter(titled), None) or next((s.url for s in self.sources if s.url), None)
+
     def source(self, number: int) -> Source:
         return next(s for s in self.sources if s.number == number)
 

@@ -162,3 +162,16 @@ def test_safe_url_accepts_only_web_links():
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x.example/a b|c>d") == "https://x.example/ab%7Cc%3Ed"
     assert safe_url(None) is None and safe_url("not a url") is None
+
+
+def test_a_headline_links_to_the_article_it_names():
+    sources = (
+        Source(1, "2", "Paper A", "Another title", "https://a.example/1", NOW),
+        Source(2, "1", "Blog B", "Defectors reach Turkey", "https://b.example/2", NOW),
+    )
+    story = Story("1", "Defectors reach Turkey", (SummarySentence("Text.", (1,)),), sources)
+    assert story.link == "https://b.example/2"
+    assert "<https://b.example/2|Defectors reach Turkey>" in "\n".join(strings(sr.render(Reply.of(StoryView(story)))))
+    (embed,) = dr.render(Reply.of(StoryView(story)))[0]["embeds"]
+    assert embed["url"] == "https://b.example/2"
+    assert Story("2", "No such title", (), sources).link == "https://a.example/1"
