@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from scipy.stats import rankdata
 from digests.lexrank import tfidf_matrix
 from digests.units import STOP_WORDS, Unit
 
+_DIGIT = re.compile(r"\d")
+_PUNCTUATION_WORD = re.compile(r"(?<!\S)[\W_]+(?!\S)")  # a "word" without a letter or digit: "(", "--", "…"
 MODEL_PATH = Path(__file__).with_name("data") / "sentence_model.json"
 
 _RANKED = ("centrality", "support", "phrase_support", "concepts", "concepts_per_word", "centroid", "log_length")
@@ -92,23 +95,26 @@ def sentence_features(
     centroid = (weights @ centre) / norms / (np.linalg.norm(centre) or 1.0)
 
     # How widely each word and word pair is used: articles using it, occurrences, first position.
-    word_docs: dict = {}
+    grams_of: dict[int, set] = {}
     frequency: Counter = Counter()
     earliest: dict[str, int] = {}
     lead_words: set = set()
     for u in prose:
         pairs = list(zip(u.tokens, u.tokens[1:]))
-        for g in (*u.tokens, *pairs):
-            word_docs.setdefault(g, set()).add(u.doc)
+        grams_of.setdefault(u.doc, set()).update(u.tokens, pairs)
+        frequency.update(u.tokens)
         for w in u.tokens:
-            frequency[w] += 1
-            earliest[w] = min(earliest.get(w, u.position), u.position)
+            if w not in earliest:  # prose comes in article order, so the first seen is the earliest
+                earliest[w] = u.position
+            elif u.position < earliest[w]:
+                earliest[w] = u.position
         if u.position <= 1:
             lead_words.update(u.tokens)
             lead_words.update(pairs)
+    doc_freq = Counter(g for grams in grams_of.values() for g in grams)
     # Each word's (and pair's) values once, then a mean per sentence.
     word_values = {
-        w: (len(word_docs[w]) / n_docs, math.log(frequency[w]), w in lead_words, 1 / (1 + earliest[w]), len(word_docs[w]) > 1)
+        w: (doc_freq[w] / n_docs, math.log(frequency[w]), w in lead_words, 1 / (1 + earliest[w]), doc_freq[w] > 1)
         for w in frequency
     }
     pair_values: dict = {}
@@ -120,7 +126,7 @@ def sentence_features(
             spread[k, [0, 1, 2, 3, 6]] = words_k
         pairs = list(zip(u.tokens, u.tokens[1:]))
         if pairs:
-            values = [pair_values.get(p) or pair_values.setdefault(p, (len(word_docs[p]) / n_docs, p in lead_words)) for p in pairs]
+            values = [pair_values.get(p) or pair_values.setdefault(p, (doc_freq[p] / n_docs, p in lead_words)) for p in pairs]
             spread[k, 4:6] = np.array(values, dtype=float).mean(axis=0)
         spread[k, 7] = 1 - len(content) / max(len(u.tokens), 1)
     columns = {
@@ -137,9 +143,9 @@ def sentence_features(
         "centroid": centroid,
         "points_back": 1.0 - standalone,
         "quotation": np.array([any(q in u.text for q in '"“”') for u in chosen], dtype=float),
-        "digits": np.array([any(c.isdigit() for c in u.text) for u in chosen], dtype=float),
-        "article_share": np.array([doc_words[u.doc] / max(sum(doc_words.values()), 1) for u in chosen]),
-        "punctuation_share": np.array([sum(not any(c.isalnum() for c in w) for w in u.text.split()) / u.n_words for u in chosen]),
+        "digits": np.array([_DIGIT.search(u.text) is not None for u in chosen], dtype=float),
+        "article_share": np.array([doc_words[u.doc] for u in chosen]) / max(sum(doc_words.values()), 1),
+        "punctuation_share": np.array([len(_PUNCTUATION_WORD.findall(u.text)) / u.n_words for u in chosen]),
         "log_candidates": np.full(n, math.log(n)),
         "opens_quote": np.array([u.text.lstrip().startswith(('"', "“")) for u in chosen], dtype=float),
     }
