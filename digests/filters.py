@@ -55,6 +55,8 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
         return "heading line"
     if unit.n_words < MIN_WORDS or len(unit.terms) < 3:
         return "fragment"
+    if unit.continues_quote:
+        return "inside a quotation left open"
     if unit.n_words > MAX_WORDS:
         return "run-on"
     text = unit.text

@@ -21,6 +21,7 @@ from scipy import sparse
 from digests.filters import headline_terms, reject_reason
 from digests.lexrank import lexrank_scores
 from digests.model import Document
+from digests.sentence_model import SentenceModel, sentence_features, shipped_model
 from digests.units import STOP_WORDS, Unit
 
 
@@ -38,6 +39,7 @@ class SelectorConfig:
     min_concept_docs: int = 2
     phrase_support: float = 1.0  # share of the sentence's words and word pairs other articles use
     dangling: float = 0.5  # gain multiplier for a sentence opening with a word that points back
+    learned: float = 1.0  # weight of the learned estimate (digests/sentence_model.py), standardised per story
 
 
 DEFAULT = SelectorConfig()
@@ -130,11 +132,46 @@ def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
     return out
 
 
-def select(
-    units: Sequence[Unit], documents: Sequence[Document], words: int, config: SelectorConfig = DEFAULT
-) -> list[int]:
-    """Indices into `units` of the chosen sentences, in the order they were chosen."""
+@dataclass
+class Scoring:
+    """What the greedy choice needs about a story's eligible sentences."""
+
+    features: Features
+    concepts: sparse.csr_matrix  # eligible sentences x bigrams
+    weight: np.ndarray  # each bigram's weight (articles using it)
+    max_gain: float
+    standalone: np.ndarray  # 1, or config.dangling for a sentence that points back
+
+    def learning_table(self, units: Sequence[Unit]) -> np.ndarray:
+        """The sentence model's features for the eligible sentences."""
+        f = self.features
+        gain = self.concepts @ self.weight / self.max_gain
+        return sentence_features(units, f.eligible, f.centrality, f.position, f.support, f.phrase_support, gain, self.standalone)
+
+
+def scoring(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig = DEFAULT) -> Scoring:
     f = features(units, documents, config)
+    eligible = [units[i] for i in f.eligible]
+    # Concepts: bigrams weighted by the number of articles that use them (cross-source support
+    # at the level of phrases); each counts once, however many chosen sentences carry it.
+    concepts, weight = concept_matrix(eligible, config.min_concept_docs)
+    max_gain = float((concepts @ weight).max()) if len(eligible) else 1.0
+    # "Such defections...", "He added...", "But...": the sentence needs the one before it.
+    standalone = np.array([1.0 if _stands_alone(u.text) else config.dangling for u in eligible])
+    return Scoring(f, concepts, weight, max_gain or 1.0, standalone)
+
+
+def select(
+    units: Sequence[Unit],
+    documents: Sequence[Document],
+    words: int,
+    config: SelectorConfig = DEFAULT,
+    model: SentenceModel | None = None,
+) -> list[int]:
+    """Indices into `units` of the chosen sentences, in the order they were chosen. `model`
+    defaults to the shipped sentence model."""
+    s = scoring(units, documents, config)
+    f, concepts, weight, max_gain, standalone = s.features, s.concepts, s.weight, s.max_gain, s.standalone
     n = len(f.eligible)
     if n == 0:
         return []
@@ -144,14 +181,11 @@ def select(
         + config.support * f.support
         + config.phrase_support * f.phrase_support
     )
-    # Concepts: bigrams weighted by the number of articles that use them (cross-source support
-    # at the level of phrases); each counts once, however many chosen sentences carry it.
-    concepts, weight = concept_matrix([units[i] for i in f.eligible], config.min_concept_docs)
-    max_gain = (concepts @ weight).max() or 1.0
+    if config.learned and n > 1:
+        estimate = (model or shipped_model()).predict(s.learning_table(units))
+        relevance = relevance + config.learned * (estimate - estimate.mean()) / (estimate.std() or 1.0)
 
     lengths = np.array([units[i].n_words for i in f.eligible], dtype=float)
-    # "Such defections...", "He added...", "But...": the sentence needs the one before it.
-    standalone = np.array([1.0 if _stands_alone(units[i].text) else config.dangling for i in f.eligible])
     chosen: list[int] = []
     left = words
     available = np.ones(n, dtype=bool)

@@ -50,6 +50,7 @@ class Segment:
     text: str
     paragraph: int
     is_heading: bool = False
+    continues_quote: bool = False  # inside a quotation that never closes (see quoted_units)
 
 
 @lru_cache(maxsize=1)
@@ -88,19 +89,35 @@ def is_heading_line(line: str) -> bool:
 
 def split_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences, with a quotation that runs over several sentences kept whole."""
-    units: list[str] = []
-    pending = ""
+    return [text for text, _ in quoted_units(paragraph)]
+
+
+def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
+    """Punkt's sentences, a quotation over several sentences kept whole, each with whether it
+    continues a quotation that never closes. A quotation still open at the end of the paragraph
+    (a quote carried into the next paragraph, a text cut off mid-quote, a stray mark) is given
+    back sentence by sentence: the one that opens it stands as written, and the ones after it
+    are marked, since out of their quotation they would read as the writer's own words."""
+    units: list[tuple[str, bool]] = []
+    group: list[str] = []
     for sentence in _punkt().tokenize(paragraph):
-        pending = f"{pending} {sentence}" if pending else sentence
+        group.append(sentence)
+        pending = " ".join(group)
         # An odd number of straight quotes, or more opening than closing curly quotes, means a
         # quotation is still open. Give up after a few sentences: the source may be unbalanced.
         if _quote_open(pending) and pending.count(" ") < 120:
             continue
-        units.append(pending)
-        pending = ""
-    if pending:
-        units.append(pending)
+        if _quote_open(pending):
+            units.extend(_unclosed(group))
+        else:
+            units.append((pending, False))
+        group = []
+    units.extend(_unclosed(group))
     return units
+
+
+def _unclosed(group: list[str]) -> list[tuple[str, bool]]:
+    return [(sentence, k > 0) for k, sentence in enumerate(group)]
 
 
 def _quote_open(text: str) -> bool:
@@ -122,10 +139,10 @@ def segment(text: str) -> list[Segment]:
         if is_heading_line(para) and len(para.split()) <= 25:
             out.append(Segment(para, p, is_heading=True))
             continue
-        for sentence in split_sentences(para):
+        for sentence, continues_quote in quoted_units(para):
             if not out or all(s.is_heading for s in out):
                 sentence = strip_dateline(sentence)
-            out.append(Segment(sentence, p))
+            out.append(Segment(sentence, p, continues_quote=continues_quote))
     return out
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from digests.model import Document
 from digests.selector import DEFAULT, SelectorConfig, select
+from digests.sentence_model import SentenceModel
 from digests.sumy_rank import sumy_ranking
 from digests.units import Unit, split_documents
 
@@ -52,15 +53,17 @@ def summarize(
     algorithm: str = DEFAULT_ALGORITHM,
     config: SelectorConfig = DEFAULT,
     units: Sequence[Unit] | None = None,
+    model: SentenceModel | None = None,
 ) -> Extract:
-    """Summarise a story (all its articles) in at most `words` words."""
+    """Summarise a story (all its articles) in at most `words` words. `model`: the selector's
+    sentence model, by default the shipped one."""
     if algorithm not in ALGORITHMS:
         raise UnknownAlgorithm(algorithm)
     units = tuple(units if units is not None else split_documents(documents))
     if words <= 0 or not units:
         return Extract(units, ())
     if algorithm == DEFAULT_ALGORITHM:
-        chosen = select(units, documents, words, config)
+        chosen = select(units, documents, words, config, model)
         if not chosen:
             # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing.
             leads = sorted((i for i, u in enumerate(units) if not u.is_heading), key=lambda i: (units[i].position, i))

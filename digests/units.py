@@ -39,6 +39,7 @@ class Unit:
     n_words: int
     terms: tuple[str, ...]  # stemmed words without stop words, as sumy's LexRank sees them
     tokens: tuple[str, ...]  # stemmed tokens, stop words and numbers included
+    continues_quote: bool = False  # inside a quotation that never closes
 
 
 def content_terms(text: str) -> tuple[str, ...]:
@@ -64,6 +65,7 @@ def split_documents(documents: Sequence[Document]) -> list[Unit]:
                     n_words=word_count(seg.text),
                     terms=content_terms(seg.text),
                     tokens=tokens(seg.text),
+                    continues_quote=seg.continues_quote,
                 )
             )
             position += not seg.is_heading

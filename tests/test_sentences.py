@@ -1,6 +1,9 @@
 """Sentence segmentation on news text: abbreviations, quotations, datelines, paragraphs."""
 
+from digests.filters import reject_reason
 from digests.sentences import NewsTokenizer, paragraphs, segment, split_sentences, strip_dateline
+from digests.units import split_documents
+from digests.model import Document
 
 
 def test_abbreviations_do_not_end_sentences():
@@ -32,6 +35,24 @@ def test_quotation_running_over_sentences_stays_one_unit():
 def test_unbalanced_quote_does_not_swallow_the_paragraph():
     text = 'He said "the end is near. ' + " ".join(f"Sentence number {i} goes here." for i in range(40))
     assert len(split_sentences(text)) > 10
+
+
+def test_a_quotation_left_open_is_given_back_sentence_by_sentence():
+    # A quote carried into the next paragraph, or a text cut off mid-quote: the sentence that
+    # opens it stands alone; the ones inside it are marked and never summarised on their own.
+    text = ('The mayor spoke on Monday. She said the bridge would reopen next week. "We are rebuilding the old bridge as fast as we can. '
+            'The crews work day and night. The city will pay for the repairs.\n\nThe governor agreed.')
+    units = split_documents([Document(id="a", title="", text=text, outlet="o")])
+    assert [u.text for u in units] == [
+        "The mayor spoke on Monday.", "She said the bridge would reopen next week.", '"We are rebuilding the old bridge as fast as we can.',
+        "The crews work day and night.", "The city will pay for the repairs.", "The governor agreed.",
+    ]
+    assert [u.continues_quote for u in units] == [False, False, False, True, True, False]
+    assert reject_reason(units[3]) == "inside a quotation left open"
+    assert reject_reason(units[2]) is None
+    # A closed quotation is still one unit.
+    closed = split_sentences('"We are doing all we can. The crews work day and night," she said. He left.')
+    assert closed == ['"We are doing all we can. The crews work day and night," she said.', "He left."]
 
 
 def test_datelines_are_stripped_from_the_first_sentence():
