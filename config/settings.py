@@ -105,7 +105,7 @@ class ChannelSettings(BaseModel):
 
 
 class DiscordSettings(BaseModel):
-    token: SecretStr | None = None  # env NEWSBOT_DISCORD__TOKEN or NEWSBOT_DISCORD__TOKEN_FILE only
+    token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal; Discord runs when it is set.")
     dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
     sync_commands: bool = True
     admin_role_ids: list[int] = Field(default_factory=list)
@@ -126,9 +126,9 @@ class DiscordSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
-    bot_token: SecretStr | None = None  # xoxb-...; env or *_FILE only
-    app_token: SecretStr | None = None  # xapp-..., Socket Mode
-    signing_secret: SecretStr | None = None  # HTTP mode
+    bot_token: SecretStr | None = Field(None, description="The xoxb-... bot token; Slack runs when it is set.")
+    app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
+    signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
     mode: str = Field("socket", pattern="^(socket|http)$")
     http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=0, le=65535)
