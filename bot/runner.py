@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import TextIO
 
+from bot.clustering import cluster_config
 from bot.delivery import Outlet
 from bot.health import HealthServer, database_check
 from bot.provider import StoreDigestProvider
@@ -24,7 +25,8 @@ log = logging.getLogger("newsbot")
 def build_service(settings: Settings, store: Store) -> CommandService:
     # The feed guard follows the http settings (tests allow loopback feed servers explicitly).
     add_feed = functools.partial(polling.add_feed, settings=settings)
-    return CommandService(store, StoreDigestProvider(store), settings.channels, add_feed=add_feed)
+    provider = StoreDigestProvider(store, cluster_config(settings), settings.summaries.citation_similarity)
+    return CommandService(store, provider, settings.channels, add_feed=add_feed)
 
 
 async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:

@@ -118,11 +118,15 @@ def add_digest_job(aps: BaseScheduler, subscription_id: int, cron: str, tz: str,
     )
 
 
+Key = tuple[int, str]  # (subscription id, slot)
+
+
 @dataclass
 class Pending:
     """A claimed slot ready to post."""
 
     delivery_id: int
+    key: Key
     kind: str
     platform: str
     channel: str
@@ -150,7 +154,10 @@ class DigestScheduler:
         self.identity = f"{socket.gethostname()}:{os.getpid()}"
         self.aps: AsyncIOScheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._inflight: set[int] = set()  # delivery ids this process is working on
+        # The (subscription id, slot) of every claim this process is working on. Marked before the
+        # claim is inserted, never by row id after: SQLite's driver commits a SAVEPOINT's insert
+        # at once, so a sweep could otherwise see the claim before it is marked.
+        self._inflight: set[Key] = set()
         self._tasks: set[asyncio.Task] = set()
 
     @property
@@ -294,11 +301,10 @@ class DigestScheduler:
                 "skipped the digest due %s: the bot was down %s, longer than the %s catch-up grace; the next digest covers it",
                 slot, _hours(late), _hours(self.grace),
             )  # fmt: skip
-            row = deliveries.claim(
-                s, subscription_id=sub_id, slot=slot, slot_at=when, kind=DIGEST, claimed_by=self.identity, claimed_at=self.clock()
-            )
-            if row is not None:
-                row.status, row.finished_at, row.error = MISSED, self.clock(), f"the bot was down for {_hours(late)}"
+            deliveries.claim(
+                s, status=MISSED, subscription_id=sub_id, slot=slot, slot_at=when, kind=DIGEST, claimed_by=self.identity,
+                claimed_at=self.clock(), finished_at=self.clock(), error=f"the bot was down for {_hours(late)}",
+            )  # fmt: skip
 
     # --- digest slots -----------------------------------------------------------------------------
 
@@ -313,36 +319,49 @@ class DigestScheduler:
             log.exception("the digest of subscription %s failed", subscription_id)
 
     def _claim_slot(self, sub_id: int, now: datetime) -> Pending | None:
-        with self.store.session() as s:
-            sub = s.get(Subscription, sub_id)
-            if sub is None or not sub.cron:
-                return None
-            slot_at = current_slot(Schedule(sub.cron, sub.timezone), now, self.grace)
-            if slot_at is None:
-                log.info("no slot is due now; nothing to do")
-                return None
-            if sub.platform not in self.outlets:
-                log.warning("can't post to %s: it isn't running in this process (the scheduler's leader); configure it on every process", sub.platform)
-                return None
-            last = deliveries.last_digest(s, sub.id)
-            since = last.built_at if last and last.built_at else now - timedelta(hours=self.cfg.backfill_hours)
-            row = deliveries.claim(
-                s, subscription_id=sub.id, slot=slot_key(slot_at, sub.timezone), slot_at=slot_at, kind=DIGEST,
-                since=since, claimed_by=self.identity, claimed_at=now,
-            )  # fmt: skip
-            if row is None:
-                log.info("slot %s was already taken (a second run at a clock change, or another process); not posting again", slot_key(slot_at, sub.timezone))
-                return None
-            # Marked before the claim commits, so a concurrent sweep never takes it for abandoned.
-            self._inflight.add(row.id)
-            delivery_id = row.id
-        plan = None
+        claimed: Key | None = None
         try:
+            with self.store.session() as s:
+                sub = s.get(Subscription, sub_id)
+                if sub is None or not sub.cron:
+                    return None
+                slot_at = current_slot(Schedule(sub.cron, sub.timezone), now, self.grace)
+                if slot_at is None:
+                    log.info("no slot is due now; nothing to do")
+                    return None
+                if sub.platform not in self.outlets:
+                    log.warning("can't post to %s: it isn't running in this process (the scheduler's leader); configure it on every process", sub.platform)
+                    return None
+                last = deliveries.last_digest(s, sub.id)
+                since = last.built_at if last and last.built_at else now - timedelta(hours=self.cfg.backfill_hours)
+                key = (sub.id, slot_key(slot_at, sub.timezone))
+                row = self._claim(s, key, subscription_id=sub.id, slot_at=slot_at, kind=DIGEST, since=since, claimed_at=now)
+                if row is None:
+                    log.info("slot %s was already taken (a second run at a clock change, or another process); not posting again", key[1])
+                    return None
+                claimed, delivery_id = key, row.id
             plan = self._build(delivery_id, resuming=False)
-            return plan
-        finally:
-            if plan is None:
-                self._inflight.discard(delivery_id)
+        except BaseException:
+            if claimed is not None:
+                self._inflight.discard(claimed)
+            raise
+        if plan is None:
+            self._inflight.discard(claimed)
+        return plan
+
+    def _claim(self, s, key: Key, **fields) -> Delivery | None:
+        """Claim the slot `key`, marked as this process's work first (see _inflight)."""
+        if key in self._inflight:
+            return None
+        self._inflight.add(key)
+        try:
+            row = deliveries.claim(s, slot=key[1], claimed_by=self.identity, **fields)
+        except BaseException:
+            self._inflight.discard(key)
+            raise
+        if row is None:
+            self._inflight.discard(key)
+        return row
 
     def _build(self, delivery_id: int, resuming: bool) -> Pending | None:
         """Build the claimed slot's digest (unless built already) and the reply to post; None
@@ -351,15 +370,17 @@ class DigestScheduler:
             row = s.get(Delivery, delivery_id)
             sub = s.get(Subscription, row.subscription_id)
             if row.payload is None:
-                now = self.clock()
-                scope = subscription_scope(sub, since=row.since)
+                first = deliveries.last_digest(s, sub.id) is None  # the backfill: only news from `since` on
+                scope = subscription_scope(sub, since=row.since, news_since=row.since if first else None)
                 try:
                     digest = self.provider.digest(scope)
                 except Exception as exc:
                     log.exception("building the digest failed")
                     self._finish(row, FAILED, error=f"building the digest failed ({type(exc).__name__})")
                     return None
-                row.built_at = now
+                # The engine dated the stories it grouped during this build at or before now: the
+                # next digest starts just after, so it repeats none of them.
+                row.built_at = self.clock() + timedelta(microseconds=1)
                 if digest.stories:
                     row.payload = {"digest": digest_to_json(digest)}
                 elif sub.post_when_empty:
@@ -369,7 +390,7 @@ class DigestScheduler:
                     self._finish(row, EMPTY)
                     return None
             resume_from = row.claimed_at if resuming else None
-            return Pending(row.id, row.kind, sub.platform, sub.channel, _reply(row.payload), marker(row), resume_from, row.attempts)
+            return Pending(row.id, (row.subscription_id, row.slot), row.kind, sub.platform, sub.channel, _reply(row.payload), marker(row), resume_from, row.attempts)
 
     def _finish(self, row: Delivery, status: str, error: str | None = None, message_ids: list[str] | None = None) -> None:
         """Close a row (in the caller's session; the caller drops it from _inflight after commit,
@@ -387,25 +408,25 @@ class DigestScheduler:
             ids = await outlet.deliver(p.channel, p.reply, p.marker, p.resuming)
         except DeliveryRefused as exc:
             log.warning("not posted: %s", exc)
-            await asyncio.to_thread(self._record, p.delivery_id, FAILED, error=str(exc)[:512])
+            await asyncio.to_thread(self._record, p, FAILED, error=str(exc)[:512])
         except asyncio.CancelledError:
-            self._inflight.discard(p.delivery_id)  # still claimed: the next sweep or leader finishes it
+            self._inflight.discard(p.key)  # still claimed: the next sweep or leader finishes it
             raise
         except Exception as exc:
             reason = _one_line(exc)
             final = p.attempts + 1 >= self.cfg.max_attempts
             log.warning("posting to %s failed (attempt %d of %d): %s", p.platform, p.attempts + 1, self.cfg.max_attempts, reason)
-            await asyncio.to_thread(self._record, p.delivery_id, FAILED if final else CLAIMED, error=reason, attempt=True)
+            await asyncio.to_thread(self._record, p, FAILED if final else CLAIMED, error=reason, attempt=True)
         else:
-            await asyncio.to_thread(self._record, p.delivery_id, POSTED, message_ids=ids)
+            await asyncio.to_thread(self._record, p, POSTED, message_ids=ids)
             if p.kind == DIGEST:
                 DIGESTS_POSTED.labels(p.platform).inc()
             log.info("posted to %s:%s (%d message%s)", p.platform, p.channel, len(ids), "" if len(ids) == 1 else "s")
 
-    def _record(self, delivery_id: int, status: str, error: str | None = None, message_ids: list[str] | None = None, attempt: bool = False) -> None:
+    def _record(self, p: Pending, status: str, error: str | None = None, message_ids: list[str] | None = None, attempt: bool = False) -> None:
         try:
             with self.store.session() as s:
-                row = s.get(Delivery, delivery_id)
+                row = s.get(Delivery, p.delivery_id)
                 if attempt:
                     row.attempts += 1
                     row.retry_at = self.clock() + RETRY_DELAY * 2 ** (row.attempts - 1)
@@ -414,7 +435,7 @@ class DigestScheduler:
                 else:
                     self._finish(row, status, error, message_ids)
         finally:
-            self._inflight.discard(delivery_id)
+            self._inflight.discard(p.key)
 
     # --- finishing what a crash or a failure left ---------------------------------------------------
 
@@ -429,26 +450,28 @@ class DigestScheduler:
         cutoff = now - self.grace
         with self.store.session() as s:
             for row in deliveries.stale(s, cutoff):
-                if row.id not in self._inflight:
+                if (row.subscription_id, row.slot) not in self._inflight:
                     log.warning("gave up on the slot %s of subscription %s: not confirmed within the catch-up grace", row.slot, row.subscription_id)
                     self._finish(row, FAILED, error=row.error or "not confirmed within the catch-up grace")
-            ids = [r.id for r in deliveries.unfinished(s, cutoff, now) if r.id not in self._inflight]
+            found = {(r.subscription_id, r.slot): r.id for r in deliveries.unfinished(s, cutoff, now)}
+        mine = {k: i for k, i in found.items() if k not in self._inflight}
         # Read again after marking them: a post this process finished between that read and the
         # check (so no longer in flight) is finished in the database by now, and is dropped.
-        self._inflight.update(ids)
+        self._inflight.update(mine)
         with self.store.session() as s:
-            still = {r.id for r in deliveries.unfinished(s, cutoff, now)}
-        self._inflight.difference_update(set(ids) - still)
-        ids = [i for i in ids if i in still]
+            still = {(r.subscription_id, r.slot) for r in deliveries.unfinished(s, cutoff, now)}
+        self._inflight.difference_update(set(mine) - still)
         plans = []
-        for delivery_id in ids:
+        for key, delivery_id in mine.items():
+            if key not in still:
+                continue
             try:
                 plan = self._build(delivery_id, resuming=True)
             except Exception:
                 log.exception("could not resume delivery %s", delivery_id)
                 plan = None
             if plan is None:
-                self._inflight.discard(delivery_id)
+                self._inflight.discard(key)
             else:
                 plans.append(plan)
         return plans
@@ -489,6 +512,14 @@ class DigestScheduler:
         await asyncio.gather(*(self._send(p) for p in plans))
 
     def _claim_feed_notices(self, feed_id: int) -> list[Pending]:
+        claimed: list[Pending] = []
+        try:
+            return self._claim_notices(feed_id, claimed)
+        except BaseException:
+            self._inflight.difference_update(p.key for p in claimed)
+            raise
+
+    def _claim_notices(self, feed_id: int, claimed: list[Pending]) -> list[Pending]:
         now = self.clock()
         with self.store.session() as s:
             feed = s.get(Feed, feed_id)
@@ -499,18 +530,14 @@ class DigestScheduler:
                 f"An admin can try it again with /news subscribe {feed.url}, or drop it with /news unsubscribe {feed.url}."
             )
             slot = f"feed {feed.id} disabled {feed.disabled_at:%Y-%m-%dT%H:%M:%S}"
-            subs = s.scalars(select(Subscription).join(SubscriptionFeed).where(SubscriptionFeed.feed_id == feed_id).order_by(Subscription.id))
-            claimed = []
+            subs = s.scalars(select(Subscription).join(SubscriptionFeed).where(SubscriptionFeed.feed_id == feed_id).order_by(Subscription.id)).all()
             for sub in subs:
                 if sub.platform not in self.outlets:
                     continue
-                row = deliveries.claim(
-                    s, subscription_id=sub.id, slot=slot, slot_at=feed.disabled_at, kind=NOTICE, payload={"notice": text},
-                    built_at=now, claimed_by=self.identity, claimed_at=now,
-                )  # fmt: skip
+                key = (sub.id, slot)
+                row = self._claim(s, key, subscription_id=sub.id, slot_at=feed.disabled_at, kind=NOTICE, payload={"notice": text}, built_at=now, claimed_at=now)
                 if row is not None:
-                    self._inflight.add(row.id)
-                    claimed.append(Pending(row.id, NOTICE, sub.platform, sub.channel, _reply(row.payload), marker(row), None, 0))
+                    claimed.append(Pending(row.id, key, NOTICE, sub.platform, sub.channel, _reply(row.payload), marker(row), None, 0))
         return claimed
 
 

@@ -348,15 +348,17 @@ def _title(topic: str | None) -> str:
     return "News digest" + (f": {topic}" if topic else "")
 
 
-def subscription_scope(sub: Subscription, topic: str | None = None, since: datetime | None = None) -> DigestScope:
+def subscription_scope(sub: Subscription, topic: str | None = None, since: datetime | None = None, news_since: datetime | None = None) -> DigestScope:
     """A channel's digest: its feeds (all stored articles when it has none), filters and size;
-    `since` limits it to what arrived after (the scheduler's "new since the last digest")."""
+    `since` limits it to stories new or grown after then (the scheduler's "new since the last
+    digest"), `news_since` to stories with news from then on (a first digest's backfill)."""
     return DigestScope(
         feed_ids=tuple(f.id for f in sub.feeds) or None,
         include=tuple(sub.include_keywords or ()),
         exclude=tuple(sub.exclude_keywords or ()),
         topic=topic,
         since=since,
+        news_since=news_since,
         story_count=sub.story_count,
         words=sub.words,
         algorithm=sub.algorithm,

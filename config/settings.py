@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -81,8 +82,11 @@ class ChannelSettings(BaseModel):
     """Defaults for a channel's digests, and limits on what commands accept."""
 
     story_count: int = Field(5, ge=1, le=25)
-    words: int = Field(80, ge=10, le=400)
-    algorithm: str = "lexrank"
+    words: int = Field(100, ge=10, le=400)  # each story's summary, whole sentences only
+    # Must match digests.algorithms.ALGORITHMS (a test checks); config imports nothing of ours.
+    algorithm: Literal[
+        "newsbot", "lexrank", "textrank", "lsa", "luhn", "edmundson", "sumbasic", "kl", "reduction", "random"
+    ] = "newsbot"
     timezone: str = "UTC"
     search_page_size: int = Field(5, ge=1, le=10)
     min_schedule_minutes: int = Field(60, ge=1)
@@ -101,7 +105,7 @@ class ChannelSettings(BaseModel):
 
 
 class DiscordSettings(BaseModel):
-    token: SecretStr | None = None  # env NEWSBOT_DISCORD__TOKEN or NEWSBOT_DISCORD__TOKEN_FILE only
+    token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal; Discord runs when it is set.")
     dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
     sync_commands: bool = True
     admin_role_ids: list[int] = Field(default_factory=list)
@@ -122,9 +126,9 @@ class DiscordSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
-    bot_token: SecretStr | None = None  # xoxb-...; env or *_FILE only
-    app_token: SecretStr | None = None  # xapp-..., Socket Mode
-    signing_secret: SecretStr | None = None  # HTTP mode
+    bot_token: SecretStr | None = Field(None, description="The xoxb-... bot token; Slack runs when it is set.")
+    app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
+    signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
     mode: str = Field("socket", pattern="^(socket|http)$")
     http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=0, le=65535)
@@ -169,6 +173,20 @@ class TerminalSettings(BaseModel):
     enabled: bool = True
 
 
+class SummarySettings(BaseModel):
+    """How summaries cite (the per-channel budget and algorithm are in [channels])."""
+
+    citation_similarity: float = Field(0.5, gt=0, le=1)
+
+
+class StorySettings(BaseModel):
+    """How articles are grouped into stories (digests/cluster.py)."""
+
+    threshold: float = Field(0.09, gt=0, le=1)
+    window_hours: float = Field(72.0, gt=0)
+    decay_hours: float = Field(72.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSBOT_",
@@ -190,6 +208,8 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     terminal: TerminalSettings = TerminalSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    summaries: SummarySettings = SummarySettings()
+    stories: StorySettings = StorySettings()
 
     @classmethod
     def settings_customise_sources(

@@ -50,9 +50,9 @@ class Delivery(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def claim(s: Session, **fields) -> Delivery | None:
-    """Insert a claimed row for the slot; None when the slot is already claimed."""
-    row = Delivery(status=CLAIMED, attempts=0, **fields)
+def claim(s: Session, status: str = CLAIMED, **fields) -> Delivery | None:
+    """Insert the slot's row (claimed, unless told otherwise); None when the slot has one."""
+    row = Delivery(status=status, attempts=0, **fields)
     try:
         with s.begin_nested():
             s.add(row)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from corpus import dedupe
 from corpus.cleaning import clean_text
-from corpus.models import Article, ArticleBand, Sighting, utcnow
+from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
 from corpus.raw import RawArticle, Skipped
 from corpus.store import Store
 
@@ -74,6 +74,8 @@ class Ingestor:
                     report.fail(item)
                 else:
                     outcome = self.add(s, item)
+                    if outcome.article_id is not None:
+                        self._add_feed(s, outcome.article_id, item.feed_id)
                     report.record(outcome)
                     if outcome.kind == "new" and (note := item.extra.get("note")):
                         report.notes.append(Skipped(item.origin, note))
@@ -151,6 +153,11 @@ class Ingestor:
             if best:
                 return s.get(Article, best[1]), f"near-duplicate of #{best[1]} ({best[0]:.2f} similar)"
         return None
+
+    @staticmethod
+    def _add_feed(s: Session, article_id: int, feed_id: int | None) -> None:
+        if feed_id is not None and s.get(ArticleFeed, (article_id, feed_id)) is None:
+            s.add(ArticleFeed(article_id=article_id, feed_id=feed_id))
 
     @staticmethod
     def _add_sighting(s: Session, article: Article, outlet: str, url: str, title: str) -> None:

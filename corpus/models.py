@@ -108,6 +108,15 @@ class Sighting(Base):
     article: Mapped[Article] = relationship(back_populates="sightings")
 
 
+class ArticleFeed(Base):
+    """Every feed that carried an article (Article.feed_id is only the first)."""
+
+    __tablename__ = "article_feeds"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class ArticleBand(Base):
     """LSH bands of an article's MinHash, kept in the database so that every process finds
     near-duplicates with an indexed lookup instead of rebuilding an in-memory index."""
@@ -120,3 +129,38 @@ class ArticleBand(Base):
     )
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     hash: Mapped[int] = mapped_column(BigInteger)
+
+
+class Story(Base):
+    """A group of articles (or sections of live-blog articles) that report the same event."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    headline: Mapped[str] = mapped_column(String(1024), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The newest member's publication (or fetch) time: which stories are still open to new articles.
+    latest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    members: Mapped[list[StoryMember]] = relationship(
+        back_populates="story", cascade="all, delete-orphan", order_by="StoryMember.id"
+    )
+
+
+class StoryMember(Base):
+    """One article, or one section of a live-blog article, in a story. Section 0 is the whole
+    article; a section keeps its own heading and text."""
+
+    __tablename__ = "story_members"
+    __table_args__ = (UniqueConstraint("article_id", "section", name="uq_story_members_article_section"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    section: Mapped[int] = mapped_column(SmallInteger, default=0)
+    title: Mapped[str | None] = mapped_column(String(1024))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    story: Mapped[Story] = relationship(back_populates="members")
+    article: Mapped[Article] = relationship()

@@ -18,6 +18,8 @@ class Document:
     outlet: str = ""
     url: str | None = None
     published: datetime | None = None  # aware UTC; None when unknown
+    # A section of a live-blog article: the id of the whole article (None for a whole article).
+    section_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Story:
     @property
     def outlets(self) -> int:
         return len({s.outlet for s in self.sources})
+
+    @property
+    def link(self) -> str | None:
+        """Where the headline should lead: the article it was taken from, else the first source."""
+        titled = [s.url for s in self.sources if s.url and s.title.strip() == self.headline.strip()]
+        return next(iter(titled), None) or next((s.url for s in self.sources if s.url), None)
 
     def source(self, number: int) -> Source:
         return next(s for s in self.sources if s.number == number)

@@ -23,13 +23,18 @@ MEMBER = Caller("U_MEMBER", is_admin=False, admin_hint="the Manage Server permis
 HERE = Place("discord", "G1", "C1")
 
 
+PLACES = ["Etna", "Kilauea", "Hekla", "Merapi", "Sakurajima", "Popocatepetl", "Villarrica", "Taal", "Erebus"]
+
+
 def article(i: int, **kw) -> RawArticle:
+    """Article i: a separate eruption (its own volcano, a week after the last), so each is a story of its own."""
+    place = PLACES[(i - 1) % len(PLACES)]
     base = dict(
         title=f"Story number {i} about volcanoes and lava",
-        text=" ".join(f"Sentence {j} of article {i} says the volcano erupted again." for j in range(1, 8)),
+        text=" ".join(f"Sentence {j} of article {i} says the volcano {place} erupted again." for j in range(1, 8)),
         outlet=f"Outlet {i}",
         url=f"https://news{i}.example/story-{i}",
-        published=datetime(2024, 5, 1, tzinfo=timezone.utc) + timedelta(days=i),
+        published=datetime(2024, 5, 1, tzinfo=timezone.utc) + timedelta(days=7 * i),
         origin=f"test:{i}",
     )
     base.update(kw)

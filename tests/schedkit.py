@@ -26,7 +26,6 @@ from tests.fake_slack import CHANNEL, SECRET, TEAM, FakeSlack
 
 UTC = timezone.utc
 SLACK_TOKEN = "xoxb-scheduler-test-token"
-_WORDS = "harbour tariff glacier senate orchard vaccine satellite drought election bridge museum rally strike quarry".split()
 
 
 def subscribe(store, cron: str | None, tz: str = "UTC", *, platform: str = "slack", channel: str = CHANNEL, **fields) -> int:
@@ -44,14 +43,16 @@ def subscribe(store, cron: str | None, tz: str = "UTC", *, platform: str = "slac
 
 
 def news(store, n: int, *, at: datetime | None = None, tag: str = "") -> list[int]:
-    """`n` distinct articles; `at` backdates when they were fetched (default: the clock's now)."""
+    """`n` articles about `n` unrelated stories (made-up words, so the engine clusters each
+    alone); `at` backdates when they were fetched (default: the clock's now). Titles start
+    with `tag`."""
     rng = random.Random(f"{tag}{n}{at}")
     raws = []
-    for i in range(n):
-        words = rng.sample(_WORDS, 6)
-        key = f"{tag}{rng.getrandbits(48):x}"
-        text = " ".join(f"Report {key} sentence {j}: the {words[j % 6]} {words[(j + 1) % 6]} story number {rng.getrandbits(32)} went on." for j in range(6))
-        raws.append(RawArticle(title=f"{tag} {words[0]} {words[1]} {key}".strip(), text=text, outlet="Wire", url=f"https://news.example/{key}", origin=key))
+    for _ in range(n):
+        words = ["".join(rng.choice("bcdfghjklmnpqrstvwz") + rng.choice("aeiou") for _ in range(4)) for _ in range(12)]
+        key = f"{tag}{rng.getrandbits(40):x}"
+        text = " ".join(f"{words[j].capitalize()} {words[j + 1]} {words[j + 2]} {words[(j + 5) % 12]}." for j in range(9))
+        raws.append(RawArticle(title=f"{tag} {words[0]} {words[1]}".strip(), text=text, outlet="Wire", url=f"https://news.example/{key}", origin=key))
     report = Ingestor(store).ingest(raws)
     assert report.new == n, report.summary()
     if at is not None:

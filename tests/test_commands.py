@@ -62,7 +62,7 @@ def test_digest_search_story_and_sources(store):
     src = run(svc, "news sources", id=f"#{ids[0]}")
     (links,) = src.messages
     assert links.links[0].number == 1 and links.links[0].url == "https://news1.example/story-1"
-    assert links.links[0].outlet == "Outlet 1" and links.links[0].published == datetime(2024, 5, 2, tzinfo=timezone.utc)
+    assert links.links[0].outlet == "Outlet 1" and links.links[0].published == datetime(2024, 5, 8, tzinfo=timezone.utc)
 
 
 def test_digest_topic_and_channel_filters(store):

@@ -112,3 +112,18 @@ def test_bundled_corpus_ingests_five_articles_then_dedupes(store, settings):
     assert (first.new, first.duplicate, first.failed) == (5, 0, [])
     assert (second.new, second.duplicate) == (0, 5)
     assert count(store, Article) == 5
+
+
+def test_every_feed_that_carried_an_article_is_recorded(store):
+    """The same story through two feeds: one article, and both feeds know it."""
+    from corpus.models import ArticleFeed
+
+    with store.session() as s:
+        a, b = Feed(url="https://a.example/rss"), Feed(url="https://b.example/world.rss")
+        s.add_all([a, b])
+        s.flush()
+        ids = a.id, b.id
+    report = Ingestor(store).ingest([raw(feed_id=ids[0]), raw(feed_id=ids[1]), raw(feed_id=ids[1])])
+    assert (report.new, report.duplicate) == (1, 2)
+    with store.session() as s:
+        assert sorted(s.execute(select(ArticleFeed.feed_id)).scalars()) == sorted(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from bot.messages import DigestView, Fields, Link, Links, Notice, Reply, StoryView
@@ -12,7 +13,7 @@ from bot.render import slack as sr
 from bot.render import terminal as tr
 from bot.text import chunks, safe_url
 from digests.model import Digest, Source, Story, SummarySentence
-from tests.chatkit import add, hostile, strings
+from tests.chatkit import HOSTILE_TEXT, add, hostile, strings
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -115,6 +116,9 @@ def test_hostile_article_text_renders_harmlessly(sqlite_store):
     (article_id,) = add(sqlite_store, hostile())
     provider = StoreDigestProvider(sqlite_store)
     story = provider.story(str(article_id))
+    # The engine keeps only summary-worthy sentences; the renderers must survive every one.
+    hostile_sentences = [t.strip() + "." for t in HOSTILE_TEXT.split(". ") if t.strip()]
+    story = replace(story, sentences=tuple(SummarySentence(t, (1,)) for t in hostile_sentences))
     digest = Digest("Digest <!here> @everyone", NOW, (story,))
     replies = [
         Reply.of(DigestView(digest)),
@@ -158,3 +162,16 @@ def test_safe_url_accepts_only_web_links():
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x.example/a b|c>d") == "https://x.example/ab%7Cc%3Ed"
     assert safe_url(None) is None and safe_url("not a url") is None
+
+
+def test_a_headline_links_to_the_article_it_names():
+    sources = (
+        Source(1, "2", "Paper A", "Another title", "https://a.example/1", NOW),
+        Source(2, "1", "Blog B", "Defectors reach Turkey", "https://b.example/2", NOW),
+    )
+    story = Story("1", "Defectors reach Turkey", (SummarySentence("Text.", (1,)),), sources)
+    assert story.link == "https://b.example/2"
+    assert "<https://b.example/2|Defectors reach Turkey>" in "\n".join(strings(sr.render(Reply.of(StoryView(story)))))
+    (embed,) = dr.render(Reply.of(StoryView(story)))[0]["embeds"]
+    assert embed["url"] == "https://b.example/2"
+    assert Story("2", "No such title", (), sources).link == "https://a.example/1"

@@ -128,7 +128,7 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
             (cb,) = discord_api.interaction_requests(payload["token"])
             assert "BREAKING: Senior Syrian Officers Defect" in str(cb.body) and cb.body["data"]["allowed_mentions"] == {"parse": []}
 
-            body = slash_body(slack_api, "/news", "story 5")
+            body = slash_body(slack_api, "/news", "story 1")  # the defection story, citing the Monitor
             async with httpx.AsyncClient(timeout=30) as web:
                 for _ in range(100):
                     try:
@@ -136,7 +136,7 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
                         break
                     except httpx.ConnectError:
                         await asyncio.sleep(0.1)
-            assert r.status_code == 200 and "Three top Syrian officers defect to Turkey" in r.text
+            assert r.status_code == 200 and "The Christian Science Monitor" in r.text and "csmonitor.com" in r.text
 
             proc.stdin.close()  # end of input: Discord and Slack keep going
             await read_until("keep running until Ctrl-C")

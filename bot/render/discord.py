@@ -155,5 +155,5 @@ def _story(s: Story, color: int) -> list[dict]:
     if len(title) < len(esc(s.headline)):  # too long for a title: show it whole in the text
         sentences = f"**{esc(s.headline)}**\n{sentences}"
     description = "\n".join([sentences, "", "**Sources**", *sources])
-    first = next((src.url for src in s.sources if safe_url(src.url)), None)
-    return _described(title, description, color, footer=story_meta(s), url=safe_url(first))
+    first = safe_url(s.link)
+    return _described(title, description, color, footer=story_meta(s), url=first)

@@ -104,7 +104,7 @@ def _story(s: Story) -> list[dict]:
     def cite(n: int) -> str:
         return link(f"[{n}]", urls.get(n))
 
-    first = next((src.url for src in s.sources if safe_url(src.url)), None)
+    first = safe_url(s.link)
     summary = " ".join(f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)
     sources = " · ".join(
         f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")

@@ -1,7 +1,7 @@
 """The delivery log (one row per subscription and slot), and APScheduler's job store table.
 
 Revision ID: 0004_deliveries
-Revises: 0003_channels (its foreign key needs the subscriptions table, already on main)
+Revises: 0002_stories (the head on main when this was merged; it needs the subscriptions table)
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from corpus.models import UTCDateTime
 
 revision = "0004_deliveries"
-down_revision = "0003_channels"
+down_revision = "0002_stories"
 branch_labels = None
 depends_on = None
 

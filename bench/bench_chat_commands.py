@@ -2,7 +2,7 @@
 takes on each platform. Discord and Slack allow 3 s before the first answer; the adapters answer
 inline under ~1 s and defer otherwise, so these figures show which commands ever need deferring.
 
-Run: .venv/bin/python -m bench.chat_commands
+Run: .venv/bin/python -m bench.bench_chat_commands
 
 Figures (2 cores, SQLite, the 5 bundled articles, median of 50 runs, with the stand-in
 one-story-per-article digest provider): /digest 8.0 ms, /digest turkey 11.6 ms, /news search

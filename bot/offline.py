@@ -1,0 +1,104 @@
+"""File-to-file commands: `summarize` reads clusters as JSON Lines and writes one summary a
+line. Reading, checking and writing live here; the algorithms live in digests/."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from corpus.dates import to_utc
+from digests.model import Document
+from digests.summarize import summarize
+
+
+class InputError(Exception):
+    """The input file as a whole can't be read; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    line: int
+    id: str
+    documents: list[Document]
+    references: list[str]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def read_clusters(path: Path, warn: TextIO = sys.stderr) -> Iterator[Cluster]:
+    """Clusters from a JSON Lines file, one a line. A bad line is reported on `warn` with its
+    number and skipped (or, when it has an id, kept with no documents); nothing raises after
+    the file is opened."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}; give a JSON Lines file, one cluster a line") from None
+    with handle:
+        for n, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                # Most often Windows-1252 text saved as is; read it as that, else replace the bytes.
+                try:
+                    line, how = raw.decode("cp1252"), "read as Windows-1252"
+                except UnicodeDecodeError:
+                    line, how = raw.decode("utf-8", errors="replace"), "undecodable bytes replaced"
+                print(f"line {n}: not valid UTF-8; {how}", file=warn)
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                print(f"line {n}: not valid JSON ({exc.msg}); skipped", file=warn)
+                continue
+            if not isinstance(item, dict) or "id" not in item:
+                print(f'line {n}: expected an object with "id" and "documents"; skipped', file=warn)
+                continue
+            cid = _text(item["id"])
+            docs = item.get("documents")
+            if not isinstance(docs, list) or not docs:
+                print(f"line {n} (id {cid}): no documents; empty summary", file=warn)
+                docs = []
+            documents = []
+            for k, d in enumerate(docs):
+                if not isinstance(d, dict):
+                    print(f"line {n} (id {cid}): document {k + 1} is not an object; ignored", file=warn)
+                    continue
+                documents.append(
+                    Document(
+                        id=f"{cid}/{k}",
+                        title=_text(d.get("title")),
+                        text=_text(d.get("text")),
+                        outlet=_text(d.get("source") or d.get("outlet")),
+                        url=_text(d.get("url")) or None,
+                        published=to_utc(d.get("published")),
+                    )
+                )
+            refs = item.get("references")
+            references = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+            yield Cluster(n, cid, documents, references)
+
+
+def summarize_file(
+    input_path: Path, output_path: Path, words: int, algorithm: str, warn: TextIO = sys.stderr, progress: bool = True
+) -> tuple[int, int]:
+    """Summarise every cluster of `input_path` into `output_path`; returns (clusters, empty)."""
+    from tqdm import tqdm
+
+    clusters = empty = 0
+    with output_path.open("w", encoding="utf-8") as out:
+        items = read_clusters(input_path, warn)
+        for cluster in tqdm(items, desc="summarize", unit=" clusters", disable=not progress, file=sys.stderr):
+            summary = summarize(cluster.documents, words, algorithm).text if cluster.documents else ""
+            if cluster.documents and not summary:
+                print(f"line {cluster.line} (id {cluster.id}): no sentence fits {words} words; empty summary", file=warn)
+            out.write(json.dumps({"id": cluster.id, "summary": summary}, ensure_ascii=False) + "\n")
+            clusters += 1
+            empty += not summary
+    return clusters, empty

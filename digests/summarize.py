@@ -1,0 +1,78 @@
+"""Extractive multi-document summaries within a word budget: the project's selector or any sumy
+algorithm by name. Whole sentences only; the budget counts words as a reader does (runs of
+non-space characters) and is never exceeded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
+from digests.model import Document
+from digests.selector import DEFAULT, SelectorConfig, select
+from digests.sentence_model import SentenceModel
+from digests.sumy_rank import sumy_ranking
+from digests.units import Unit, split_documents
+
+
+
+class UnknownAlgorithm(ValueError):
+    def __init__(self, name: str):
+        super().__init__(f"unknown algorithm {name!r}; choose one of: {', '.join(ALGORITHMS)}")
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The chosen sentences of a story, in reading order, with the units they came from."""
+
+    units: tuple[Unit, ...]
+    chosen: tuple[int, ...]  # indices into units
+
+    @property
+    def sentences(self) -> list[str]:
+        return [self.units[i].text for i in self.chosen]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def fill_budget(units: Sequence[Unit], ranking: Sequence[int], words: int) -> list[int]:
+    """Take sentences best first, skipping any that no longer fit."""
+    chosen, left = [], words
+    for i in ranking:
+        if 0 < units[i].n_words <= left:
+            chosen.append(i)
+            left -= units[i].n_words
+    return chosen
+
+
+def summarize(
+    documents: Sequence[Document],
+    words: int,
+    algorithm: str = DEFAULT_ALGORITHM,
+    config: SelectorConfig = DEFAULT,
+    units: Sequence[Unit] | None = None,
+    model: SentenceModel | None = None,
+) -> Extract:
+    """Summarise a story (all its articles) in at most `words` words. `model`: the selector's
+    sentence model, by default the shipped one."""
+    if algorithm not in ALGORITHMS:
+        raise UnknownAlgorithm(algorithm)
+    units = tuple(units if units is not None else split_documents(documents))
+    if words <= 0 or not units:
+        return Extract(units, ())
+    if algorithm == DEFAULT_ALGORITHM:
+        chosen = select(units, documents, words, config, model)
+        if not chosen:
+            # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing.
+            leads = sorted((i for i, u in enumerate(units) if not u.is_heading), key=lambda i: (units[i].position, i))
+            chosen = fill_budget(units, leads, words)
+        # The most valuable sentence opens; the rest follow as their articles tell them: place
+        # in the article first, then how early the sentence was chosen.
+        rank = {i: r for r, i in enumerate(chosen)}
+        chosen = chosen[:1] + sorted(chosen[1:], key=lambda i: (units[i].position, rank[i]))
+    else:
+        # Plain sumy: its ranking within the budget, shown in document order as sumy does.
+        chosen = sorted(fill_budget(units, sumy_ranking(algorithm, documents, units), words))
+    return Extract(units, tuple(chosen))

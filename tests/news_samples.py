@@ -1,0 +1,82 @@
+"""Hand-written news reports for clustering tests: pairs of different events of the same kind
+(two earthquakes, two stars entering rehab), each reported by several outlets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from digests.model import Document
+
+T0 = datetime(2024, 3, 4, 8, 0, tzinfo=timezone.utc)
+
+REPORTS = {
+    "chile-quake": [
+        ("Magnitude 6.8 earthquake shakes central Chile near Valparaiso",
+         "A magnitude 6.8 earthquake struck off the coast of central Chile on Monday, shaking buildings in "
+         "Valparaiso and Santiago. Chile's disaster agency Senapred said two people died in Vina del Mar "
+         "when a wall collapsed. The navy's oceanographic service ruled out a tsunami on the Chilean coast."),
+        ("Chile quake kills two in Vina del Mar, no tsunami threat",
+         "Two people were killed in Vina del Mar after a strong earthquake of magnitude 6.8 hit central Chile, "
+         "officials said. Senapred reported power cuts across the Valparaiso region. President Gabriel Boric "
+         "said the government was assessing damage in Valparaiso and Santiago."),
+        ("Strong earthquake rattles Valparaiso; Boric says damage limited",
+         "Chilean President Gabriel Boric said damage from Monday's magnitude 6.8 earthquake was limited, "
+         "though two people died in Vina del Mar. The quake was centred 40 km off Valparaiso, according to "
+         "Chile's seismological centre, and was felt in Santiago."),
+    ],
+    "japan-quake": [
+        ("Magnitude 6.1 earthquake hits Hokkaido, Japan; trains halted",
+         "A magnitude 6.1 earthquake struck eastern Hokkaido in northern Japan on Tuesday, halting bullet "
+         "trains and cutting power to 20,000 homes in Kushiro, the Japan Meteorological Agency said. "
+         "No tsunami warning was issued. Hokkaido Electric said its Tomari plant was unaffected."),
+        ("Hokkaido quake cuts power in Kushiro, injures five",
+         "Five people were injured in Kushiro when a magnitude 6.1 earthquake shook Hokkaido, Japanese "
+         "officials said. The Japan Meteorological Agency warned of aftershocks. Hokkaido Electric restored "
+         "power to most of the 20,000 homes by evening."),
+        ("Japan: eastern Hokkaido shaken by 6.1 tremor, no tsunami",
+         "The Japan Meteorological Agency said Tuesday's magnitude 6.1 earthquake in eastern Hokkaido posed "
+         "no tsunami risk. Chief Cabinet Secretary Yoshimasa Hayashi said five people were hurt in Kushiro "
+         "and that JR Hokkaido had resumed train services."),
+    ],
+    "rehab-a": [
+        ("Singer Mara Quinn enters rehab after Las Vegas concert cancellations",
+         "Pop singer Mara Quinn has checked into a rehabilitation facility in Malibu, her publicist said, "
+         "days after she cancelled three Las Vegas concerts. Quinn, 29, thanked fans for their patience and "
+         "said her Caesars Palace residency would resume in May."),
+        ("Mara Quinn seeks treatment, postpones Caesars Palace residency",
+         "Mara Quinn is receiving treatment at a Malibu rehab center, a representative confirmed on Monday. "
+         "The singer postponed her Caesars Palace residency in Las Vegas until May and asked fans for privacy."),
+    ],
+    "rehab-b": [
+        ("Actor Tom Berendt checks into rehab, halting filming of 'Northline'",
+         "Actor Tom Berendt has entered a rehabilitation program in Arizona, his agent said, forcing Netflix "
+         "to pause production of the series Northline in Vancouver. Berendt, 41, said he was seeking help for "
+         "alcohol addiction."),
+        ("Netflix pauses 'Northline' as Tom Berendt enters rehab in Arizona",
+         "Netflix has suspended filming of Northline in Vancouver after star Tom Berendt entered a rehab "
+         "program in Arizona for alcohol addiction, the streamer confirmed on Monday."),
+    ],
+}
+
+
+def sample_documents(headlines_only: bool = False) -> list[Document]:
+    outlets = ["Reuters", "AP", "BBC News"]
+    docs = []
+    for event, reports in REPORTS.items():
+        for k, (title, text) in enumerate(reports):
+            docs.append(Document(
+                id=f"{event}-{k}", title=title, text="" if headlines_only else text, outlet=outlets[k],
+                url=f"https://news.example/{event}/{k}", published=T0 + timedelta(hours=3 * k),
+            ))
+    return docs
+
+
+def partition(stories) -> set[frozenset[str]]:
+    return {frozenset(d.id for d in s.documents) for s in stories}
+
+
+def expected_partition(docs) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for d in docs:
+        groups.setdefault(d.id.rsplit("-", 1)[0], set()).add(d.id)
+    return {frozenset(g) for g in groups.values()}

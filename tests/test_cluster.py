@@ -1,0 +1,124 @@
+"""Story clustering (digests/cluster.py): pure computation on hand-written reports."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+from digests.cluster import ClusterConfig, ExistingStory, cluster
+from digests.model import Document
+from tests.news_samples import T0, expected_partition, partition, sample_documents
+
+
+def test_joins_cross_outlet_reports_and_keeps_similar_events_apart():
+    docs = sample_documents()
+    stories = cluster(docs)
+    # Two earthquakes and two rehab stories: same kind, different places and people.
+    assert partition(stories) == expected_partition(docs)
+    for s in stories:
+        assert len({d.outlet for d in s.documents}) == len(s.documents)
+
+
+def test_headline_only_documents_never_merge_different_events():
+    docs = sample_documents(headlines_only=True)
+    stories = cluster(docs)
+    events = [{d.id.rsplit("-", 1)[0] for d in s.documents} for s in stories]
+    assert all(len(e) == 1 for e in events), events
+    # Headlines that share the event's names do join.
+    assert any(len(s.documents) >= 2 for s in stories)
+
+
+def test_headline_is_one_of_the_titles_and_stories_are_oldest_first():
+    stories = cluster(sample_documents())
+    for s in stories:
+        assert s.headline in {d.title for d in s.documents}
+        assert list(s.documents) == sorted(s.documents, key=lambda d: d.published)
+    firsts = [s.documents[0].published for s in stories]
+    assert firsts == sorted(firsts)
+
+
+def test_time_window_separates_the_same_words_far_apart():
+    docs = sample_documents()
+    chile = [d for d in docs if d.id.startswith("chile")]
+    later = [replace(d, id=d.id + "-later", published=d.published + timedelta(days=10)) for d in chile]
+    stories = cluster(chile + later)
+    assert partition(stories) == {frozenset(d.id for d in chile), frozenset(d.id for d in later)}
+    # With a window wide enough, the same reports are one story again.
+    wide = ClusterConfig(window_hours=24 * 30, decay_hours=24 * 365)
+    assert len(cluster(chile + later, config=wide)) == 1
+
+
+def test_date_without_time_of_day_is_one_day_wide():
+    # Two reports dated a day apart, without times, are as close as two on the same day.
+    a, b = sample_documents()[:2]
+    day = T0.replace(hour=0)
+    pair = [replace(a, published=day), replace(b, published=day + timedelta(days=1))]
+    same = [replace(a, published=day), replace(b, published=day)]
+    assert partition(cluster(pair)) == partition(cluster(same))
+
+
+def test_deterministic_whatever_the_input_order():
+    docs = sample_documents()
+    first = cluster(docs)
+    for seed in range(3):
+        shuffled = docs[:]
+        random.Random(seed).shuffle(shuffled)
+        again = cluster(shuffled)
+        assert [(s.headline, [d.id for d in s.documents]) for s in again] == \
+               [(s.headline, [d.id for d in s.documents]) for s in first]
+
+
+def test_incremental_keeps_story_keys_and_adds_to_them():
+    docs = sample_documents()
+    first_batch = [d for d in docs if d.id.endswith("-0")]
+    later_batch = [d for d in docs if not d.id.endswith("-0")]
+    earlier = [ExistingStory(f"story-{n}", s.documents) for n, s in enumerate(cluster(first_batch))]
+    assert len(earlier) == 4
+    stories = cluster(later_batch, earlier)
+    # Every later report joined the story of its event; no story was opened or lost.
+    assert {s.key for s in stories} == {e.key for e in earlier}
+    assert partition(stories) == expected_partition(docs)
+    # Documents that already belong to an earlier story are not taken again as new.
+    again = cluster(first_batch, earlier)
+    assert {(s.key, s.documents) for s in again} == {(e.key, e.documents) for e in earlier}
+
+
+def test_incremental_never_merges_two_earlier_stories():
+    docs = sample_documents()
+    chile = [d for d in docs if d.id.startswith("chile")]
+    # One event split by hand into two earlier stories stays two stories.
+    earlier = [ExistingStory("a", tuple(chile[:1])), ExistingStory("b", tuple(chile[1:2]))]
+    stories = cluster(chile[2:], earlier)
+    assert {s.key for s in stories} == {"a", "b"}
+    assert sum(len(s.documents) for s in stories) == 3
+
+
+def test_new_event_opens_a_new_story_next_to_earlier_ones():
+    docs = sample_documents()
+    quakes = [d for d in docs if "quake" in d.id]
+    rehab = [d for d in docs if "rehab" in d.id]
+    earlier = [ExistingStory(str(n), s.documents) for n, s in enumerate(cluster(quakes))]
+    stories = cluster(rehab, earlier)
+    assert sorted(s.key or "new" for s in stories) == ["0", "1", "new", "new"]
+
+
+def test_empty_and_blank_documents():
+    assert cluster([]) == []
+    blank = Document(id="x", title="", text="")
+    docs = sample_documents() + [blank]
+    stories = cluster(docs)
+    alone = next(s for s in stories if blank in s.documents)
+    assert alone.documents == (blank,) and alone.headline == "(untitled)"
+    assert partition(s for s in stories if s is not alone) == expected_partition(docs[:-1])
+
+
+def test_sections_of_one_article_never_link_to_each_other():
+    a, b = [d for d in sample_documents() if d.id.startswith("chile")][:2]
+    as_sections = [replace(a, section_of="blog"), replace(b, section_of="blog")]
+    # Two sections of one live blog about the same event each stand alone without another article...
+    assert len(cluster(as_sections)) == 2
+    # ...while the same texts as two articles form one story, and an outside report joins all three.
+    assert len(cluster([a, b])) == 1
+    c = next(d for d in sample_documents() if d.id == "chile-quake-2")
+    assert len(cluster(as_sections + [c])) == 1

@@ -1,0 +1,127 @@
+"""Sentence segmentation on news text: abbreviations, quotations, datelines, paragraphs."""
+
+from digests.filters import reject_reason
+from digests.sentences import NewsTokenizer, paragraphs, segment, split_sentences, strip_dateline
+from digests.units import split_documents
+from digests.model import Document
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = (
+        "Syrian Col. Ahmed Berro and Gen. Mustafa al-Sheikh crossed into Turkey, U.S. officials said. "
+        "Lt. Col. Adam Smith of the U.S. Army confirmed it. Sen. John McCain welcomed the news."
+    )
+    assert split_sentences(text) == [
+        "Syrian Col. Ahmed Berro and Gen. Mustafa al-Sheikh crossed into Turkey, U.S. officials said.",
+        "Lt. Col. Adam Smith of the U.S. Army confirmed it.",
+        "Sen. John McCain welcomed the news.",
+    ]
+
+
+def test_sentence_ending_in_an_abbreviation_still_ends():
+    assert split_sentences("He moved to the U.S. He was 12.") == ["He moved to the U.S.", "He was 12."]
+
+
+def test_quotation_running_over_sentences_stays_one_unit():
+    text = '"This is a tragedy. We mourn them all," said Maj. Gen. Ray Odierno. The army agreed.'
+    assert split_sentences(text) == [
+        '"This is a tragedy. We mourn them all," said Maj. Gen. Ray Odierno.',
+        "The army agreed.",
+    ]
+    curly = "“We are leaving. It is over,” he said. Then he left."
+    assert split_sentences(curly) == ["“We are leaving. It is over,” he said.", "Then he left."]
+
+
+def test_unbalanced_quote_does_not_swallow_the_paragraph():
+    text = 'He said "the end is near. ' + " ".join(f"Sentence number {i} goes here." for i in range(40))
+    assert len(split_sentences(text)) > 10
+
+
+def test_a_quotation_left_open_is_given_back_sentence_by_sentence():
+    # A quote carried into the next paragraph, or a text cut off mid-quote: the sentence that
+    # opens it stands alone; the ones inside it are marked and never summarised on their own.
+    text = ('The mayor spoke on Monday. She said the bridge would reopen next week. "We are rebuilding the old bridge as fast as we can. '
+            'The crews work day and night. The city will pay for the repairs.\n\nThe governor agreed.')
+    units = split_documents([Document(id="a", title="", text=text, outlet="o")])
+    assert [u.text for u in units] == [
+        "The mayor spoke on Monday.", "She said the bridge would reopen next week.", '"We are rebuilding the old bridge as fast as we can.',
+        "The crews work day and night.", "The city will pay for the repairs.", "The governor agreed.",
+    ]
+    assert [u.continues_quote for u in units] == [False, False, False, True, True, False]
+    assert reject_reason(units[3]) == "inside a quotation left open"
+    assert reject_reason(units[2]) is None
+    # A closed quotation is still one unit.
+    closed = split_sentences('"We are doing all we can. The crews work day and night," she said. He left.')
+    assert closed == ['"We are doing all we can. The crews work day and night," she said.', "He left."]
+
+
+def test_datelines_are_stripped_from_the_first_sentence():
+    cases = {
+        "BEIRUT (AP) — Syrian officers defected to Turkey on Monday, officials said.": "Syrian officers",
+        "WASHINGTON, June 25 (Reuters) - The U.S. Senate voted on Tuesday to pass the bill.": "The U.S. Senate",
+        "LONDON — Prime Minister Theresa May said she would resign in June.": "Prime Minister",
+        "NEW YORK (CNN Business) -- Stocks fell sharply on Monday after the report.": "Stocks fell",
+        "Washington ( cnn ) congressional investigators asked the secretary about her email.": "congressional",
+        "WASHINGTON (AP) _ President Clinton signed the bill into law on Friday.": "President Clinton",
+        "BEIJING, October 5 (Xinhua) -- China launched a new satellite on Sunday morning.": "China launched",
+    }
+    for text, start in cases.items():
+        assert strip_dateline(text).startswith(start), text
+        assert segment(text)[0].text.startswith(start)
+
+
+def test_a_sentence_that_only_looks_like_a_dateline_is_kept():
+    for text in (
+        "The Federal Reserve (Fed) raised interest rates on Wednesday by a quarter point.",
+        "Obama said on Monday that the deal was done.",
+    ):
+        assert strip_dateline(text) == text
+
+
+def test_dateline_only_stripped_at_the_start_of_an_article():
+    units = segment("A first sentence is here today.\n\nBEIRUT (AP) — A second paragraph starts like a dateline.")
+    assert units[1].text.startswith("BEIRUT (AP)")
+
+
+def test_paragraphs_from_blank_lines_and_line_breaks():
+    assert paragraphs("One para.\nTwo para.\n\nThree para.") == ["One para.", "Two para.", "Three para."]
+
+
+def test_hard_wrapped_prose_is_joined():
+    text = (
+        "The foreign minister said on Monday that the talks with the rebels\n"
+        "would continue next week in Geneva, and that both sides had agreed\n"
+        "to a ceasefire for the duration of the negotiations, officials said.\n\n"
+        "A second paragraph of the wire story is wrapped at the same width\n"
+        "as the first one was."
+    )
+    assert paragraphs(text) == [
+        "The foreign minister said on Monday that the talks with the rebels would continue next week in Geneva, "
+        "and that both sides had agreed to a ceasefire for the duration of the negotiations, officials said.",
+        "A second paragraph of the wire story is wrapped at the same width as the first one was.",
+    ]
+
+
+def test_short_caption_lines_do_not_make_a_text_look_wrapped():
+    text = "uploaded 2/27/12\nOne building was destroyed.\nPhoto by AP\nRescuers arrived.\nVideo here\nIt rained."
+    assert len(paragraphs(text)) == 6
+
+
+def test_headline_lines_are_headings_not_sentences():
+    units = segment("Senior Syrian officers defect\nThree officers crossed the border on Monday. They were armed.")
+    assert units[0].is_heading and units[0].text == "Senior Syrian officers defect"
+    assert [u.text for u in units[1:]] == ["Three officers crossed the border on Monday.", "They were armed."]
+    assert not any(u.is_heading for u in units[1:])
+
+
+def test_tokenizer_is_what_sumy_needs():
+    from sumy.parsers.plaintext import PlaintextParser
+
+    doc = PlaintextParser.from_string("The U.S. Army said so. Gen. Smith agreed.\n\nA new paragraph here.", NewsTokenizer()).document
+    assert [str(s) for s in doc.sentences] == ["The U.S. Army said so.", "Gen. Smith agreed.", "A new paragraph here."]
+    assert NewsTokenizer().to_words("Gen. Smith's U.S.-based team, 12 men.") == ("Gen", "Smith's", "U.S", "based", "team", "men")
+
+
+def test_sentences_are_kept_as_written():
+    text = "washington ( cnn ) smith &amp; wesson said sales rose 5% this year."
+    assert segment(text)[0].text == "smith &amp; wesson said sales rose 5% this year."

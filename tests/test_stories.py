@@ -1,0 +1,83 @@
+"""Stories persisted in the store (bot/stories.py), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.ingesting import ingest_targets
+from bot.clustering import cluster_config
+from bot.stories import load_stories, update_stories
+from corpus.ingest import Ingestor
+from corpus.models import Story, StoryMember
+from corpus.raw import RawArticle
+from tests.news_samples import REPORTS, T0
+
+
+def raw(event: str, k: int, hours: float = 0.0) -> RawArticle:
+    title, text = REPORTS[event][k]
+    return RawArticle(origin=f"{event}-{k}", title=title, text=text, outlet=["Reuters", "AP", "BBC News"][k],
+                      url=f"https://news.example/{event}/{k}", published=T0 + timedelta(hours=3 * k + hours))
+
+
+def headlines(store) -> dict[int, set[str]]:
+    return {sid: {d.title for d in docs} for sid, _, docs in load_stories(store)}
+
+
+def test_new_articles_join_stored_stories_and_ids_stay(store, settings):
+    ingest = Ingestor(store).ingest
+    ingest([raw("chile-quake", 0), raw("japan-quake", 0)])
+    first = update_stories(store, cluster_config(settings))
+    assert first.articles == 2 and len(first.new_stories) == 2 and first.grown_stories == ()
+    before = headlines(store)
+
+    ingest([raw("chile-quake", 1), raw("japan-quake", 1), raw("rehab-a", 0)])
+    second = update_stories(store, cluster_config(settings))
+    assert second.articles == 3 and len(second.new_stories) == 1
+    assert set(second.grown_stories) == set(before)  # both earthquakes grew, under their old ids
+    after = headlines(store)
+    for sid, titles in before.items():
+        assert titles < after[sid]
+    assert update_stories(store, cluster_config(settings)).articles == 0  # nothing left to assign
+
+    stories = load_stories(store)
+    assert len(stories) == 3
+    for _, headline, docs in stories:
+        assert headline in {d.title for d in docs}
+        assert all(d.url and d.url.startswith("https://news.example/") for d in docs)
+
+
+def test_a_story_closes_after_the_window(store, settings):
+    ingest = Ingestor(store).ingest
+    ingest([raw("chile-quake", 0)])
+    update_stories(store, cluster_config(settings))
+    ingest([raw("chile-quake", 1, hours=24 * 10)])  # the same event's words, ten days later
+    update = update_stories(store, cluster_config(settings))
+    assert len(update.new_stories) == 1 and update.grown_stories == ()
+
+
+def test_live_blog_sections_are_members_of_their_own_stories(store, settings):
+    ingest_targets(store, settings, [str(settings.corpus_dirs[0])])
+    update = update_stories(store, cluster_config(settings))
+    assert update.articles == 5 and update.documents > 5
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(StoryMember)) == update.documents
+        sections = s.scalars(select(StoryMember).where(StoryMember.section > 0)).all()
+        assert sections and all(m.text and m.title for m in sections)
+        assert s.scalar(select(func.count()).select_from(Story)) == len(update.new_stories)
+    stories = load_stories(store)
+    main = max(stories, key=lambda st: len(st[2]))
+    assert "defect" in main[1].lower()
+    assert len({d.url for d in main[2]}) >= 4
+    titles = {d.title: sid for sid, _, docs in stories for d in docs}
+    assert titles["Turkish warplane shot down"] != main[0]
+
+
+def test_load_stories_since_and_limit(store, settings):
+    Ingestor(store).ingest([raw("chile-quake", 0), raw("rehab-b", 0, hours=48)])
+    update_stories(store, cluster_config(settings))
+    assert len(load_stories(store)) == 2
+    recent = load_stories(store, since=T0 + timedelta(hours=24))
+    assert [h for _, h, _ in recent] == [REPORTS["rehab-b"][0][0]]
+    assert len(load_stories(store, limit=1)) == 1

@@ -1,0 +1,181 @@
+"""Summaries within a word budget, whole sentences, redundancy control, citations, digests."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digests.digest import DigestOptions, StoryInput, build_digest, build_story, headline
+from digests.filters import reject_reason
+from digests.model import Document
+from digests.summarize import ALGORITHMS, UnknownAlgorithm, summarize
+from digests.units import split_documents, word_count
+from tests.summaries import seed_documents
+
+FAST = [a for a in ALGORITHMS if a != "kl"]
+
+
+def sentences_of(documents):
+    return {u.text for u in split_documents(documents)}
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_every_algorithm_keeps_the_budget_with_whole_sentences(algorithm):
+    docs = seed_documents()[:2] if algorithm == "kl" else seed_documents()
+    known = sentences_of(docs)
+    for words in (15, 60, 250):
+        extract = summarize(docs, words, algorithm)
+        assert extract.sentences, (algorithm, words)
+        assert word_count(extract.text) <= words
+        assert all(s in known for s in extract.sentences)
+        # Whole sentences, exactly as the articles have them (whitespace aside).
+        source = " ".join(" ".join(d.text for d in docs).split())
+        assert all(" ".join(s.split()) in source for s in extract.sentences)
+        if algorithm == "newsbot":  # plain sumy may pick a sentence two articles share, twice
+            assert len(set(extract.sentences)) == len(extract.sentences)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.integers(min_value=1, max_value=400), algorithm=st.sampled_from(FAST))
+def test_budget_is_never_exceeded(words, algorithm):
+    extract = summarize(seed_documents(), words, algorithm)
+    assert word_count(extract.text) <= words
+
+
+def test_every_sumy_algorithm_is_offered_by_name():
+    from digests.algorithms import SUMY_ALGORITHM_NAMES
+    from digests.sumy_rank import SUMY_ALGORITHMS
+
+    assert tuple(SUMY_ALGORITHMS) == SUMY_ALGORITHM_NAMES
+    assert ALGORITHMS == ("newsbot", *SUMY_ALGORITHM_NAMES)
+
+
+def test_unknown_algorithm_is_named():
+    with pytest.raises(UnknownAlgorithm, match="lexrank"):
+        summarize(seed_documents(), 50, "bogus")
+
+
+def test_default_summary_skips_page_furniture_and_headlines():
+    docs = seed_documents()
+    extract = summarize(docs, 250)
+    titles = [d.title for d in docs]
+    for unit in (extract.units[i] for i in extract.chosen):
+        assert reject_reason(unit) is None, unit.text
+        assert unit.text not in titles
+
+
+def doc(i, text, outlet=None, title="", published=None):
+    return Document(id=f"d{i}", title=title, text=text, outlet=outlet or f"Outlet {i}", url=f"https://example.com/{i}",
+                    published=published)
+
+
+QUAKE = [
+    doc(1, "A magnitude 7.1 earthquake struck the coast of northern Chile on Tuesday, killing at least 12 people. "
+           "Rescue teams searched collapsed buildings in the port city of Iquique through the night. "
+           "The president declared a state of emergency in three regions.", title="Deadly quake hits Chile"),
+    doc(2, "A magnitude 7.1 earthquake struck the coast of northern Chile on Tuesday, killing at least 12 people, officials said. "
+           "A tsunami warning was issued for the Pacific coast and later lifted. "
+           "Schools in the region will stay closed for the rest of the week.", title="Chile earthquake kills 12"),
+    doc(3, "Officials in Santiago said power had been restored to most homes in the north by Wednesday morning. "
+           "The quake, one of the strongest this year, was felt as far away as Bolivia and Peru.", title="Chile restores power"),
+]
+
+
+def test_the_same_fact_from_two_outlets_is_said_once_with_two_citations():
+    story = build_story(StoryInput("quake", QUAKE), DigestOptions(words_per_story=80))
+    quake_lines = [s for s in story.sentences if "magnitude 7.1" in s.text]
+    assert len(quake_lines) == 1
+    cited = {story.source(n).document_id for n in quake_lines[0].citations}
+    assert cited == {"d1", "d2"}
+
+
+def test_every_sentence_cites_real_sources_and_its_own_first():
+    story = build_story(StoryInput("quake", QUAKE), DigestOptions(words_per_story=100))
+    numbers = {s.number for s in story.sources}
+    assert story.sentences
+    by_id = {d.id: d for d in QUAKE}
+    for sentence in story.sentences:
+        assert sentence.citations and set(sentence.citations) <= numbers
+        assert len(set(sentence.citations)) == len(sentence.citations)
+        first = by_id[story.source(sentence.citations[0]).document_id]
+        assert sentence.text in first.text
+    assert sorted(numbers) == list(range(1, len(QUAKE) + 1))
+    assert story.sources[0].url and story.sources[0].outlet
+
+
+def test_seed_story_cites_with_links():
+    story = build_story(StoryInput("syria", seed_documents()), DigestOptions(words_per_story=150))
+    assert len(story.sources) == 5 and all(s.url for s in story.sources)
+    assert story.headline in {d.title for d in seed_documents()}
+    assert any(len(s.citations) > 1 for s in story.sentences), "several outlets report the defections"
+
+
+def test_headline_fallback_is_the_most_representative_title():
+    assert headline(QUAKE) in {"Deadly quake hits Chile", "Chile earthquake kills 12"}
+    assert headline([doc(1, "x", title="")]) == ""
+    given_headline = build_story(StoryInput("q", QUAKE, headline="Chile quake"), DigestOptions(words_per_story=30))
+    assert given_headline.headline == "Chile quake"
+
+
+def test_digest_ranks_by_outlets_recency_and_size():
+    now = datetime(2024, 5, 2, 12, tzinfo=timezone.utc)
+    fresh = [d.__class__(**{**d.__dict__, "published": now - timedelta(hours=2)}) for d in QUAKE]
+    stale = [d.__class__(**{**d.__dict__, "id": d.id + "old", "published": now - timedelta(days=6)}) for d in QUAKE]
+    single = [doc(9, "The city council approved a new budget for parks on Tuesday after a long debate.", title="Budget",
+                  published=now - timedelta(hours=1))]
+    digest = build_digest(
+        [StoryInput("single", single), StoryInput("stale", stale), StoryInput("fresh", fresh), StoryInput("empty", [])],
+        DigestOptions(words_per_story=60, now=now),
+    )
+    assert [s.id for s in digest.stories] == ["fresh", "single", "stale"] or [s.id for s in digest.stories][0] == "fresh"
+    assert [s.id for s in digest.stories][0] == "fresh"
+    assert "empty" not in [s.id for s in digest.stories]
+    assert len(build_digest([StoryInput("a", fresh), StoryInput("b", stale)], DigestOptions(max_stories=1, now=now)).stories) == 1
+
+
+def test_bad_stories_give_empty_or_short_summaries_not_errors():
+    assert summarize([], 50).text == ""
+    assert summarize([doc(1, "")], 50).text == ""
+    assert summarize([doc(1, "Short.")], 50).text == "Short."
+    one = "The council approved the budget on Tuesday after a long debate."
+    assert summarize([doc(1, one)], 50).text == one
+    assert summarize([doc(1, one)], 3).text == ""
+    assert summarize(QUAKE, 0).text == ""
+
+
+def test_settings_offer_the_engines_algorithms(settings):
+    from digests.summarize import ALGORITHMS
+
+    assert settings.channels.algorithm == "newsbot"
+    field = type(settings.channels).model_fields["algorithm"]
+    assert set(field.annotation.__args__) == set(ALGORITHMS), "settings and the engine offer the same algorithms"
+
+
+def test_bad_summary_settings_name_the_setting(monkeypatch):
+    from config import ConfigError, load_settings
+
+    monkeypatch.setenv("NEWSBOT_CHANNELS__ALGORITHM", "bert")
+    with pytest.raises(ConfigError, match="channels.algorithm"):
+        load_settings()
+
+
+def test_digest_sentences_read_well_but_cli_summaries_quote_exactly():
+    docs = [doc(1, "washington ( cnn ) smith &amp; wesson said on monday that its gun sales rose by a fifth this year.")]
+    story = build_story(StoryInput("s", docs), DigestOptions(words_per_story=40))
+    assert story.sentences[0].text == "Smith & wesson said on monday that its gun sales rose by a fifth this year."
+    assert summarize(docs, 40).text == "smith &amp; wesson said on monday that its gun sales rose by a fifth this year."
+
+
+def test_sections_of_one_article_share_its_citation():
+    """Two sections of a live-blog post and a second outlet: two sources, never one link twice."""
+    text = "The regional council approved the new harbour bridge on Tuesday after a long debate about its cost."
+    blog = Document("7#1", "Bridge approved", text, "Blog", "https://blog.example/live", section_of="7")
+    blog2 = Document("7#2", "More on the bridge", text.replace("Tuesday", "Tuesday evening"), "Blog",
+                     "https://blog.example/live", section_of="7")
+    paper = Document("9", "Council backs bridge", text, "Paper", "https://paper.example/bridge")
+    story = build_story(StoryInput("s", [blog, blog2, paper]), DigestOptions(words_per_story=60))
+    assert sorted((s.document_id, s.url) for s in story.sources) == [("7", "https://blog.example/live"), ("9", "https://paper.example/bridge")]
+    for sentence in story.sentences:
+        assert len(sentence.citations) == len(set(sentence.citations)) and set(sentence.citations) <= {1, 2}
+    assert {n for s in story.sentences for n in s.citations} == {1, 2}
