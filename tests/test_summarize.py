@@ -1,5 +1,6 @@
 """Summaries within a word budget, whole sentences, redundancy control, citations, digests."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -165,3 +166,16 @@ def test_digest_sentences_read_well_but_cli_summaries_quote_exactly():
     story = build_story(StoryInput("s", docs), DigestOptions(words_per_story=40))
     assert story.sentences[0].text == "Smith & wesson said on monday that its gun sales rose by a fifth this year."
     assert summarize(docs, 40).text == "smith &amp; wesson said on monday that its gun sales rose by a fifth this year."
+
+
+def test_a_built_story_is_reused_until_an_article_changes():
+    docs = seed_documents()
+    options = DigestOptions(words_per_story=120)
+    first = build_story(StoryInput("s", docs), options)
+    assert build_story(StoryInput("s", list(docs)), options) is first  # served from the cache
+    assert build_story(StoryInput("s", docs), DigestOptions(words_per_story=60)) is not first
+    edited = [replace(docs[0], text="The army said on Monday that the officers had not defected. " + docs[0].text), *docs[1:]]
+    again = build_story(StoryInput("s", edited), options)
+    assert again is not first and again == build_story(StoryInput("s", edited), options)
+    assert build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random")) is not \
+        build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random"))
