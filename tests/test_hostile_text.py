@@ -145,7 +145,7 @@ def summarises_safely(groups: list[list[Document]], budget: int) -> None:
     for story, docs in ((s, groups[int(s.id)]) for s in digest.stories):
         assert sum(word_count(x.text) for x in story.sentences) <= budget
         source = " ".join(" ".join(d.text for d in docs).split())
-        assert all(w.lower() in source.lower() for x in story.sentences for w in words(x.text))
+        assert all(w.casefold() in source.casefold() for x in story.sentences for w in words(x.text))
         assert {n for x in story.sentences for n in x.citations} <= {s.number for s in story.sources}
     renders_safely(Reply.of(DigestView(digest, footer="Read one story: /news story <id>")))
     for story in digest.stories:

@@ -3,7 +3,9 @@
 Limits: title 256, description 4,096, 25 fields (name 256, value 1,024), footer 2,048, 6,000
 characters across a message's embeds, 10 embeds a message. Article text is escaped so that
 markdown, masked links (`[https://good.example](https://evil.example)`), mentions (`<@&123>`,
-`@everyone`) and timestamps show as the literal text they are."""
+`@everyone`) and timestamps show as the literal text they are. A link whose text names another
+address than its own is not masked (the URL is shown beside it), and a split never falls inside
+a link or an escape."""
 
 from __future__ import annotations
 

@@ -6,10 +6,10 @@ notifications and to screen readers). Every piece of text is escaped (`&`, `<`, 
 
 from __future__ import annotations
 
-from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
-from bot.render import day, digest_heading, meta, story_meta
 import re
 
+from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
+from bot.render import day, digest_heading, meta, story_meta
 from bot.text import chunks, clean, defuse_broadcasts, fit, safe_url, shorten, shows_another_address
 from digests.model import Story
 
@@ -113,7 +113,7 @@ def _story(s: Story) -> list[dict]:
         return link(f"[{n}]", urls.get(n))
 
     first = next((src.url for src in s.sources if safe_url(src.url)), None)
-    summary = " ".join(f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)
+    summary = " ".join(filter(None, (f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)))
     sources = " · ".join(
         f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")
         for src in s.sources
