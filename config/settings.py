@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -27,6 +26,20 @@ class ConfigError(Exception):
 
 class DatabaseSettings(BaseModel):
     url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, v: str) -> str:
+        # The message never repeats the URL: it may carry a password.
+        if not v:
+            return v
+        try:
+            backend = make_url(v).get_backend_name()
+        except Exception:  # sqlalchemy.exc.ArgumentError
+            raise ValueError("not a database URL; use sqlite:///path/to/newsbot.db or postgresql+psycopg://user@host/db") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"newsbot stores its data in SQLite or PostgreSQL, not {backend}; use sqlite:///... or postgresql+psycopg://...")
+        return v
 
 
 class CorpusSettings(BaseModel):
@@ -310,5 +323,5 @@ def _explain(exc: ValidationError) -> str:
     for err in exc.errors(include_input=False, include_url=False):
         name = ".".join(str(p) for p in err["loc"]) or "settings"
         env = "NEWSBOT_" + "__".join(str(p).upper() for p in err["loc"])
-        lines.append(f"{name} (env {env}): {err['msg']}")
+        lines.append(f"{name} (env {env}): {err['msg'].removeprefix('Value error, ')}")
     return "invalid configuration:\n  " + "\n  ".join(lines)

@@ -53,7 +53,8 @@ def message(channel_id: str, body: dict) -> dict:
 
 
 class FakeDiscord:
-    def __init__(self) -> None:
+    def __init__(self, token: str = "fake-token") -> None:
+        self.token = token  # the only bot token the fake accepts
         self.requests: list[Recorded] = []
         self.runner: web.AppRunner | None = None
         self.base = ""
@@ -86,7 +87,7 @@ class FakeDiscord:
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
         parts = path.strip("/").split("/")
         # Interaction callbacks and webhooks carry their token in the path, not a bot token.
-        if parts[0] not in ("interactions", "webhooks") and request.headers.get("Authorization") != "Bot fake-token":
+        if parts[0] not in ("interactions", "webhooks") and request.headers.get("Authorization") != f"Bot {self.token}":
             return self.json({"message": "401: Unauthorized", "code": 0}, status=401)
         if path == "/gateway/bot":
             limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
