@@ -117,8 +117,14 @@ class ChannelSettings(BaseModel):
         return v
 
 
+def _blank_is_unset(value: Any) -> Any:
+    """An empty or blank secret (NEWSBOT_DISCORD__TOKEN="") means the platform is off."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class DiscordSettings(BaseModel):
     token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal; Discord runs when it is set.")
+    _token_blank = field_validator("token", mode="before")(_blank_is_unset)
     dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
     sync_commands: bool = True
     admin_role_ids: list[int] = Field(default_factory=list)
@@ -142,6 +148,7 @@ class SlackSettings(BaseModel):
     bot_token: SecretStr | None = Field(None, description="The xoxb-... bot token; Slack runs when it is set.")
     app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
     signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
+    _secrets_blank = field_validator("bot_token", "app_token", "signing_secret", mode="before")(_blank_is_unset)
     mode: str = Field("socket", pattern="^(socket|http)$")
     http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=0, le=65535)

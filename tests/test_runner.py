@@ -132,3 +132,10 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
             await slack_api.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_blank_token_means_the_platform_is_off(settings, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_DISCORD__TOKEN", "")
+    monkeypatch.setenv("NEWSBOT_SLACK__BOT_TOKEN", "   ")
+    s = load_settings()
+    assert s.discord.token is None and s.slack.bot_token is None
