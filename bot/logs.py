@@ -22,6 +22,15 @@ _TOKEN_SHAPES = re.compile(
     r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"
 )
 REDACTED = "[redacted]"
+# Credentials that libraries log at DEBUG, kept by what precedes them: Discord interaction and
+# webhook tokens in URL paths, Slack's response_url (valid 30 minutes), and any "token" field or
+# parameter (Slack's verification token, Discord's interaction token in gateway events).
+_TOKEN_AFTER = re.compile(
+    r"(/(?:interactions|webhooks)/\d+/)[\w.-]{8,}"
+    r"|((?:\b|_)response_url['\"]?\s*[:=]\s*['\"]?)[^\s'\"&,}]+"
+    r"|(['\"]token['\"]\s*:\s*['\"])[^'\"]+"
+    r"|((?:\b|_)token=)[^&\s'\"]+"
+)
 
 
 @contextmanager
@@ -43,6 +52,7 @@ class _Redactor(logging.Filter):
     def redact(self, text: str) -> str:
         for s in self.secrets:
             text = text.replace(s, REDACTED)
+        text = _TOKEN_AFTER.sub(lambda m: next(g for g in m.groups() if g is not None) + REDACTED, text)
         return _TOKEN_SHAPES.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
-# C0/C1 controls except newline and tab, and the bidi/zero-width controls that can disguise text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
+# What never reaches a chat or a terminal: C0/C1 controls except newline and tab (Unicode Cc),
+# every format character (Cf: bidi overrides and isolates, zero-width characters, soft hyphen,
+# tag characters that hide text), lone surrogates (Cs: they can't be encoded, so a send would
+# fail) and the noncharacters U+FFFE/U+FFFF. tests/test_hostile_text.py checks this list against
+# unicodedata, so a newer Unicode's additions are noticed.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_BROADCAST = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+MAX_URL = 2048  # longer links are shown as text (Discord refuses longer embed URLs)
+# Something a reader takes for a web address: a URL with a scheme, or a name with a dot and a
+# top-level domain of letters (any script), or an IPv4 address.
+_ADDRESS = re.compile(
+    r"[a-z][a-z0-9+.-]*://[^\s<>|\[\]()]*|\b\d{1,3}(?:\.\d{1,3}){3}\b"
+    r"|(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}\b",
+    re.IGNORECASE,
+)
 
 
 def clean(s: str | None, *, keep_newlines: bool = False) -> str:
     """Printable text: control characters dropped; whitespace collapsed unless keep_newlines."""
-    s = _CONTROL.sub("", unicodedata.normalize("NFC", s or ""))
+    s = unicodedata.normalize("NFC", _CONTROL.sub("", s or ""))
     if keep_newlines:
         return "\n".join(" ".join(line.split()) for line in s.replace("\t", " ").splitlines()).strip()
     return " ".join(s.split())
@@ -27,7 +45,7 @@ def defuse_broadcasts(s: str) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit to sit inside link markup, or None: spaces, quotes, brackets, pipes
-    and angle brackets percent-encoded so no markup can end early."""
+    and angle brackets percent-encoded so no markup can end early; at most MAX_URL characters."""
     if not url:
         return None
     url = clean(url).replace(" ", "")
@@ -35,9 +53,31 @@ def safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(url) > MAX_URL:
         return None
-    return quote(url, safe=":/?#@!$&*+,;=%~-._")
+    # "@" encoded too: no "@everyone" in a link shown as text, and no user name before the host.
+    return quote(parts.scheme.lower() + url[len(parts.scheme) :], safe=":/?#!$&*+,;=%~-._")
+
+
+def fit(raw: str | None, limit: int, escape: Callable[[str], str]) -> str:
+    """`raw` escaped for a platform in at most `limit` characters, shortened before escaping so
+    that no escape sequence is cut in half."""
+    n = limit
+    while len(out := escape(shorten(clean(raw), n))) > limit:
+        n -= max(1, len(out) - limit)
+    return out
+
+
+def shows_another_address(label: str, url: str) -> bool:
+    """Whether link text names a web address other than where the link goes ("paypal.com" on a
+    link to evil.example): such a link must not be masked, or it shows one URL and opens another."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    for m in _ADDRESS.finditer(label.replace("\\", "")):
+        shown = (urlsplit(m.group(0)).hostname if "://" in m.group(0) else m.group(0).split("/")[0]) or m.group(0)
+        shown = shown.lower().rstrip(".").removeprefix("www.")
+        if not (host == shown or host.endswith("." + shown)):
+            return True
+    return False
 
 
 def shorten(s: str, limit: int) -> str:
@@ -50,9 +90,10 @@ def shorten(s: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def chunks(text: str, limit: int, sep: str = "\n") -> list[str]:
+def chunks(text: str, limit: int, sep: str = "\n", keep: re.Pattern[str] | None = None) -> list[str]:
     """Split text into pieces of at most `limit` characters: at `sep` where possible, else at
-    a space, else anywhere. Nothing is dropped."""
+    a space, else anywhere, but never inside a match of `keep` (a link's markup, an escape)
+    shorter than `limit`. Nothing is dropped."""
     out: list[str] = []
     current = ""
     for part in text.split(sep):
@@ -63,11 +104,26 @@ def chunks(text: str, limit: int, sep: str = "\n") -> list[str]:
         if current:
             out.append(current)
         while len(part) > limit:
-            cut = part.rfind(" ", 0, limit + 1)
-            cut = cut if cut > limit // 2 else limit
+            cut = _cut(part, limit, keep)
             out.append(part[:cut].rstrip())
             part = part[cut:].lstrip()
         current = part
     if current:
         out.append(current)
     return out
+
+
+def _cut(part: str, limit: int, keep: re.Pattern[str] | None) -> int:
+    spans = [m.span() for m in keep.finditer(part, 0, 2 * limit + 1)] if keep else []
+
+    def inside(i: int) -> tuple[int, int] | None:
+        return next(((a, b) for a, b in spans if a < i < b and b - a <= limit), None)
+
+    cut = part.rfind(" ", 0, limit + 1)
+    while cut > limit // 2 and inside(cut):
+        cut = part.rfind(" ", 0, inside(cut)[0] + 1)
+    if cut <= limit // 2:
+        cut = limit
+        if span := inside(cut):
+            cut = span[0]
+    return cut or limit

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -27,6 +26,20 @@ class ConfigError(Exception):
 
 class DatabaseSettings(BaseModel):
     url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, v: str) -> str:
+        # The message never repeats the URL: it may carry a password.
+        if not v:
+            return v
+        try:
+            backend = make_url(v).get_backend_name()
+        except Exception:  # sqlalchemy.exc.ArgumentError
+            raise ValueError("not a database URL; use sqlite:///path/to/newsbot.db or postgresql+psycopg://user@host/db") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"newsbot stores its data in SQLite or PostgreSQL, not {backend}; use sqlite:///... or postgresql+psycopg://...")
+        return v
 
 
 class CorpusSettings(BaseModel):
@@ -104,8 +117,14 @@ class ChannelSettings(BaseModel):
         return v
 
 
+def _blank_is_unset(value: Any) -> Any:
+    """An empty or blank secret (NEWSBOT_DISCORD__TOKEN="") means the platform is off."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class DiscordSettings(BaseModel):
     token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal; Discord runs when it is set.")
+    _token_blank = field_validator("token", mode="before")(_blank_is_unset)
     dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
     sync_commands: bool = True
     admin_role_ids: list[int] = Field(default_factory=list)
@@ -129,6 +148,7 @@ class SlackSettings(BaseModel):
     bot_token: SecretStr | None = Field(None, description="The xoxb-... bot token; Slack runs when it is set.")
     app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
     signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
+    _secrets_blank = field_validator("bot_token", "app_token", "signing_secret", mode="before")(_blank_is_unset)
     mode: str = Field("socket", pattern="^(socket|http)$")
     http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=0, le=65535)
@@ -336,5 +356,5 @@ def _explain(exc: ValidationError) -> str:
     for err in exc.errors(include_input=False, include_url=False):
         name = ".".join(str(p) for p in err["loc"]) or "settings"
         env = "NEWSBOT_" + "__".join(str(p).upper() for p in err["loc"])
-        lines.append(f"{name} (env {env}): {err['msg']}")
+        lines.append(f"{name} (env {env}): {err['msg'].removeprefix('Value error, ')}")
     return "invalid configuration:\n  " + "\n  ".join(lines)

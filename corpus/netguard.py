@@ -23,6 +23,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 2048
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _LOOKUPS = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
+_HOST = re.compile(r"^([0-9a-f:.]+(%25[a-z0-9_.-]+)?|[a-z0-9_.-]+)$", re.I)  # IPv6 literals (zone ids too), names
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$", re.I)
 
 
@@ -82,6 +83,7 @@ def address_kind(ip: IPAddress) -> str | None:
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
+        ("site-local", isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local),  # fec0::/10, deprecated but routable inside
         ("multicast", ip.is_multicast),
         ("private", ip.is_private),
         ("reserved", ip.is_reserved),
@@ -123,6 +125,9 @@ class Guard:
             raise URLRefused(f"only http:// and https:// URLs can be fetched, not {parsed.scheme or 'this'}://" if parsed.scheme else "not a URL: it needs http:// or https://")
         if not parsed.host:
             raise URLRefused("the URL has no host name")
+        if not _HOST.match(parsed.raw_host.decode("ascii", "replace")):
+            # Percent-encoded or odd characters: resolvers differ in how they read them.
+            raise URLRefused("not a valid host name (only letters, digits, dots and hyphens)")
         if parsed.userinfo:
             raise URLRefused("URLs with a user name or password are not supported (they would be shown and stored)")
         port = parsed.port or DEFAULT_PORTS[parsed.scheme]

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -23,7 +24,14 @@ def make_engine(url: str, **kwargs) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot create the folder {folder} for the SQLite database ({exc.strerror or type(exc).__name__}); "
+                    "check database.url (env NEWSBOT_DATABASE__URL) or data_dir (env NEWSBOT_DATA_DIR)"
+                ) from None
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -59,15 +67,13 @@ class Store:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
-        except Exception as exc:  # sqlalchemy.exc.OperationalError and driver errors
-            from sqlalchemy.exc import OperationalError
-
-            if isinstance(exc, OperationalError):
-                raise DatabaseUnavailable(
-                    f"cannot open the database at {self.safe_url}: {_first_line(exc.orig)}; "
-                    "check database.url (env NEWSBOT_DATABASE__URL) and that the server is running"
-                ) from None
-            raise
+        except DBAPIError as exc:  # can't connect, can't open the file, not a database
+            fix = (
+                "check database.url (env NEWSBOT_DATABASE__URL): it must name an SQLite database file (or a new one) in a writable folder"
+                if self.dialect == "sqlite"
+                else "check database.url (env NEWSBOT_DATABASE__URL) and that the server is running"
+            )
+            raise DatabaseUnavailable(f"cannot open the database at {self.safe_url}: {_first_line(exc.orig)}; {fix}") from None
 
     @property
     def safe_url(self) -> str:

@@ -3,8 +3,11 @@ ranked by independent outlets, recency and size."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -57,6 +60,43 @@ def readable(sentence: str) -> str:
 
 
 def build_story(story: StoryInput, options: DigestOptions = DigestOptions()) -> Story:
+    """The story summarised with numbered citations. The same articles with the same options
+    always give the same story, so it is built once and then served from a small cache: chat
+    commands ask for the same stories again and again (`random` is never cached)."""
+    if options.algorithm == "random":
+        return _build_story(story, options)
+    key = _story_key(story, options)
+    with _CACHE_LOCK:
+        if (hit := _CACHE.get(key)) is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    built = _build_story(story, options)
+    with _CACHE_LOCK:
+        _CACHE[key] = built
+        while len(_CACHE) > CACHE_STORIES:
+            _CACHE.popitem(last=False)
+    return built
+
+
+CACHE_STORIES = 2048
+_CACHE: OrderedDict[bytes, Story] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _story_key(story: StoryInput, options: DigestOptions) -> bytes:
+    """A digest of everything a built story depends on (the articles whole, not their ids alone:
+    an article edited in place is a new input)."""
+    h = hashlib.blake2b(digest_size=20)
+    parts = [story.id, story.headline or "", str(options.words_per_story), options.algorithm, repr(options.citation_similarity)]
+    for d in story.documents:
+        parts += [d.id, d.title, d.text, d.outlet, d.url or "", d.published.isoformat() if d.published else ""]
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little") + data)  # length-prefixed: no two inputs run together
+    return h.digest()
+
+
+def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     docs = list(story.documents)
     extract = summarize(docs, options.words_per_story, options.algorithm)
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)

@@ -76,7 +76,8 @@ class FakeDiscord:
     """Channel messages are kept per channel; a nonce sent with `enforce_nonce` returns the
     message already made with it, as Discord does (for a few minutes there; always here)."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str = "fake-token") -> None:
+        self.token = token  # the only bot token the fake accepts
         self.requests: list[Recorded] = []
         self.messages: dict[str, list[dict]] = {}
         self.nonces: dict[tuple[str, str], dict] = {}
@@ -112,7 +113,7 @@ class FakeDiscord:
         self.requests.append(Recorded(request.method, path, dict(request.query), body))
         parts = path.strip("/").split("/")
         # Interaction callbacks and webhooks carry their token in the path, not a bot token.
-        if parts[0] not in ("interactions", "webhooks") and request.headers.get("Authorization") != "Bot fake-token":
+        if parts[0] not in ("interactions", "webhooks") and request.headers.get("Authorization") != f"Bot {self.token}":
             return self.json({"message": "401: Unauthorized", "code": 0}, status=401)
         if path == "/gateway/bot":
             limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}

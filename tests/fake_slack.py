@@ -36,7 +36,10 @@ class FakeSlack:
     reads them back, newest first, a page at a time. `fail` maps a Web API method (or
     "method:channel") to errors to answer with, one per call (an HTTP status or a Slack error)."""
 
-    def __init__(self) -> None:
+    def __init__(self, echo_token_in_errors: bool = False) -> None:
+        # users.info answers invalid_auth quoting the request's token, as a careless proxy might:
+        # the bot must keep even that out of its logs.
+        self.echo_token_in_errors = echo_token_in_errors
         self.calls: list[Recorded] = []
         self.messages: dict[str, list[dict]] = {}
         self.hold: Hold | None = None
@@ -75,6 +78,8 @@ class FakeSlack:
         self.calls.append(Recorded(method, body, dict(request.headers)))
         if method == "auth.test":
             return web.json_response({"ok": True, "url": "https://opsdroidtests.slack.com/", "team": "opsdroidtests", "user": "newsbot", "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"})
+        if method == "users.info" and self.echo_token_in_errors:
+            return web.json_response({"ok": False, "error": "invalid_auth", "sent": request.headers.get("Authorization", "")})
         if method == "users.info":
             uid = body.get("user")
             return web.json_response({"ok": True, "user": {"id": uid, "team_id": TEAM, "is_admin": uid == WORKSPACE_ADMIN, "is_owner": False, "is_primary_owner": False}})
@@ -147,3 +152,19 @@ def signed_headers(body: str, timestamp: int | None = None, secret: str = SECRET
 
 def ack_json(body: str) -> dict:
     return json.loads(body) if body else {}
+
+
+async def post_command(url: str, body: str, headers: dict[str, str] | None = None, secret: str = SECRET):
+    """POST a slash command to a bot's HTTP endpoint, signed with `secret` unless `headers` are
+    given; waits for a bot that is still starting to listen."""
+    import asyncio
+
+    import httpx
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        for _ in range(100):
+            try:
+                return await client.post(url, content=body, headers=headers or signed_headers(body, secret=secret))
+            except httpx.ConnectError:
+                await asyncio.sleep(0.1)
+        return await client.post(url, content=body, headers=headers or signed_headers(body, secret=secret))

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.helpers import ROOT, bot_env, run_bot
 
 
@@ -52,6 +54,39 @@ def test_unreachable_database_exits_1_with_a_hint(tmp_path):
     assert r.returncode == 1
     assert "cannot open the database" in r.stderr and "NEWSBOT_DATABASE__URL" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("postgresql+psycopg://u:hunter2pass@127.0.0.1:1/db?connect_timeout=2",
+         "cannot open the database at postgresql+psycopg://u:***@127.0.0.1:1/db?connect_timeout=2: connection failed"),
+        ("{tmp}/a-file/newsbot.db", "cannot create the folder {tmp}/a-file for the SQLite database (File exists)"),
+        ("{tmp}/a-folder", "cannot open the database at sqlite:///{tmp}/a-folder: unable to open database file"),
+        ("{tmp}/not-a-database.db", "cannot open the database at sqlite:///{tmp}/not-a-database.db: file is not a database"),
+    ],
+)
+def test_run_with_an_unusable_database_says_why_and_exits_1(tmp_path, where, message):
+    (tmp_path / "a-file").write_text("")
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "not-a-database.db").write_bytes(b"this is not SQLite\n" * 100)
+    url = where if "://" in where else f"sqlite:///{where}"
+    r = run_bot(tmp_path, "run", NEWSBOT_DATABASE__URL=url.format(tmp=tmp_path), timeout=60)
+    assert r.returncode == 1
+    line = r.stderr.strip()
+    assert line.startswith("newsbot: " + message.format(tmp=tmp_path)) and "check database.url (env NEWSBOT_DATABASE__URL)" in line, line
+    assert "\n" not in line and "hunter2pass" not in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("mysql://bob:hunter2pass@db.example/news", "newsbot stores its data in SQLite or PostgreSQL, not mysql"),
+    ("bob:hunter2pass@db.example", "not a database URL; use sqlite:///path/to/newsbot.db or postgresql+psycopg://user@host/db"),
+])
+def test_run_with_a_database_url_it_cannot_use_is_a_config_error(tmp_path, url, reason):
+    r = run_bot(tmp_path, "run", NEWSBOT_DATABASE__URL=url, timeout=60)
+    assert r.returncode == 2
+    assert f"database.url (env NEWSBOT_DATABASE__URL): {reason}" in r.stderr
+    assert "hunter2pass" not in r.stderr and "Traceback" not in r.stderr
 
 
 def test_ctrl_c_exits_cleanly(tmp_path):

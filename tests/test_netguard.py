@@ -71,6 +71,23 @@ def test_names_are_not_numeric_hosts(host):
         ("http://255.255.255.255/", "private"),
         ("http://100.64.0.1/", "non-public"),  # carrier-grade NAT
         ("http://198.18.0.1/", "private"),  # benchmarking
+        ("HTTP://127.0.0.1/", "loopback"),  # upper-case scheme
+        ("hTTpS://[::1]/", "loopback"),
+        ("http://127。0。0。1/", "loopback"),  # ideographic full stops, read as dots (IDNA)
+        ("http://0177.1/", "loopback"),
+        ("http://0x7f.0x0.0x0.0x1/", "loopback"),
+        ("http://[0:0:0:0:0:ffff:127.0.0.1]/", "loopback"),
+        ("http://[::ffff:127.0.0.1%25eth0]/", "loopback"),  # a zone id changes nothing
+        ("http://[::127.0.0.1]/", "reserved"),  # IPv4-compatible (deprecated ::/96)
+        ("http://[::7f00:1]/", "reserved"),
+        ("http://[::0.0.0.0]/", "unspecified"),
+        ("http://[fd12:3456::1]/", "private"),  # unique-local fc00::/7, the fd half
+        ("http://[fec0::1]/", "site-local"),  # deprecated site-local fec0::/10
+        ("http://[feff::1]/", "site-local"),
+        ("http://[2001:db8::1]/", "private"),  # documentation
+        ("http://[64:ff9b:1::7f00:1]/", "reserved"),  # local-use NAT64
+        ("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "private"),  # Teredo
+        ("http://127.0.0.1#@good.example/", "loopback"),  # the host is what comes before the #
     ],
 )
 def test_inside_addresses_are_refused_however_written(url, kind, http_server):
@@ -106,6 +123,21 @@ def test_names_that_resolve_inside_are_refused():
         ("http://user:secret@example.com/", "URLs with a user name or password are not supported (they would be shown and stored)"),
         ("http:///nohost", "the URL has no host name"),
         ("http://" + "a" * 3000 + ".com/", "URL longer than 2048 characters"),
+        # A user name before the host is refused outright, whatever the host looks like.
+        ("http://good.example@127.0.0.1/", "URLs with a user name or password are not supported (they would be shown and stored)"),
+        ("http://good.example\\@127.0.0.1/", "URLs with a user name or password are not supported (they would be shown and stored)"),
+        ("http://1.1.1.1 &@2.2.2.2# @3.3.3.3/", "URLs with a user name or password are not supported (they would be shown and stored)"),
+        # Percent-encoded hosts: some resolvers decode them, so none is taken.
+        ("http://%31%32%37.0.0.1/", "not a valid host name (only letters, digits, dots and hyphens)"),
+        ("http://127%2e0%2e0%2e1/", "not a valid host name (only letters, digits, dots and hyphens)"),
+        ("http://127.0.0.1%09/", "not a valid host name (only letters, digits, dots and hyphens)"),
+        ("http://a!b.example/", "not a valid host name (only letters, digits, dots and hyphens)"),
+        ("http://１２７.０.０.１/", "not a valid URL (Invalid IDNA hostname: '１２７.０.０.１')"),  # full-width digits
+        ("http://127.000.000.001/", "not a valid URL (Invalid IPv4 address: '127.000.000.001')"),
+        ("//127.0.0.1/", "not a URL: it needs http:// or https://"),
+        ("http:/127.0.0.1/", "the URL has no host name"),
+        ("javascript:alert(1)", "only http:// and https:// URLs can be fetched, not javascript://"),
+        ("HTTP://example.com:8080/", "port 8080 is not allowed (allowed: 80, 443; add ports to http.extra_ports)"),
     ],
 )
 def test_schemes_ports_and_credentials(url, reason):
@@ -117,6 +149,28 @@ def test_extra_ports_are_allowed():
     assert guard.check_url("http://feeds.example:8080/rss").port == 8080
     with pytest.raises(URLRefused):
         guard.check_url("http://feeds.example:8081/rss")
+
+
+def test_the_extra_ports_setting_reaches_the_fetcher(settings, monkeypatch):
+    from config import load_settings
+
+    assert _refused(Fetcher(settings.http), "http://feeds.example:8080/rss").reason.startswith("port 8080 is not allowed")
+    monkeypatch.setenv("NEWSBOT_HTTP__EXTRA_PORTS", "[8080, 8443]")
+    http = load_settings().http
+    assert http.extra_ports == [8080, 8443]
+    fetcher = Fetcher(http)
+    assert fetcher.guard.check_url("https://feeds.example:8443/rss").port == 8443
+    assert _refused(fetcher, "http://feeds.example:8081/rss").reason == "port 8081 is not allowed (allowed: 80, 443, 8080, 8443; add ports to http.extra_ports)"
+    # An extra port opens no address: loopback on it is still refused.
+    assert _refused(fetcher, "http://127.0.0.1:8080/rss").reason == "refused: 127.0.0.1 is a loopback address"
+
+
+def test_a_trailing_dot_changes_nothing():
+    """"localhost." and "intranet.example." are the same names: whatever they resolve to is vetted."""
+    guard = Guard(resolver=_table({"localhost.": ["127.0.0.1"], "intranet.example.": ["10.1.1.1"]}))
+    fetcher = Fetcher(HttpSettings(), guard=guard)
+    assert _refused(fetcher, "http://localhost./").reason == "refused: 127.0.0.1 is a loopback address"
+    assert _refused(fetcher, "http://INTRANET.example./").reason == "refused: 10.1.1.1 is a private address"
 
 
 def test_loopback_server_is_refused_by_default_and_reached_with_the_setting(http_server):
@@ -156,9 +210,16 @@ def test_redirect_to_another_scheme_or_port_is_refused(http_server):
     guard = Guard(extra_ports=[port], allowed_networks=["127.0.0.1/32"])
     fetcher = Fetcher(HttpSettings(extra_ports=[port]), guard=guard)
     http_server.route("/file", Reply(302, headers={"Location": "file:///etc/passwd"}))
+    http_server.route("/gopher", Reply(307, headers={"Location": "gopher://127.0.0.1:70/_SET%20x"}))
     http_server.route("/port", Reply(301, headers={"Location": "http://127.0.0.1:22/"}))
-    assert "only http:// and https://" in _refused(fetcher, http_server.url("/file")).reason
+    http_server.route("/relative", Reply(302, headers={"Location": "//10.0.0.5/inside"}))  # scheme-relative
+    http_server.route("/userinfo", Reply(302, headers={"Location": f"http://good.example@127.0.0.1:{port}/"}))
+    assert _refused(fetcher, http_server.url("/file")).reason == "only http:// and https:// URLs can be fetched, not file://"
+    assert _refused(fetcher, http_server.url("/gopher")).reason == "only http:// and https:// URLs can be fetched, not gopher://"
     assert _refused(fetcher, http_server.url("/port")).reason.startswith("port 22 is not allowed")
+    assert _refused(fetcher, http_server.url("/relative")).reason == "refused: 10.0.0.5 is a private address"
+    assert _refused(fetcher, http_server.url("/userinfo")).reason.startswith("URLs with a user name or password")
+    assert {r.path for r in http_server.requests} == {"/file", "/gopher", "/port", "/relative", "/userinfo"}
 
 
 def test_dns_rebinding_is_caught_at_connect_time(http_server):

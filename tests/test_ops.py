@@ -160,3 +160,19 @@ def test_running_bot_answers_its_health_check(tmp_path):
     finally:
         out, err = bot.communicate("", timeout=30)  # end of input stops the terminal-only bot
     assert bot.returncode == 0 and "bye" in out, err
+
+
+def test_short_lived_credentials_libraries_log_are_redacted(restore_logging):
+    """discord.py and slack_sdk log at DEBUG the interaction tokens in webhook URLs, gateway
+    events with their "token", and Slack request bodies with response_url and token=."""
+    buf = io.StringIO()
+    setup_logging("DEBUG", "text", stream=buf)
+    log = logging.getLogger("discord.webhook.async_")
+    log.debug("POST https://discord.com/api/v10/interactions/1234/aW50ZXJhY3Rpb246MTIzNDp0b2tlbg/callback has returned 200")
+    log.debug("WebSocket Event: %s", {"t": "INTERACTION_CREATE", "d": {"id": "1234", "token": "aW50ZXJhY3Rpb246MTIz"}})
+    log.debug("body: token=legacyverif&team_id=T1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F2%2Fsecretpart&x=1")
+    log.debug("%s", {"response_url": "https://hooks.slack.com/commands/T1/2/secretpart"})
+    out = buf.getvalue()
+    for secret in ("aW50ZXJhY3Rpb246MTIzNDp0b2tlbg", "aW50ZXJhY3Rpb246MTIz", "legacyverif", "secretpart"):
+        assert secret not in out
+    assert "/interactions/1234/[redacted]/callback" in out and "team_id=T1" in out

@@ -198,6 +198,10 @@ FAULTS = {
     "truncated gzip": (Reply(body=gzip.compress(rss(("a", "A")))[:-30], headers={"Content-Encoding": "gzip"}), "the gzip-compressed response was cut short"),
     "1 GB body": (Reply(body=zeros(1_000_000_000), chunked=True), "response larger than 1,000,000 bytes"),
     "malformed XML": (Reply(body=b"<rss><channel><<<>>>", headers={"Content-Type": "application/rss+xml"}), "not a feed (broken XML: not well-formed (invalid token))"),
+    "an image labelled as RSS": (Reply(body=b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)) * 8, headers={"Content-Type": "application/rss+xml"}), "not a feed (broken XML: not well-formed (invalid token))"),
+    "a plain body labelled gzip": (Reply(body=rss(("a", "A")), headers={"Content-Encoding": "gzip"}), "the gzip-compressed response is corrupt"),
+    "drips past the time budget": (Reply(body=lambda: (rss(("a", "A"))[i : i + 10] for i in range(0, 400, 10)), drip=0.4, chunked=True), "timed out after 2 s"),
+    "500 with a huge error page": (Reply(500, body=zeros(50_000_000), chunked=True), "HTTP 500 Internal Server Error"),
 }
 
 
@@ -216,7 +220,9 @@ def test_feed_server_faults_mark_the_feed_and_lose_no_other_work(store, http_ser
         r = results[http_server.url(f"/bad{i}")]
         assert (r.status, r.error) == ("failed", reason), name
         row = feed_row(store, r.feed_id)
-        assert row.error_count == 1 and row.last_error == reason and row.next_check_at > NOW
+        assert row.error_count == 1 and row.last_error == reason and row.disabled_at is None
+        assert row.next_check_at == NOW + timedelta(minutes=poll_settings.feeds.backoff_base_minutes)  # backed off
+        assert http_server.sent[f"/bad{i}"] < 20_000_000, name  # huge bodies are not downloaded
     assert all(results[http_server.url(f"/good{i}")].new == 1 for i in range(len(FAULTS)))
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Article).where(Article.feed_id.in_(healthy))) == len(FAULTS)

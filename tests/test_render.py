@@ -14,6 +14,7 @@ from bot.render import terminal as tr
 from bot.text import chunks, safe_url
 from digests.model import Digest, Source, Story, SummarySentence
 from tests.chatkit import HOSTILE_TEXT, add, hostile, strings
+from tests.render_checks import discord_is_harmless, discord_limits_hold, renders_safely, slack_is_harmless, slack_limits_hold
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -28,27 +29,6 @@ def big_story(i: int, sentences: int = 12, headline_words: int = 8) -> Story:
     )
     headline = f"Headline {i} " + " ".join(["long"] * headline_words)
     return Story(str(i), headline, sents, sources, NOW)
-
-
-def discord_limits_hold(messages: list[dict]) -> None:
-    for m in messages:
-        assert 1 <= len(m["embeds"]) <= dr.MESSAGE_EMBEDS
-        assert sum(dr.embed_size(e) for e in m["embeds"]) <= dr.MESSAGE_CHARS
-        for e in m["embeds"]:
-            assert len(e.get("title", "")) <= dr.TITLE
-            assert len(e.get("description", "")) <= dr.DESCRIPTION
-            assert len(e.get("fields", [])) <= dr.FIELDS
-            assert all(len(f["name"]) <= dr.FIELD_NAME and len(f["value"]) <= dr.FIELD_VALUE for f in e.get("fields", []))
-            assert len(e.get("footer", {}).get("text", "")) <= dr.FOOTER
-
-
-def slack_limits_hold(messages: list[dict]) -> None:
-    for m in messages:
-        assert m["text"].strip()
-        assert 1 <= len(m["blocks"]) <= sr.BLOCKS
-        for b in m["blocks"]:
-            if b["type"] == "section":
-                assert len(b["text"]["text"]) <= sr.SECTION
 
 
 def test_a_large_digest_is_split_within_limits_and_nothing_is_lost():
@@ -127,6 +107,8 @@ def test_hostile_article_text_renders_harmlessly(sqlite_store):
         Reply.of(Notice("You searched for <!channel> @here")),
     ]
     for reply in replies:
+        discord_is_harmless(dr.render(reply))
+        slack_is_harmless(sr.render(reply))
         out = "\n".join(strings(dr.render(reply)))
         assert not CONTROL.search(out)
         assert not re.search(r"(?<!\\)<[@#!]", out), out  # no mention, role, channel or broadcast syntax
@@ -175,3 +157,42 @@ def test_a_headline_links_to_the_article_it_names():
     (embed,) = dr.render(Reply.of(StoryView(story)))[0]["embeds"]
     assert embed["url"] == "https://b.example/2"
     assert Story("2", "No such title", (), sources).link == "https://a.example/1"
+
+
+def test_link_text_naming_another_address_shows_the_real_one():
+    """"paypal.com" as the text of a link to evil.example would show one address and open
+    another: such links are not masked, the real URL is shown beside the text."""
+    reply = Reply.of(Links("Results", (
+        Link("https://good.example/login", "https://evil.example/x"),
+        Link("Amazon.com profits rise", "https://www.amazon.com/news/1"),  # names its own site: stays a link
+        Link("Top story", "HTTPS://News.Example/a@everyone"),
+    )))
+    d = "\n".join(strings(dr.render(reply)))
+    assert "https://good.example/login (https://evil.example/x)" in d and "](https://evil.example/x)" not in d
+    assert "[Amazon.com profits rise](https://www.amazon.com/news/1)" in d
+    assert "[Top story](https://News.Example/a%40everyone)" in d  # scheme lower-cased, no @ shown
+    s = "\n".join(strings(sr.render(reply)))
+    assert "https://good.example/login (<https://evil.example/x>)" in s and "|https://good.example" not in s
+    assert "<https://www.amazon.com/news/1|Amazon.com profits rise>" in s
+
+    story = replace(big_story(1, sentences=1), headline="paypal.com: verify your account")
+    embed = dr.render(Reply.of(StoryView(story)))[0]["embeds"][0]
+    assert embed["title"] == "paypal.com: verify your account" and "url" not in embed
+    assert "paypal.com: verify your account (<https://o1.example" in "\n".join(strings(sr.render(Reply.of(StoryView(story)))))
+
+
+def test_very_long_urls_and_link_texts_are_shown_not_linked():
+    long_url = "https://x.example/" + "p" * 3000
+    reply = Reply.of(Links("Results", (Link("Long", long_url), Link("word " * 200, "https://x.example/a"))))
+    for messages, limits in ((dr.render(reply), discord_limits_hold), (sr.render(reply), slack_limits_hold)):
+        limits(messages)
+        out = "\n".join(strings(messages))
+        assert "p" * 3000 not in out  # not a link: Discord refuses embed URLs over 2,048 characters
+    assert "(<https://x.example/a>)" in "\n".join(strings(sr.render(reply)))
+
+
+def test_splitting_never_breaks_a_link_an_escape_or_a_defused_broadcast():
+    labels = tuple(Link(f"Story {i} " + "[x] " * 20, f"https://x{i}.example/a?b=1&c=2") for i in range(40))
+    notes = Reply.of(Notice("@everyone " * 1000), Links("Results", labels))
+    renders_safely(notes)
+    assert chunks("ab <https://x.example|c d> e", 25, keep=re.compile(r"<[^<>]*>")) == ["ab", "<https://x.example|c d> e"]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
 import sys
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
 from config import ConfigError, load_settings
 from tests.fake_discord import FakeDiscord, interaction
-from tests.fake_slack import SECRET, FakeSlack, signed_headers, slash_body
-from tests.helpers import ROOT, bot_env
+from tests.fake_slack import SECRET, FakeSlack, post_command, slash_body
+from tests.helpers import BotProcess
 
 
 def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqlite_store, capsys):
@@ -95,32 +93,18 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
 
     async def scenario():
         discord_api, slack_api = await FakeDiscord().start(), await FakeSlack().start()
-        env = bot_env(
-            tmp_path,
+        bot = await BotProcess.start(
+            tmp_path, "-v", "run",
             NEWSBOT_DISCORD__TOKEN="fake-token", NEWSBOT_DISCORD__API_URL=discord_api.base,
             NEWSBOT_SLACK__BOT_TOKEN="xoxb-side-by-side", NEWSBOT_SLACK__SIGNING_SECRET=SECRET, NEWSBOT_SLACK__MODE="http",
             NEWSBOT_SLACK__HTTP_PORT=str(slack_port), NEWSBOT_SLACK__API_URL=slack_api.api,
         )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_bot.py"), "-v", "run", cwd=ROOT, env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
-        seen = ""
-
-        async def read_until(marker: str) -> None:
-            nonlocal seen
-            while marker not in seen:
-                line = await asyncio.wait_for(proc.stdout.readline(), 60)
-                assert line, f"the bot ended early: {seen[-2000:]}"
-                seen += line.decode()
-
         try:
-            await read_until("Ctrl-C to quit")
+            await bot.read_until("Ctrl-C to quit")
             await discord_api.wait_for(lambda: discord_api.identified and any(r.method == "PUT" for r in discord_api.requests), 60)
 
-            proc.stdin.write(b"/news search defect\n")
-            await proc.stdin.drain()
-            await read_until("== Search: defect ==")
+            await bot.send("/news search defect")
+            await bot.read_until("== Search: defect ==")
 
             payload = interaction("news sources", {"id": "1"})
             await discord_api.dispatch("INTERACTION_CREATE", payload)
@@ -128,35 +112,30 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
             (cb,) = discord_api.interaction_requests(payload["token"])
             assert "BREAKING: Senior Syrian Officers Defect" in str(cb.body) and cb.body["data"]["allowed_mentions"] == {"parse": []}
 
-            body = slash_body(slack_api, "/news", "story 1")  # the defection story, citing the Monitor
-            async with httpx.AsyncClient(timeout=30) as web:
-                for _ in range(100):
-                    try:
-                        r = await web.post(f"http://127.0.0.1:{slack_port}/slack/events", content=body, headers=signed_headers(body))
-                        break
-                    except httpx.ConnectError:
-                        await asyncio.sleep(0.1)
+            # The defection story, citing the Monitor among its sources.
+            r = await post_command(f"http://127.0.0.1:{slack_port}/slack/events", slash_body(slack_api, "/news", "story 1"))
             assert r.status_code == 200 and "The Christian Science Monitor" in r.text and "csmonitor.com" in r.text
 
-            proc.stdin.close()  # end of input: Discord and Slack keep going
-            await read_until("keep running until Ctrl-C")
+            bot.proc.stdin.close()  # end of input: Discord and Slack keep going
+            await bot.read_until("keep running until Ctrl-C")
             payload = interaction("news help")
             await discord_api.dispatch("INTERACTION_CREATE", payload)
             await discord_api.wait_for(lambda: discord_api.interaction_requests(payload["token"]), 30)
 
-            proc.send_signal(signal.SIGINT)
-            out, err = await asyncio.wait_for(proc.communicate(), 30)
-            seen += out.decode()
-            assert proc.returncode == 0, err.decode()
-            assert seen.rstrip().endswith("bye")
-            log = err.decode()
-            assert "Traceback" not in log
-            assert "fake-token" not in log and "xoxb-side-by-side" not in log and SECRET not in log
+            assert await bot.stop() == 0, bot.err
+            assert bot.out.rstrip().endswith("bye")
+            assert "Traceback" not in bot.err
+            assert "fake-token" not in bot.err and "xoxb-side-by-side" not in bot.err and SECRET not in bot.err
         finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
+            await bot.kill()
             await discord_api.stop()
             await slack_api.stop()
 
     asyncio.run(scenario())
+
+
+def test_a_blank_token_means_the_platform_is_off(settings, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_DISCORD__TOKEN", "")
+    monkeypatch.setenv("NEWSBOT_SLACK__BOT_TOKEN", "   ")
+    s = load_settings()
+    assert s.discord.token is None and s.slack.bot_token is None

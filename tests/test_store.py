@@ -127,3 +127,21 @@ def test_unreachable_database_is_a_clear_error():
     st = Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
     with pytest.raises(DatabaseUnavailable, match="check database.url"):
         st.migrate()
+
+
+@pytest.mark.parametrize("recent", [5000, 2])  # PostgreSQL: newest matches by walking, or by the index
+def test_ranking_is_among_the_newest_matches(store, monkeypatch, recent):
+    """With more matches than corpus.search.CANDIDATES, only the newest are ranked (a common
+    word's tens of thousands of matches would cost too much to rank); a page further on still
+    gets its results."""
+    import corpus.search
+
+    monkeypatch.setattr(corpus.search, "CANDIDATES", 3)
+    monkeypatch.setattr(corpus.search, "RECENT", recent)
+    oldest = add(store, "Volcano volcano volcano", "The volcano, the volcano and the volcano erupted.", days=0)
+    newer = [add(store, f"Markets {i}", f"Stocks moved. A volcano was mentioned once in report {i}.", days=i) for i in range(1, 5)]
+    with store.session() as s:
+        first = [h.article_id for h in search(s, "volcano", limit=2).hits]
+        deep = [h.article_id for h in search(s, "volcano", limit=2, offset=4).hits]
+    assert oldest not in first and set(first) <= set(newer[-3:])
+    assert len(deep) == 1  # offset 4 + limit 2 widens the candidates to 6: all 5 matches

@@ -1,5 +1,6 @@
 """Summaries within a word budget, whole sentences, redundancy control, citations, digests."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -179,3 +180,16 @@ def test_sections_of_one_article_share_its_citation():
     for sentence in story.sentences:
         assert len(sentence.citations) == len(set(sentence.citations)) and set(sentence.citations) <= {1, 2}
     assert {n for s in story.sentences for n in s.citations} == {1, 2}
+
+
+def test_a_built_story_is_reused_until_an_article_changes():
+    docs = seed_documents()
+    options = DigestOptions(words_per_story=120)
+    first = build_story(StoryInput("s", docs), options)
+    assert build_story(StoryInput("s", list(docs)), options) is first  # served from the cache
+    assert build_story(StoryInput("s", docs), DigestOptions(words_per_story=60)) is not first
+    edited = [replace(docs[0], text="The army said on Monday that the officers had not defected. " + docs[0].text), *docs[1:]]
+    again = build_story(StoryInput("s", edited), options)
+    assert again is not first and again == build_story(StoryInput("s", edited), options)
+    assert build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random")) is not \
+        build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random"))

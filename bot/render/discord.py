@@ -3,7 +3,9 @@
 Limits: title 256, description 4,096, 25 fields (name 256, value 1,024), footer 2,048, 6,000
 characters across a message's embeds, 10 embeds a message. Article text is escaped so that
 markdown, masked links (`[https://good.example](https://evil.example)`), mentions (`<@&123>`,
-`@everyone`) and timestamps show as the literal text they are."""
+`@everyone`) and timestamps show as the literal text they are. A link whose text names another
+address than its own is not masked (the URL is shown beside it), and a split never falls inside
+a link or an escape."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import re
 
 from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
 from bot.render import day, digest_heading, meta, story_meta
-from bot.text import chunks, clean, defuse_broadcasts, safe_url, shorten
+from bot.text import chunks, clean, defuse_broadcasts, safe_url, shorten, shows_another_address
+from bot.text import fit as fit_text
 from digests.model import Story
 
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER = 256, 4096, 25, 256, 1024, 2048
@@ -19,6 +22,9 @@ MESSAGE_CHARS, MESSAGE_EMBEDS = 6000, 10
 BLUE, RED, GREY = 0x3B82F6, 0xE74C3C, 0x95A5A6
 
 _MARKUP = re.compile(r"([\\*_~|`\[\]()<>#])")
+# What a split must keep whole: a masked link, an escaped character, a defused broadcast.
+_UNSPLIT = re.compile(r"\[(?:\\.|[^\\\[\]])*\]\([^()\s]*\)|\\.|@\u2060")
+LINK_TEXT = 300  # longer link text is shown beside its URL, not masking it
 _LINE_START = re.compile(r"^(\s*)([-+>]|\d+\.)(?=\s)", re.MULTILINE)
 
 
@@ -33,18 +39,16 @@ def plain(s: str | None, limit: int) -> str:
     return shorten(defuse_broadcasts(clean(s)), limit)
 
 
-def fit(raw: str, limit: int) -> str:
-    """Escaped text of at most `limit` characters, shortened before escaping so that no
-    escape sequence is cut in half."""
-    n = limit
-    while len(out := esc(shorten(clean(raw), n))) > limit:
-        n -= max(1, len(out) - limit)
-    return out
+def fit(raw: str | None, limit: int) -> str:
+    return fit_text(raw, limit, esc)
 
 
 def link(text: str, url: str | None) -> str:
+    """A masked link, unless its text names another address: then the real URL is shown too."""
     u = safe_url(url)
-    return f"[{text}]({u})" if u else text
+    if not u:
+        return text
+    return f"{text} ({u})" if len(text) > LINK_TEXT or shows_another_address(text, u) else f"[{text}]({u})"
 
 
 def embed_size(e: dict) -> int:
@@ -101,7 +105,9 @@ def render_message(m: Message, color: int = BLUE) -> list[dict]:
 
 def _described(title: str, description: str, color: int, footer: str = "", url: str | None = None) -> list[dict]:
     """One embed, or several when the description is longer than one embed holds."""
-    parts = chunks(description, DESCRIPTION) or [""]
+    footer = plain(footer, FOOTER) if footer else ""
+    room = min(DESCRIPTION, MESSAGE_CHARS - len(title) - len(footer))
+    parts = chunks(description, room, keep=_UNSPLIT) or [""]
     embeds = []
     for i, part in enumerate(parts):
         e: dict = {"color": color}
@@ -113,17 +119,19 @@ def _described(title: str, description: str, color: int, footer: str = "", url: 
             e["description"] = part
         embeds.append(e)
     if footer:
-        embeds[-1]["footer"] = {"text": plain(footer, FOOTER)}
+        embeds[-1]["footer"] = {"text": footer}
     return embeds
 
 
 def _fields(m: Fields, color: int) -> list[dict]:
     fields = []
     for name, value in m.rows:
-        for i, part in enumerate(chunks(esc(value, keep_newlines=True), FIELD_VALUE) or ["-"]):
-            fields.append({"name": fit(name, FIELD_NAME - 10) + (" (cont.)" if i else ""), "value": part, "inline": False})
+        for i, part in enumerate(chunks(esc(value, keep_newlines=True), FIELD_VALUE, keep=_UNSPLIT) or ["-"]):
+            fields.append({"name": (fit(name, FIELD_NAME - 10) or "-") + (" (cont.)" if i else ""), "value": part, "inline": False})
     embeds: list[dict] = []
-    e: dict = {"title": fit(m.title, TITLE), "color": color, "fields": []}
+    e: dict = {"color": color, "fields": []}
+    if title := fit(m.title, TITLE):
+        e["title"] = title
     for f in fields:
         if len(e["fields"]) == FIELDS or embed_size(e) + len(f["name"]) + len(f["value"]) > MESSAGE_CHARS - FOOTER:
             embeds.append(e)
@@ -156,4 +164,6 @@ def _story(s: Story, color: int) -> list[dict]:
         sentences = f"**{esc(s.headline)}**\n{sentences}"
     description = "\n".join([sentences, "", "**Sources**", *sources])
     first = safe_url(s.link)
+    if first and shows_another_address(title, first):
+        first = None  # the title would show one address and open another
     return _described(title, description, color, footer=story_meta(s), url=first)

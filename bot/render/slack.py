@@ -6,12 +6,17 @@ notifications and to screen readers). Every piece of text is escaped (`&`, `<`, 
 
 from __future__ import annotations
 
+import re
+
 from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
 from bot.render import day, digest_heading, meta, story_meta
-from bot.text import chunks, clean, defuse_broadcasts, safe_url, shorten
+from bot.text import chunks, clean, defuse_broadcasts, fit, safe_url, shorten, shows_another_address
 from digests.model import Story
 
 BLOCKS, SECTION, FALLBACK = 50, 3000, 3000
+LINK_TEXT = 300  # longer link text is shown beside its URL, not inside the link
+EMPTY = "(no text)"
+_UNSPLIT = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);|@\u2060")  # a split keeps links, escapes, defused broadcasts whole
 
 
 def esc(s: str | None, *, keep_newlines: bool = False) -> str:
@@ -20,17 +25,23 @@ def esc(s: str | None, *, keep_newlines: bool = False) -> str:
 
 
 def link(text: str, url: str | None) -> str:
-    """`<url|text>` with escaped text; plain text when the URL is not http(s)."""
+    """`<url|text>` with escaped text; plain text when the URL is not http(s); the URL shown
+    beside the text when the text names another address."""
     u = safe_url(url)
-    return f"<{u.replace('&', '&amp;')}|{text}>" if u else text
+    if not u:
+        return text
+    u = u.replace("&", "&amp;")
+    return f"{text} (<{u}>)" if len(text) > LINK_TEXT or shows_another_address(text, u) else f"<{u}|{text}>"
 
 
 def section(mrkdwn: str) -> list[dict]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in chunks(mrkdwn, SECTION)]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in chunks(mrkdwn, SECTION, keep=_UNSPLIT)]
 
 
-def context(mrkdwn: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(mrkdwn, SECTION)}]}
+def footer(raw: str) -> list[list[dict]]:
+    """A context block with the footer text, when there is any to show."""
+    text = fit(raw, SECTION, esc)
+    return [[{"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}]] if text else []
 
 
 def render(reply: Reply) -> list[dict]:
@@ -47,7 +58,7 @@ def render(reply: Reply) -> list[dict]:
                 messages.append({"text": fallback, "blocks": group[:BLOCKS]})
                 group = group[BLOCKS:]
             blocks += group
-        messages.append({"text": fallback, "blocks": blocks})
+        messages.append({"text": fallback, "blocks": blocks or section(fallback)})
     if reply.error:
         for msg in messages:
             msg["text"] = f":warning: {msg['text']}"
@@ -62,21 +73,18 @@ def render_message(m: Message) -> tuple[str, list[list[dict]]]:
     if isinstance(m, Fields):
         groups = [section(f"*{esc(m.title)}*")]
         groups += [section(f"*{esc(name)}*\n{esc(value, keep_newlines=True)}") for name, value in m.rows]
-        if m.footer:
-            groups.append([context(esc(m.footer))])
+        groups += footer(m.footer)
         return _fallback(m.title), groups
     if isinstance(m, Links):
         groups = [section(f"*{esc(m.title)}*")]
         groups += [section(_link_text(i, x)) for i, x in enumerate(m.links, 1)]
-        if m.footer:
-            groups.append([context(esc(m.footer))])
+        groups += footer(m.footer)
         return _fallback(m.title), groups
     if isinstance(m, DigestView):
         d = m.digest
         groups = [section(f"*{esc(digest_heading(d))}*")]
         groups += [[{"type": "divider"}, *_story(s)] for s in d.stories]
-        if m.footer:
-            groups.append([context(esc(m.footer))])
+        groups += footer(m.footer)
         headlines = "; ".join(clean(s.headline) for s in d.stories)
         return _fallback(f"{digest_heading(d)}: {headlines}"), groups
     if isinstance(m, StoryView):
@@ -85,7 +93,7 @@ def render_message(m: Message) -> tuple[str, list[list[dict]]]:
 
 
 def _fallback(text: str) -> str:
-    return esc(shorten(clean(text), FALLBACK))
+    return fit(text, FALLBACK, esc) or EMPTY
 
 
 def _link_text(i: int, x: Link) -> str:
@@ -105,7 +113,7 @@ def _story(s: Story) -> list[dict]:
         return link(f"[{n}]", urls.get(n))
 
     first = safe_url(s.link)
-    summary = " ".join(f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)
+    summary = " ".join(filter(None, (f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)))
     sources = " · ".join(
         f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")
         for src in s.sources
