@@ -48,7 +48,14 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 class Store:
-    """One engine and its session factory. Everything that touches the database goes through here."""
+    """One engine and its session factory. Everything that touches the database goes through here.
+
+    On SQLite, Python's driver opens a transaction only before a write, so a SAVEPOINT
+    (`session.begin_nested()`) that is a session's first write commits when it is released. That
+    is harmless for idempotent inserts (an article, a channel's row); code that needs a claim to
+    stay private until the outer commit must not rely on it (the scheduler marks claims itself).
+    Making the driver BEGIN every transaction would fix it but make read-then-write sessions fail
+    at once under concurrent writers instead of waiting, so it is left as is."""
 
     def __init__(self, url: str, **engine_kwargs) -> None:
         self.url = url
