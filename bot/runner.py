@@ -33,7 +33,10 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
     """Run until Ctrl-C/SIGTERM, until the terminal's input ends when the terminal runs alone,
     or until a platform fails to start (exit status 1)."""
     service = build_service(settings, store)
-    stop = asyncio.Event()
+    stop = asyncio.Event()  # Ctrl-C, SIGTERM, the end of the terminal's input, a platform failing
+    # The platforms stay connected until the scheduler has let go, so that a post under way at
+    # SIGTERM can finish.
+    closing = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -44,12 +47,12 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
         from bot.discord_adapter import make_bot, run_discord
 
         outlets["discord"] = discord_bot = make_bot(settings.discord, service)
-        platforms["discord"] = asyncio.create_task(run_discord(discord_bot, stop), name="discord")
+        platforms["discord"] = asyncio.create_task(run_discord(discord_bot, closing), name="discord")
     if settings.slack.bot_token is not None:
         from bot.slack_adapter import SlackBot, run_slack
 
         outlets["slack"] = slack_bot = SlackBot(settings.slack, service)
-        platforms["slack"] = asyncio.create_task(run_slack(slack_bot, stop), name="slack")
+        platforms["slack"] = asyncio.create_task(run_slack(slack_bot, closing), name="slack")
     terminal = None
     if settings.terminal.enabled:
         from bot.terminal import TerminalOutlet, run_terminal
@@ -89,6 +92,7 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
     stop.set()
     if leading is not None:
         await leading  # the scheduler first: posts under way finish while the platforms still run
+    closing.set()
     if pending:
         _, still = await asyncio.wait(pending, timeout=10)
         for task in still:

@@ -50,7 +50,6 @@ from corpus.store import Store
 log = logging.getLogger("newsbot.scheduler")
 DIGEST_JOB = "digest:"
 HINT = "Read one story: /news story <id> · its links: /news sources <id>"
-SHUTDOWN_WAIT = 10.0
 RETRY_DELAY = timedelta(seconds=30)  # after a failed post; doubled after each further failure
 
 _active: DigestScheduler | None = None  # the scheduler this process runs while it leads
@@ -159,6 +158,7 @@ class DigestScheduler:
         # at once, so a sweep could otherwise see the claim before it is marked.
         self._inflight: set[Key] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._cut_short: set[asyncio.Task] = set()  # tasks stop() cancelled after shutdown_wait_seconds
 
     @property
     def grace(self) -> timedelta:
@@ -195,10 +195,14 @@ class DigestScheduler:
         if aps is not None:
             aps.pause()
         if self._tasks:
-            _, late = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_WAIT)
+            _, late = await asyncio.wait(set(self._tasks), timeout=self.cfg.shutdown_wait_seconds)
+            if late:
+                log.warning("stopping with %d job(s) unfinished; a post cut short stays claimed and the next leader finishes it", len(late))
+            self._cut_short.update(late)
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+            self._cut_short.clear()
         if aps is not None:
             aps.shutdown(wait=False)
         if _active is self:
@@ -221,6 +225,10 @@ class DigestScheduler:
         self._tasks.add(task)
         try:
             return await coro
+        except asyncio.CancelledError:
+            if task not in self._cut_short:
+                raise
+            return None  # stop() cut it short and said so; not a job failure for APScheduler to log
         finally:
             self._tasks.discard(task)
 

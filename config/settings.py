@@ -187,6 +187,9 @@ class SchedulerSettings(BaseModel):
     max_attempts: int = Field(5, ge=1)
     # How long a delivery waits for its platform's connection at start-up before it counts as failed.
     platform_wait_seconds: float = Field(60.0, gt=0)
+    # On SIGTERM, posts under way get this long to finish; one cut short stays claimed and the
+    # next leader finishes it. Keep it under the stop timeout of whatever stops the bot.
+    shutdown_wait_seconds: float = Field(10.0, ge=0)
 
 
 class TerminalSettings(BaseModel):

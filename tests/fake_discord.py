@@ -48,7 +48,7 @@ def message(channel_id: str, body: dict) -> dict:
         "author": user(BOT_ID, "newsbot", bot=True), "embeds": body.get("embeds") or [], "attachments": [],
         "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
         "timestamp": datetime.now(timezone.utc).isoformat(), "edited_timestamp": None, "flags": body.get("flags") or 0,
-        "components": [],
+        "components": [], **({"nonce": body["nonce"]} if "nonce" in body else {}),  # Discord echoes it
     }
 
 

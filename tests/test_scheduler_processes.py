@@ -260,3 +260,96 @@ def test_killing_the_bot_leaves_no_stale_lock_behind(tmp_path):
     asyncio.run(scenario())
     store.dispose()
     assert os.path.exists(tmp_path / "data" / "newsbot.db")
+
+
+# --- SIGTERM in the middle of a delivery -----------------------------------------------------------
+
+
+async def platform_server(platform: str):
+    """A started fake platform server, the bot's environment for it, and the channel to post to."""
+    if platform == "discord":
+        server = await FakeDiscord().start()
+        return server, {"NEWSBOT_DISCORD__TOKEN": "fake-token", "NEWSBOT_DISCORD__API_URL": server.base}, CHANNEL_ID
+    server = await FakeSlack().start()
+    return server, slack_env(server), "CTERM"
+
+
+def posted_parts(platform: str, posts: list[dict]) -> list:
+    """What identifies each message of a digest: Discord's nonce, Slack's part marker."""
+    if platform == "discord":
+        return [p["nonce"] for p in posts]
+    return [p["metadata"]["event_payload"]["part"] for p in posts]
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+def test_sigterm_mid_delivery_finishes_the_post_then_exits(tmp_path, platform):
+    """SIGTERM while the platform is slow to take the second message of a digest: the bot stays
+    connected until the post is finished, records it, and exits 0."""
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
+    store.migrate()
+    news(store, 25, tag="term")
+
+    async def scenario():
+        server, env, channel = await platform_server(platform)
+        sub = one_digest_due(store, platform, channel)
+        bot = Bot(tmp_path, "bot", bot_env(tmp_path, **FAST, **env))
+        try:
+            server.hold = hold = Hold("after", nth=2)
+            await bot.start()
+            await until(lambda: hold.held.is_set(), "the second message to be under way", [bot])
+            bot.proc.send_signal(signal.SIGTERM)
+            await asyncio.sleep(1.5)
+            assert bot.proc.returncode is None, "the bot left before its post was finished"
+            hold.release.set()
+            assert await asyncio.wait_for(bot.proc.wait(), 30) == 0
+            return sub, server.posts(channel), bot.text()
+        finally:
+            await bot.kill()
+            await server.stop()
+
+    sub, posts, log_text = asyncio.run(scenario())
+    (row,) = rows(store, sub)
+    assert row.status == POSTED and len(posts) >= 3
+    assert row.message_ids == [p.get("id") or p.get("ts") for p in posts]
+    assert len(set(posted_parts(platform, posts))) == len(posts)
+    assert "posted to" in log_text and "Traceback" not in log_text
+    store.dispose()
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+def test_sigterm_when_a_post_cannot_finish_releases_it_to_the_next_start(tmp_path, platform):
+    """SIGTERM while the platform never answers: after shutdown_wait_seconds the bot gives the
+    post up, still claimed, and exits 0; the next start finishes it, every part exactly once."""
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
+    store.migrate()
+    news(store, 25, tag="term")
+
+    async def scenario():
+        server, env, channel = await platform_server(platform)
+        sub = one_digest_due(store, platform, channel)
+        env = bot_env(tmp_path, **FAST, **env, NEWSBOT_SCHEDULER__SHUTDOWN_WAIT_SECONDS="1")
+        bots = [Bot(tmp_path, "first", env)]
+        try:
+            server.hold = hold = Hold("before", nth=2)
+            await bots[0].start()
+            await until(lambda: hold.held.is_set(), "the second message to be under way", bots)
+            assert await bots[0].stop() == 0
+            assert status(store, sub) == CLAIMED
+            server.hold = None
+            hold.release.set()
+            bots.append(await Bot(tmp_path, "second", env).start())
+            await until(lambda: status(store, sub) == POSTED, "the digest to be finished", bots[1:])
+            assert await bots[1].stop() == 0
+            return sub, server.posts(channel), bots
+        finally:
+            for b in bots:
+                await b.kill()
+            await server.stop()
+
+    sub, posts, bots = asyncio.run(scenario())
+    (row,) = rows(store, sub)
+    assert len(posts) >= 3 and len(set(posted_parts(platform, posts))) == len(posts)
+    assert row.message_ids == [p.get("id") or p.get("ts") for p in posts]
+    assert "finishing an unfinished post" in bots[1].text()
+    assert not any("Traceback" in b.text() for b in bots)
+    store.dispose()
