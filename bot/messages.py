@@ -78,3 +78,8 @@ class Reply:
     def sorry(cls) -> Reply:
         """Our fault, not theirs: the details went to the log, never to the chat."""
         return cls.fail("Sorry, something went wrong on my side and it has been logged. Please try again in a minute.")
+
+    @classmethod
+    def unavailable(cls) -> Reply:
+        """The database is down or restarting: it passes, and the pool reconnects by itself."""
+        return cls.fail("The news database isn't answering right now (it may be restarting). Please try again in a minute.")

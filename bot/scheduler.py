@@ -45,7 +45,7 @@ from corpus import deliveries, polling
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus.deliveries import CLAIMED, DIGEST, EMPTY, FAILED, MISSED, NOTICE, POSTED, Delivery
 from corpus.models import Feed, utcnow
-from corpus.store import Store
+from corpus.store import Store, unreachable
 
 log = logging.getLogger("newsbot.scheduler")
 DIGEST_JOB = "digest:"
@@ -229,6 +229,11 @@ class DigestScheduler:
             if task not in self._cut_short:
                 raise
             return None  # stop() cut it short and said so; not a job failure for APScheduler to log
+        except Exception as exc:
+            if (why := unreachable(exc)) is None:
+                raise
+            log.warning("the database is unreachable (%s); the next run tries again", why)
+            return None
         finally:
             self._tasks.discard(task)
 
@@ -318,13 +323,31 @@ class DigestScheduler:
 
     async def run_slot(self, subscription_id: int) -> None:
         """One scheduled run: claim the slot, build the digest, post it, record it."""
-        try:
-            with log_context(subscription=subscription_id):
-                pending = await asyncio.to_thread(self._claim_slot, subscription_id, self.clock())
+        with log_context(subscription=subscription_id):
+            try:
+                pending = await self._claim_when_reachable(subscription_id)
                 if pending is not None:
                     await self._send(pending)
-        except Exception:
-            log.exception("the digest of subscription %s failed", subscription_id)
+            except Exception as exc:
+                if (why := unreachable(exc)) is None:
+                    log.exception("the digest of subscription %s failed", subscription_id)
+                else:  # posted or not, the claim stands: the sweep finishes it once the database is back
+                    log.warning("the database went away during the digest (%s); it is finished when the database is back", why)
+
+    async def _claim_when_reachable(self, subscription_id: int) -> Pending | None:
+        """Claim the slot, trying again while the database is unreachable (a restart): the job
+        has fired and won't fire again for this slot. Bounded by the catch-up grace, after which
+        no slot is current, and by stop()."""
+        delay = 1.0
+        while True:
+            try:
+                return await asyncio.to_thread(self._claim_slot, subscription_id, self.clock())
+            except Exception as exc:
+                if (why := unreachable(exc)) is None:
+                    raise
+                log.warning("the database is unreachable (%s); trying the slot again in %.0f s", why, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
 
     def _claim_slot(self, sub_id: int, now: datetime) -> Pending | None:
         claimed: Key | None = None

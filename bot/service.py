@@ -32,7 +32,7 @@ from corpus.deliveries import Delivery, last_run, latest_posted_digest
 from corpus.models import Feed, utcnow
 from corpus.polling import InvalidFeedURL
 from corpus.search import query_words, search
-from corpus.store import Store
+from corpus.store import Store, unreachable
 
 log = logging.getLogger("newsbot.commands")
 
@@ -94,7 +94,7 @@ class CommandService:
         """Run one command. Never raises."""
         with log_context(command="/" + req.command, channel=f"{req.place.platform}:{req.place.channel}"):
             reply = self._dispatch(req)
-        outcome = "failed" if reply == Reply.sorry() else "refused" if reply.error else "ok"
+        outcome = "failed" if reply in (Reply.sorry(), Reply.unavailable()) else "refused" if reply.error else "ok"
         COMMANDS_SERVED.labels(req.place.platform, req.command, outcome).inc()
         return reply
 
@@ -106,7 +106,10 @@ class CommandService:
             return handler(req, check_args(BY_NAME[req.command], dict(req.args)))
         except (UsageError, ScheduleError, Refused) as exc:
             return Reply.fail(str(exc))
-        except Exception:
+        except Exception as exc:
+            if (why := unreachable(exc)) is not None:
+                log.warning("command /%s: the database is unreachable (%s)", req.command, why)
+                return Reply.unavailable()
             log.exception("command /%s failed in %s", req.command, req.place)
             return Reply.sorry()
 

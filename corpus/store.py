@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -99,6 +99,14 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why the database can't be used just now (down, restarting, the connection broke), in one
+    line; None for any other error. Such a failure passes: the pool reconnects once it is back."""
+    if isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return _first_line(exc.orig if exc.orig is not None else exc)
+    return None
 
 
 def _first_line(err: object) -> str:
