@@ -199,10 +199,15 @@ class CommandService:
 
     def cmd_news_subscribe(self, req: Request, args: dict) -> Reply:
         self._require_admin(req, "change this channel's feeds")
+        with self.store.session() as s:  # before add_feed, which enables a disabled feed again
+            sub = self.find(s, req.place)
+            disabled = {f.id for f in (sub.feeds if sub else []) if f.disabled_at is not None}
         try:
             feed = self.add_feed(self.store, str(args["url"]))
         except InvalidFeedURL as exc:
             return Reply.fail(f"Can't follow that feed: {exc}")
+        if feed.id in disabled:
+            return Reply.of(Notice(f"{feed.url} was disabled after repeated failures; it is enabled again and will be checked shortly."))
         with self.store.session() as s:
             sub = self.get_or_create(s, req)
             if any(f.id == feed.id for f in sub.feeds):

@@ -115,6 +115,21 @@ def test_feeds_subscribe_unsubscribe(store):
     assert [x.url for x in run(svc, "news feeds", place=other).messages[0].links] == ["https://example.com/feed.xml"]
 
 
+def test_subscribing_again_to_a_disabled_feed_enables_it(store):
+    """The disabled-feed notice tells admins to subscribe again to retry: that must say so."""
+    svc = make_service(store)
+    run(svc, "news subscribe", url="https://example.com/feed.xml")
+    with store.session() as s:
+        feed = s.scalar(select(Feed).where(Feed.url == "https://example.com/feed.xml"))
+        feed.disabled_at, feed.disabled_reason, feed.error_count = datetime.now(timezone.utc), "HTTP 404", 8
+    again = run(svc, "news subscribe", url="https://example.com/feed.xml")
+    assert not again.error and "enabled again" in texts(again)
+    with store.session() as s:
+        feed = s.scalar(select(Feed).where(Feed.url == "https://example.com/feed.xml"))
+        assert feed.disabled_at is None and feed.error_count == 0
+    assert "already follows" in texts(run(svc, "news subscribe", url="https://example.com/feed.xml"))
+
+
 def test_a_channel_with_feeds_digests_only_their_articles(store):
     svc = make_service(store)
     run(svc, "news subscribe", url="https://example.com/feed.xml")
