@@ -40,6 +40,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # an install from scratch, then whole runs: longer than the suite's per-test limit
 def test_image_entry_command_and_health_check_outside_docker(tmp_path):
     stage = final_stage(ROOT / "Dockerfile")
     env_pairs = dict(kv.split("=", 1) for line in instruction(stage, "ENV") for kv in shlex.split(line))

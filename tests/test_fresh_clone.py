@@ -11,6 +11,7 @@ from tests.helpers import ROOT
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # an install from scratch, then whole runs: longer than the suite's per-test limit
 def test_readme_commands_from_a_clean_clone(tmp_path):
     clone = tmp_path / "newsbot"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
