@@ -53,6 +53,16 @@ def db(request, tmp_path):
         drop_pg_schema(schema)
 
 
+@pytest.fixture
+def news_store(tmp_path):
+    """A migrated SQLite database beside the bot's data, with enough news for a digest of several messages."""
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
+    store.migrate()
+    news(store, 25, tag="digest")
+    yield store
+    store.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,12 +129,10 @@ def one_digest_due(store, platform: str, channel: str) -> int:
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-def test_discord_killed_mid_delivery_posts_each_part_once(tmp_path, when):
+def test_discord_killed_mid_delivery_posts_each_part_once(tmp_path, news_store, when):
     """Killed while Discord handles the second message of a digest (before or after Discord made
     it), then started again: the channel has every part exactly once."""
-    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
-    store.migrate()
-    news(store, 25, tag="kill")
+    store = news_store
     sub = one_digest_due(store, "discord", CHANNEL_ID)
 
     async def scenario():
@@ -153,14 +161,11 @@ def test_discord_killed_mid_delivery_posts_each_part_once(tmp_path, when):
     (row,) = rows(store, sub)
     assert row.message_ids == [m["id"] for m in made]
     assert "finishing an unfinished post" in bots[1].text() and "Traceback" not in bots[1].text()
-    store.dispose()
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-def test_slack_killed_mid_delivery_posts_each_part_once(tmp_path, when):
-    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
-    store.migrate()
-    news(store, 25, tag="kill")
+def test_slack_killed_mid_delivery_posts_each_part_once(tmp_path, news_store, when):
+    store = news_store
     sub = one_digest_due(store, "slack", "CKILL")
 
     async def scenario():
@@ -191,7 +196,6 @@ def test_slack_killed_mid_delivery_posts_each_part_once(tmp_path, when):
     (row,) = rows(store, sub)
     assert row.message_ids == [p["ts"] for p in posts]
     assert "finishing an unfinished post" in bots[1].text() and "Traceback" not in bots[1].text()
-    store.dispose()
 
 
 def slack_env(server: FakeSlack) -> dict[str, str]:
@@ -282,12 +286,10 @@ def posted_parts(platform: str, posts: list[dict]) -> list:
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack"])
-def test_sigterm_mid_delivery_finishes_the_post_then_exits(tmp_path, platform):
+def test_sigterm_mid_delivery_finishes_the_post_then_exits(tmp_path, news_store, platform):
     """SIGTERM while the platform is slow to take the second message of a digest: the bot stays
     connected until the post is finished, records it, and exits 0."""
-    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
-    store.migrate()
-    news(store, 25, tag="term")
+    store = news_store
 
     async def scenario():
         server, env, channel = await platform_server(platform)
@@ -313,16 +315,13 @@ def test_sigterm_mid_delivery_finishes_the_post_then_exits(tmp_path, platform):
     assert row.message_ids == [p.get("id") or p.get("ts") for p in posts]
     assert len(set(posted_parts(platform, posts))) == len(posts)
     assert "posted to" in log_text and "Traceback" not in log_text
-    store.dispose()
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack"])
-def test_sigterm_when_a_post_cannot_finish_releases_it_to_the_next_start(tmp_path, platform):
+def test_sigterm_when_a_post_cannot_finish_releases_it_to_the_next_start(tmp_path, news_store, platform):
     """SIGTERM while the platform never answers: after shutdown_wait_seconds the bot gives the
     post up, still claimed, and exits 0; the next start finishes it, every part exactly once."""
-    store = Store(f"sqlite:///{tmp_path / 'data' / 'newsbot.db'}")
-    store.migrate()
-    news(store, 25, tag="term")
+    store = news_store
 
     async def scenario():
         server, env, channel = await platform_server(platform)
@@ -352,4 +351,3 @@ def test_sigterm_when_a_post_cannot_finish_releases_it_to_the_next_start(tmp_pat
     assert row.message_ids == [p.get("id") or p.get("ts") for p in posts]
     assert "finishing an unfinished post" in bots[1].text()
     assert not any("Traceback" in b.text() for b in bots)
-    store.dispose()
