@@ -19,6 +19,7 @@ cluster is one story.
   no dates), with same-day events as the worst case for the time window; a first sentence is not a
   real headline (it is often a photo caption or a dateline), so read it as a stress test, not as
   the figure on real newswire.
+- **MultiLing alone**: its three topics (WikiNews, real headlines) as a collection of their own.
 
     python -m bench.bench_cluster_quality           (needs ../shared/eval)
 """
@@ -55,9 +56,9 @@ class Gold:
     references: tuple[str, ...]
 
 
-def load(eval_dir: Path = SHARED_EVAL) -> list[Gold]:
+def load(eval_dir: Path = SHARED_EVAL, names: Sequence[str] = SOURCES) -> list[Gold]:
     out = []
-    for name in SOURCES:
+    for name in names:
         with open(eval_dir / name, encoding="utf-8") as fh:
             for line in fh:
                 c = json.loads(line)
@@ -184,6 +185,8 @@ def main(config: ClusterConfig = ClusterConfig()) -> int:
     print(f"{'titled: mix':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
     p, r, f = pair_scores(with_titles, config).alone
     print(f"{f'titled: {PAIRS} similar pairs, each alone':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
+    p, r, f = scores(load(names=("multiling2011.jsonl",)), config)
+    print(f"{'MultiLing alone (real headlines, no dates)':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
     return 0
 
 
