@@ -13,6 +13,13 @@ cluster is one story.
   how many pairs some story mixes, and the B-cubed precision over each pair's documents. Alone:
   each pair clustered as a collection of its own (a small set, where IDF says little), mean
   B-cubed F1.
+- **titled**: the mix and the similar pairs again, with a synthetic headline on every untitled
+  document (its first sentence, cut to 20 words and taken out of the text) and one publication
+  time for all. It exercises the title weight and the date paths that Multi-News cannot (no titles,
+  no dates), with same-day events as the worst case for the time window; a first sentence is not a
+  real headline (it is often a photo caption or a dateline), so read it as a stress test, not as
+  the figure on real newswire.
+- **MultiLing alone**: its three topics (WikiNews, real headlines) as a collection of their own.
 
     python -m bench.bench_cluster_quality           (needs ../shared/eval)
 """
@@ -21,10 +28,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +45,8 @@ from digests.model import Document
 
 NOISE_COSINE = 0.10
 PAIRS = 40
+TITLED_TIME = datetime(2020, 1, 1, 12, tzinfo=timezone.utc)
+_FIRST_SENTENCE = re.compile(r"(.{20,}?[.!?])\s+(?=\S)", re.S)
 
 
 @dataclass(frozen=True)
@@ -45,9 +56,9 @@ class Gold:
     references: tuple[str, ...]
 
 
-def load(eval_dir: Path = SHARED_EVAL) -> list[Gold]:
+def load(eval_dir: Path = SHARED_EVAL, names: Sequence[str] = SOURCES) -> list[Gold]:
     out = []
-    for name in SOURCES:
+    for name in names:
         with open(eval_dir / name, encoding="utf-8") as fh:
             for line in fh:
                 c = json.loads(line)
@@ -57,6 +68,22 @@ def load(eval_dir: Path = SHARED_EVAL) -> list[Gold]:
                 )
                 if docs:
                     out.append(Gold(c["id"], docs, tuple(c.get("references", ()))))
+    return out
+
+
+def titled(golds: Sequence[Gold]) -> list[Gold]:
+    """The same clusters with a synthetic headline (the first sentence, at most 20 words, taken out
+    of the text) on every untitled document, and one publication time for all."""
+    out = []
+    for g in golds:
+        docs = []
+        for d in g.documents:
+            if not d.title:
+                m = _FIRST_SENTENCE.match(d.text)
+                first = m.group(1) if m else d.text
+                d = replace(d, title=" ".join(first.split()[:20]), text=d.text[len(first):].strip())
+            docs.append(replace(d, published=TITLED_TIME))
+        out.append(Gold(g.id, tuple(docs), g.references))
     return out
 
 
@@ -153,6 +180,13 @@ def main(config: ClusterConfig = ClusterConfig()) -> int:
     print(f"{f'{PAIRS} similar pairs, each clustered alone':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
     print(f"{f'{PAIRS} similar pairs within the mix':<44} {100 * ps.precision_in_mix:6.1f}"
           f"   ({ps.mixed} of {PAIRS} pairs share a story)")
+    with_titles = titled(golds)
+    p, r, f = scores(with_titles, config)
+    print(f"{'titled: mix':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
+    p, r, f = pair_scores(with_titles, config).alone
+    print(f"{f'titled: {PAIRS} similar pairs, each alone':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
+    p, r, f = scores(load(names=("multiling2011.jsonl",)), config)
+    print(f"{'MultiLing alone (real headlines, no dates)':<44} {100 * p:6.1f} {100 * r:6.1f} {100 * f:6.1f}")
     return 0
 
 

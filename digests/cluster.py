@@ -12,7 +12,10 @@ vectors are most alike merge, as long as that cosine reaches `threshold` and the
 within `window_hours` of each other. Centroid linkage compares a document with the whole of a
 story, so it suits both a tight 2-article story and a loose 300-headline one. The clustering is
 incremental: stories given as `existing` keep their members and never merge with each other, but
-new documents can join them."""
+new documents can join them.
+
+Centroid linkage can chain two events of one kind through their shared topic words, so a second
+stage splits a story whose members form two groups far less alike across than within."""
 
 from __future__ import annotations
 
@@ -50,6 +53,14 @@ class ClusterConfig:
     # Document pairs less alike than this count as unrelated: many faint links would otherwise
     # let a large story absorb everything on its topic.
     min_similarity: float = 0.05
+    # Second stage (_split_stories): a story whose members form two groups, each of two or more,
+    # whose mean cosine across is below `split_ratio` times the (geometric) mean cosine within
+    # them and below `split_max_across`, becomes two stories. The absolute bound keeps two sets of
+    # near-copies (wire stories reprinted word for word) of one event together.
+    split_ratio: float = 0.5
+    split_max_across: float = 0.1
+    # Documents with fewer words of body text than this are headline-only for the second stage.
+    split_min_words: int = 30
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,9 @@ def cluster(
     hours = _hours(docs)
     S = similarities(X, hours, config, _articles(docs))
     labels = _agglomerate(S, node_of, locked, hours, config)
+    if config.split_ratio > 0:
+        texted = np.array([len(d.text.split()) >= config.split_min_words for d in docs])
+        labels = _split_stories(X, labels, node_of, len(groups), _articles(docs), texted, config)
 
     stories: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):
@@ -200,6 +214,8 @@ def _hours(docs: Sequence[Document]) -> np.ndarray:
 
 
 DAY_SLACK = 24.0
+# Larger stories skip the second stage (its dense n x n cosines); none of the checks comes close.
+SPLIT_MAX_MEMBERS = 2000
 # Document pairs are compared up to this many windows apart: a story that has grown over several
 # days compares a new article with all of its members, not only the ones within one window.
 HORIZON_WINDOWS = 2.0
@@ -325,6 +341,51 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
                 heapq.heappush(heap, (-s, x, y, version[x], version[y]))
 
     return np.array([root(int(n)) for n in node_of])
+
+
+def _split_stories(X: sp.csr_matrix, labels: np.ndarray, node_of: np.ndarray, n_locked: int,
+                   articles: np.ndarray, texted: np.ndarray, config: ClusterConfig) -> np.ndarray:
+    """Second stage: split each story in two while its members form two groups that are much less
+    alike across than within. Centroid linkage can chain two events of one kind (two Senate votes,
+    two court dates of one star) through their shared topic words; the members' own pairwise
+    cosines show two dense groups. The cosines here are not time-decayed (a story that grows over
+    days is one event, however far apart its reports) and two sections of one article are not
+    compared (they were split apart on purpose). Only stories whose members all carry body text
+    are checked: a headline alone has too few words to measure how alike two reports are."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    labels = labels.copy()
+    fresh = int(labels.max()) + 1
+    todo = [np.flatnonzero(labels == lab) for lab in np.unique(labels)]
+    while todo:
+        members = todo.pop()
+        if not 4 <= len(members) <= SPLIT_MAX_MEMBERS or not texted[members].all():
+            continue
+        rows = X[members]
+        sim = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)
+        dist = 1.0 - sim
+        np.fill_diagonal(dist, 0.0)
+        a = fcluster(linkage(squareform(dist, checks=False), method="average"), 2, criterion="maxclust") == 1
+        if min(a.sum(), (~a).sum()) < 2:
+            continue
+        locked = node_of[members] < n_locked
+        if (locked & a).any() and (locked & ~a).any():
+            continue  # an earlier story's members stay together
+        art = articles[members]
+        compared = (art[:, None] != art[None, :]) | (art[:, None] < 0)
+        np.fill_diagonal(compared, False)
+
+        def mean(rows_: np.ndarray, cols_: np.ndarray) -> float:
+            ok = compared[np.ix_(rows_, cols_)]
+            return float(sim[np.ix_(rows_, cols_)][ok].mean()) if ok.any() else 0.0
+
+        within = math.sqrt(mean(a, a) * mean(~a, ~a))
+        if mean(a, ~a) < min(config.split_ratio * within, config.split_max_across):
+            labels[members[~a]] = fresh
+            fresh += 1
+            todo += [members[a], members[~a]]
+    return labels
 
 
 # --- headlines ------------------------------------------------------------------------------

@@ -58,6 +58,47 @@ REPORTS = {
     ],
 }
 
+# Two wildfires on one day whose first reports share almost every topical word (and one
+# headline nearly word for word): only their places and people differ.
+WILDFIRES = {
+    "fire-oregon": [
+        ("Wildfire forces thousands to evacuate as strong winds push flames toward homes",
+         "A fast-moving wildfire forced thousands of residents to evacuate on Tuesday as strong winds pushed "
+         "the flames toward homes near Bend, Oregon. Firefighters said the blaze had burned 12,000 acres and "
+         "was 5 percent contained. Governor Tina Kotek declared an emergency and the Deschutes County "
+         "sheriff ordered evacuations in Sisters and Black Butte Ranch, where 40 homes were destroyed."),
+        ("Evacuations ordered as wildfire burns 12,000 acres near Bend",
+         "Officials ordered evacuations in Sisters and Black Butte Ranch as a wildfire near Bend grew to 12,000 "
+         "acres, fanned by strong winds. Kotek invoked the Emergency Conflagration Act, sending firefighters "
+         "from across Oregon. The Deschutes County sheriff said 40 homes had burned and no one was hurt."),
+        ("Oregon fire destroys 40 homes; containment at 5 percent",
+         "Forty homes have been destroyed by the wildfire burning near Bend, fire officials said, and "
+         "containment stood at 5 percent after strong winds drove the flames across 12,000 acres. Residents "
+         "of Sisters waited in evacuation shelters as Governor Kotek toured the fire lines."),
+    ],
+    "fire-greece": [
+        ("Wildfire forces thousands to evacuate as strong winds fan flames near homes",
+         "Thousands of residents fled a wildfire on Tuesday as strong winds fanned the flames toward homes on "
+         "the island of Rhodes, Greece. Firefighters backed by water-bombing planes battled the blaze, which "
+         "had burned 8,000 hectares. Prime Minister Kyriakos Mitsotakis cut short a trip to Brussels, and "
+         "the coast guard evacuated tourists from hotels in Lindos and Kiotari by boat."),
+        ("Tourists evacuated by boat as Rhodes wildfire spreads",
+         "The Greek coast guard evacuated 2,000 tourists by boat from beaches near Lindos and Kiotari as a "
+         "wildfire on Rhodes spread in strong winds. Mitsotakis said the fire had burned 8,000 hectares. "
+         "Firefighters from Slovakia and Turkey joined Greek crews on the island."),
+        ("Greece: Rhodes fire burns 8,000 hectares, hotels emptied",
+         "Hotels in Kiotari and Lindos were emptied as the wildfire on Rhodes burned 8,000 hectares, the Greek "
+         "fire service said. Mitsotakis thanked firefighters and said the evacuation of thousands of tourists "
+         "and residents had gone without injury."),
+    ],
+}
+
+
+def wildfire_documents() -> list[Document]:
+    return [Document(id=f"{event}-{k}", title=title, text=text, outlet=f"outlet-{k}",
+                     url=f"https://news.example/{event}/{k}", published=T0 + timedelta(hours=2 * k))
+            for event, reports in WILDFIRES.items() for k, (title, text) in enumerate(reports)]
+
 
 def sample_documents(headlines_only: bool = False) -> list[Document]:
     outlets = ["Reuters", "AP", "BBC News"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from digests.cluster import ClusterConfig, ExistingStory, cluster
 from digests.model import Document
-from tests.news_samples import T0, expected_partition, partition, sample_documents
+from tests.news_samples import T0, expected_partition, partition, sample_documents, wildfire_documents
 
 
 def test_joins_cross_outlet_reports_and_keeps_similar_events_apart():
@@ -122,3 +122,26 @@ def test_sections_of_one_article_never_link_to_each_other():
     assert len(cluster([a, b])) == 1
     c = next(d for d in sample_documents() if d.id == "chile-quake-2")
     assert len(cluster(as_sections + [c])) == 1
+
+
+def test_second_stage_splits_two_similar_events_chained_into_one_story():
+    docs = wildfire_documents()
+    # Centroid linkage alone chains the two fires through their shared wording...
+    assert len(cluster(docs, config=ClusterConfig(split_ratio=0.0))) == 1
+    # ...and the second stage finds the two groups of reports, each about its own place and people.
+    assert partition(cluster(docs)) == expected_partition(docs)
+
+
+def test_second_stage_keeps_reprints_and_rewrites_of_one_event_together():
+    chile = [d for d in sample_documents() if d.id.startswith("chile")]
+    # Each report reprinted word for word by a second outlet: three dense pairs of one event.
+    reprints = [replace(d, id=d.id + "-reprint", outlet="Wire reprint") for d in chile]
+    assert len(cluster(chile + reprints)) == 1
+
+
+def test_second_stage_never_splits_an_earlier_story():
+    docs = wildfire_documents()
+    earlier = [ExistingStory("both-fires", tuple(docs[:-1]))]
+    # A story stored by an earlier run keeps its members, whatever the second stage would make of them.
+    stories = cluster(docs[-1:], earlier)
+    assert [(s.key, set(s.documents)) for s in stories] == [("both-fires", set(docs))]
