@@ -144,7 +144,7 @@ def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Scoring:
-    """What the greedy choice needs about a story's eligible sentences."""
+    """What choosing needs about a story's eligible sentences."""
 
     features: Features
     concepts: sparse.csr_matrix  # eligible sentences x bigrams
