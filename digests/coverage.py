@@ -1,8 +1,8 @@
 """Exact concept coverage within a word budget (Gillick & Favre 2009), solved as an integer
 program with scipy's HiGHS: choose sentences to maximise the weight of the bigram concepts they
 cover (each counted once) plus a bonus per chosen sentence, never over the budget and never two
-sentences that say the same thing. Returns None when the solver does not prove an optimum in
-time, so the caller can fall back to its greedy choice."""
+sentences that say the same thing. Returns None when the solver does not prove an optimum
+within its node or time limit, so the caller can fall back to its greedy choice."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def best_subset(
     budget: int,
     conflicts: np.ndarray,
     time_limit: float,
+    node_limit: int | None = None,
 ) -> np.ndarray | None:
     """Indices of the chosen sentences (ascending), or None on a time-out or a solver failure.
 
@@ -64,7 +65,7 @@ def best_subset(
             constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
             integrality=np.concatenate([np.ones(n), np.zeros(m)]),
             bounds=Bounds(0, 1),
-            options={"time_limit": time_limit, "disp": False, "mip_rel_gap": GAP},
+            options={"time_limit": time_limit, "disp": False, "mip_rel_gap": GAP, **({"node_limit": node_limit} if node_limit is not None else {})},
         )
     if result.status != 0 or result.x is None:
         return None
