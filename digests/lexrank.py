@@ -72,7 +72,12 @@ def lexrank_scores(
     cosine matrix it was computed from, which callers reuse for redundancy and attribution."""
     if not sentences:
         return np.zeros(0), np.zeros((0, 0))
-    sim = cosine_matrix(tfidf_matrix(sentences))
+    return lexrank_of_weights(tfidf_matrix(sentences), threshold, epsilon)
+
+
+def lexrank_of_weights(weights: sparse.csr_matrix, threshold: float = THRESHOLD, epsilon: float = EPSILON) -> tuple[np.ndarray, np.ndarray]:
+    """lexrank_scores from the sentences' tfidf_matrix, for a caller that needs the matrix too."""
+    sim = cosine_matrix(weights)
     with np.errstate(invalid="ignore"):
         scores = LexRankSummarizer.power_method(transition_matrix(sim, threshold), epsilon)
     # All-zero weights (every term in n-1 sentences: idf 0) give 0/0, as in sumy; callers want 0.

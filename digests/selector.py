@@ -22,7 +22,7 @@ from scipy import sparse
 
 from digests.coverage import best_subset
 from digests.filters import headline_terms, reject_reason
-from digests.lexrank import lexrank_scores
+from digests.lexrank import lexrank_of_weights, tfidf_matrix
 from digests.model import Document
 from digests.sentence_model import SentenceModel, sentence_features, shipped_model
 from digests.units import STOP_WORDS, Unit
@@ -67,6 +67,7 @@ class Features:
     support: np.ndarray
     phrase_support: np.ndarray
     similarity: np.ndarray  # cosine between eligible sentences
+    weights: sparse.csr_matrix  # their tf-idf rows (sumy's weighting), which the cosines come from
 
 
 def bigrams(unit: Unit) -> set[tuple[str, str]]:
@@ -111,8 +112,9 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
     eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None], dtype=int)
     if len(eligible) == 0:
         z = np.zeros(0)
-        return Features(eligible, z, z, z, z, np.zeros((0, 0)))
-    cent, sim = lexrank_scores([units[i].terms for i in eligible])
+        return Features(eligible, z, z, z, z, np.zeros((0, 0)), sparse.csr_matrix((0, 0)))
+    weights = tfidf_matrix([units[i].terms for i in eligible])
+    cent, sim = lexrank_of_weights(weights)
     cent = cent / cent.max() if cent.max() > 0 else cent
     position = np.array([1.0 / math.sqrt(1 + units[i].position) for i in eligible])
     docs = np.array([units[i].doc for i in eligible])
@@ -125,7 +127,7 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
             best = sim[:, cols].max(axis=1)
             support += np.where(docs != d, best >= config.support_similarity, False)
         support /= n_docs - 1
-    return Features(eligible, cent, position, support, _phrase_support(units, eligible), sim)
+    return Features(eligible, cent, position, support, _phrase_support(units, eligible), sim, weights)
 
 
 def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
@@ -160,7 +162,7 @@ class Scoring:
         """The sentence model's features for the eligible sentences."""
         f = self.features
         gain = self.concepts @ self.weight / self.max_gain
-        return sentence_features(units, f.eligible, f.centrality, f.position, f.support, f.phrase_support, gain, self.standalone)
+        return sentence_features(units, f.eligible, f.centrality, f.position, f.support, f.phrase_support, gain, self.standalone, f.weights)
 
 
 def scoring(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig = DEFAULT) -> Scoring:

@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 from scipy.stats import rankdata
 
-from digests.lexrank import tfidf_matrix
 from digests.units import STOP_WORDS, Unit
 
 _DIGIT = re.compile(r"\d")
@@ -75,9 +75,10 @@ def sentence_features(
     phrase_support: np.ndarray,
     concept_gain: np.ndarray,
     standalone: np.ndarray,
+    weights: sparse.csr_matrix,
 ) -> np.ndarray:
     """One row per eligible unit, one column per name in FEATURES. The scoring arrays are the
-    selector's, for the eligible units."""
+    selector's, for the eligible units; `weights`, their tf-idf rows (lexrank.tfidf_matrix)."""
     chosen = [units[i] for i in eligible]
     n = len(chosen)
     prose = [u for u in units if not u.is_heading]
@@ -88,7 +89,6 @@ def sentence_features(
     for u in prose:
         doc_words[u.doc] += u.n_words
     # The story's centroid (sum of the tf-idf rows), and each sentence's cosine to it.
-    weights = tfidf_matrix([u.terms for u in chosen])
     centre = np.asarray(weights.sum(axis=0)).ravel()
     norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
