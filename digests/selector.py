@@ -91,20 +91,18 @@ def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_mat
     or 0 below `min_docs` (capped by the number of articles)."""
     index: dict[tuple[str, str], int] = {}
     rows, cols = [], []
-    docs_of: dict[int, set[int]] = {}
     for r, u in enumerate(units):
         for g in bigrams(u):
-            c = index.setdefault(g, len(index))
             rows.append(r)
-            cols.append(c)
-            docs_of.setdefault(c, set()).add(u.doc)
+            cols.append(index.setdefault(g, len(index)))
     m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(index)))
-    need = min(min_docs, len({u.doc for u in units}))
-    weight = np.zeros(len(index))
-    for c, ds in docs_of.items():
-        if len(ds) >= need:
-            weight[c] = len(ds)
-    return m, weight
+    docs = np.array([u.doc for u in units], dtype=np.int64)
+    need = min(min_docs, len(set(docs.tolist())))
+    # Articles using each bigram: the distinct (bigram, article) pairs, counted per bigram.
+    span = int(docs.max()) + 1 if len(docs) else 1
+    pairs = np.unique(np.asarray(cols, dtype=np.int64) * span + docs[np.asarray(rows, dtype=np.int64)])
+    used_by = np.bincount(pairs // span, minlength=len(index)).astype(float)
+    return m, np.where(used_by >= need, used_by, 0.0)
 
 
 def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:
