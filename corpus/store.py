@@ -104,9 +104,20 @@ class Store:
 def unreachable(exc: BaseException) -> str | None:
     """Why the database can't be used just now (down, restarting, the connection broke), in one
     line; None for any other error. Such a failure passes: the pool reconnects once it is back."""
-    if isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
-        return _first_line(exc.orig if exc.orig is not None else exc)
-    return None
+    if not isinstance(exc, DBAPIError):
+        return None
+    why = _first_line(exc.orig if exc.orig is not None else exc)
+    if exc.connection_invalidated:
+        return why
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    # SQLite reports a missing table or bad SQL as OperationalError too: a bug, not an outage.
+    if type(exc.orig).__module__ == "sqlite3" and not why.startswith(_SQLITE_PASSING):
+        return None
+    return why
+
+
+_SQLITE_PASSING = ("database is locked", "unable to open database file", "disk I/O error")
 
 
 def _first_line(err: object) -> str:

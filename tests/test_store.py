@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, text, update
 
 from corpus.models import Article
 from corpus.search import search
-from corpus.store import DatabaseUnavailable, Store
+from corpus.store import DatabaseUnavailable, Store, unreachable
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -127,6 +127,23 @@ def test_unreachable_database_is_a_clear_error():
     st = Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
     with pytest.raises(DatabaseUnavailable, match="check database.url"):
         st.migrate()
+
+
+def test_only_outages_count_as_an_unreachable_database(tmp_path):
+    """Commands and the scheduler wait out an outage; a bug (bad SQL, a missing table) must not
+    pass for one."""
+    down = Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    with pytest.raises(Exception) as refused:
+        with down.session() as s:
+            s.execute(text("select 1"))
+    assert "127.0.0.1" in unreachable(refused.value)
+    lite = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(Exception) as missing:
+        with lite.session() as s:
+            s.execute(text("select * from no_such_table"))
+    assert unreachable(missing.value) is None
+    assert unreachable(ValueError("nothing to do with a database")) is None
+    lite.dispose()
 
 
 @pytest.mark.parametrize("recent", [5000, 2])  # PostgreSQL: newest matches by walking, or by the index
