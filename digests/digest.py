@@ -144,7 +144,8 @@ def story_weight(story: StoryInput, now: datetime) -> float:
 
 def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestOptions()) -> Digest:
     now = options.now or datetime.now(timezone.utc)
-    ranked = sorted((s for s in stories if s.documents), key=lambda s: (-story_weight(s, now), s.id))
+    # Ties go to the older story id, in numeric order when ids are numbers ("4" before "10").
+    ranked = sorted((s for s in stories if s.documents), key=lambda s: (-story_weight(s, now), len(s.id), s.id))
     built: list[Story] = []
     for story in ranked:
         if len(built) == options.max_stories:

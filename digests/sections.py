@@ -19,14 +19,14 @@ from dataclasses import dataclass, replace
 
 from digests.cluster import tokens
 from digests.model import Document
+from digests.sentences import MONTH as _MONTH, UPDATE_STAMP, strip_dateline
 
 PROSE_WORDS = 15  # a paragraph at least this long, ending like a sentence, is prose
 HEADING_MAX_WORDS = 15
 SECTION_MIN_WORDS = 40  # a section shorter than this joins its neighbour
-SAME_TOPIC = 0.12  # a section at least this alike (cosine) to the one before joins it
+SAME_TOPIC = 0.15  # a section at least this alike (cosine) to the one before joins it
 
 _LABEL = re.compile(r"^[A-Z][A-Z ]{2,20}:\s")  # "BREAKING: ...", "UPDATE: ..."
-_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # Datelines and bylines: "Wed Jun 27, 2012 at 11:58 AM PDT", "Posted By ...", "Taped on 24-06-2012".
 _DATELINE = re.compile(
     rf"^(by|posted|updated|published)\b|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b",
@@ -36,10 +36,9 @@ _DATELINE = re.compile(
 _LEAD_IN = re.compile(
     r"\b(report(s|ed|ing)?|says|said|writes|wrote|quot(es|ed|ing)|posted|tweeted|announced|we have)\b[^.!?]{0,80}:$", re.I
 )
-# An update under a time stamp: "6:13pm pst ...", "Thu Jun 28, 2012 at 7:26 AM PT: ...".
-_UPDATE_STAMP = re.compile(
-    rf"^((Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?({_MONTH}\s+\d{{1,2}},?\s+(\d{{4}}\s+)?(at\s+)?)?"
-    r"\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\s*([a-z]{2,4}\b)?:?\s",
+# A headline's own date after a dash: "Border Forces Appear to Shoot on Sight - June 27, 2012".
+_DATE_TAIL = re.compile(
+    rf"\s+[-–—|]\s+((Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?({_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})\s*$",
     re.I,
 )
 _TRAILING_STAMP = re.compile(
@@ -79,15 +78,16 @@ def _is_heading(paragraphs: list[str], i: int) -> bool:
     labelled = bool(_LABEL.match(line))
     if line.endswith((",", ";", ":")) or (line.endswith(".") and not labelled):
         return False
-    if not labelled and _DATELINE.search(line):
+    titled = _DATE_TAIL.sub("", line)
+    if not labelled and (_DATELINE.search(titled) or _words(titled) < 4 < n):
         return False
     if i >= 2 and all(_looks_like_heading(p) for p in paragraphs[i - 2 : i]):
         return False  # an item in a list of headlines ("related stories")
-    return any(_is_prose(p) for p in paragraphs[i + 1 : i + 4])
+    return any(_is_prose(p) for p in paragraphs[i + 1 : i + 5])
 
 
 def _looks_like_heading(line: str) -> bool:
-    return 2 <= _words(line) <= HEADING_MAX_WORDS and line[0].isupper() and not line.endswith((".", ",", ";"))
+    return 2 <= _words(line) <= HEADING_MAX_WORDS and line[0].isupper() and not line.endswith((".", ",", ";", ":"))
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _segments(paragraphs: list[str]) -> list[_Section]:
         if _is_heading(paragraphs, i):
             # A lead-in right before a heading introduces that heading's report.
             lead = out.pop().body if out[-1].lead_in and len(out[-1].body) == 1 else []
-            out.append(_Section(_TRAILING_STAMP.sub("", p).rstrip(" -–—"), lead))
+            out.append(_Section(_TRAILING_STAMP.sub("", _DATE_TAIL.sub("", p)).rstrip(" -–—"), lead))
         elif out[-1].body and _opens_without_heading(paragraphs, i):
             out.append(_Section(_lead_in_title(paragraphs, i), [p], lead_in=True))
         else:
@@ -132,7 +132,7 @@ def _opens_without_heading(paragraphs: list[str], i: int) -> bool:
     """A time-stamped update, or a lead-in to a quoted report that follows as prose."""
     p = paragraphs[i]
     prose_follows = any(_is_prose(q) for q in paragraphs[i + 1 : i + 3])
-    if _UPDATE_STAMP.match(p):
+    if UPDATE_STAMP.match(p):
         return _words(p) >= PROSE_WORDS or prose_follows
     return _words(p) <= 3 * PROSE_WORDS and bool(_LEAD_IN.search(p)) and prose_follows
 
@@ -143,13 +143,13 @@ TITLE_MAX_WORDS = 20
 def _lead_in_title(paragraphs: list[str], i: int) -> str:
     """The lead-in's own words without the time stamp and the reporting clause ("Reuters
     reported:"); when nothing else is left, the quoted report's first sentence."""
-    p = _UPDATE_STAMP.sub("", paragraphs[i], count=1)
+    p = UPDATE_STAMP.sub("", paragraphs[i], count=1)
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", p) if x]
     if sentences and _LEAD_IN.search(sentences[-1]) and len(sentences) > 1:
         sentences.pop()
     text = sentences[0] if sentences else p
     if _LEAD_IN.search(text) and _words(text) <= PROSE_WORDS and i + 1 < len(paragraphs):
-        text = re.split(r"(?<=[.!?])\s+", paragraphs[i + 1])[0]  # "Reuters reported:" says nothing
+        text = strip_dateline(re.split(r"(?<=[.!?])\s+", paragraphs[i + 1])[0])  # "Reuters reported:" says nothing
     text = text.split(":")[0] if _words(text.split(":")[0]) >= 4 else text
     words = text.rstrip(" .:").split()
     return " ".join(words[:TITLE_MAX_WORDS]) + ("…" if len(words) > TITLE_MAX_WORDS else "")
@@ -159,6 +159,7 @@ def _merge(segments: list[_Section]) -> list[tuple[str, list[str]]]:
     """Join a section to the one before it when it continues what the previous part was about;
     then fold sections too short to stand alone into a neighbour."""
     vectors = _tfidf([" ".join(s.body if s.lead_in else [s.title, *s.body]) for s in segments])
+    segments, vectors = _carry_forward(segments, vectors)
     merged: list[_Section] = []
     merged_vector = Counter()
     for seg, vec in zip(segments, vectors):
@@ -179,6 +180,28 @@ def _merge(segments: list[_Section]) -> list[tuple[str, list[str]]]:
     if len(merged) > 1 and merged[-1].words < SECTION_MIN_WORDS:
         _absorb(merged[-2], merged.pop())
     return [(s.title, s.body) for s in merged]
+
+
+def _carry_forward(segments: list[_Section], vectors: list[Counter]) -> tuple[list[_Section], list[Counter]]:
+    """A short section under its own heading that only introduces the next one (a heading, "HRW
+    issued a report:", then the report's own title) heads that next section rather than joining
+    the one before it."""
+    out: list[_Section] = []
+    out_vectors: list[Counter] = []
+    carried: tuple[_Section, Counter] | None = None
+    for k, (seg, vec) in enumerate(zip(segments, vectors)):
+        if carried:
+            head, head_vector = carried
+            seg = _Section(head.title, [*head.body, *([seg.title] if seg.title and not seg.lead_in else []), *seg.body])
+            vec = head_vector + vec
+            carried = None
+        nxt = k + 1 < len(segments)
+        if k and nxt and seg.title and not seg.lead_in and seg.words < SECTION_MIN_WORDS and _cosine(vec, vectors[k + 1]) >= SAME_TOPIC:
+            carried = (seg, vec)
+            continue
+        out.append(seg)
+        out_vectors.append(vec)
+    return out, out_vectors
 
 
 def _absorb(into: _Section, seg: _Section) -> None:

