@@ -138,6 +138,7 @@ def _opens_without_heading(paragraphs: list[str], i: int) -> bool:
 
 
 TITLE_MAX_WORDS = 20
+_CLAUSE = {"who", "which", "that", "while", "after", "because", "as", "but", "although", "when", "where"}
 
 
 def _lead_in_title(paragraphs: list[str], i: int) -> str:
@@ -152,7 +153,12 @@ def _lead_in_title(paragraphs: list[str], i: int) -> str:
         text = strip_dateline(re.split(r"(?<=[.!?])\s+", paragraphs[i + 1])[0])  # "Reuters reported:" says nothing
     text = text.split(":")[0] if _words(text.split(":")[0]) >= 4 else text
     words = text.rstrip(" .:").split()
-    return " ".join(words[:TITLE_MAX_WORDS]) + ("…" if len(words) > TITLE_MAX_WORDS else "")
+    if len(words) <= TITLE_MAX_WORDS:
+        return " ".join(words)
+    # Too long for a headline: end at the last clause boundary that leaves a headline's worth
+    # ("This bomb has been IDed by Brown Moses | who said ..."), else cut with an ellipsis.
+    cuts = [k for k in range(6, TITLE_MAX_WORDS) if words[k - 1].endswith((",", ";")) or words[k].lower() in _CLAUSE]
+    return " ".join(words[: cuts[-1]]).rstrip(",;") if cuts else " ".join(words[:TITLE_MAX_WORDS]) + "…"
 
 
 def _merge(segments: list[_Section]) -> list[tuple[str, list[str]]]:

@@ -140,3 +140,11 @@ def test_a_headline_with_its_date_after_a_dash_is_a_heading():
     # A line that is only a date stamp still is no heading.
     stamped = f"Hokkaido earthquake halts trains\n\n{QUAKE}\n\nWed Jun 27, 2012 at 11:58 AM PDT\n\n{QUAKE}"
     assert len(split_sections(Document(id="b", title="Live", text=stamped))) == 1
+
+
+def test_a_long_title_taken_from_a_lead_in_ends_at_a_clause():
+    update = ("6:13pm pst The budget in Lisbon has been passed by the parliament of Portugal who said it would "
+              "fund schools and hospitals in every region of the country next year.")
+    text = f"Hokkaido earthquake halts trains\n\n{QUAKE}\n\n{QUAKE}\n\n{update}\n\n{VOTE}\n\n{VOTE}"
+    parts = split_sections(Document(id="blog", title="Live: world news", text=text))
+    assert parts[1].title == "The budget in Lisbon has been passed by the parliament of Portugal"
