@@ -10,7 +10,9 @@ directly: each joins its own story on the strength of other articles.
 Stories then form by agglomerative clustering with centroid linkage: the two groups whose summed
 vectors are most alike merge, as long as that cosine reaches `threshold` and the two groups lie
 within `window_hours` of each other. Centroid linkage compares a document with the whole of a
-story, so it suits both a tight 2-article story and a loose 300-headline one. The clustering is
+story, so it suits both a tight 2-article story and a loose 300-headline one. Two single articles
+with body text may merge from a lower cosine (`pair_threshold`): a centroid averages out each
+report's own wording, two lone reports have no centroid yet. The clustering is
 incremental: stories given as `existing` keep their members and never merge with each other, but
 new documents can join them.
 
@@ -53,13 +55,19 @@ class ClusterConfig:
     # Document pairs less alike than this count as unrelated: many faint links would otherwise
     # let a large story absorb everything on its topic.
     min_similarity: float = 0.05
+    # Two single articles with body text merge from this cosine on, in a collection large enough
+    # for IDF to tell names from topic words (`_pair_threshold`). Within a story a report lies closer
+    # to the story's centroid, which averages out each report's own wording, than to any one other
+    # report: two lone reports of one event meet at a lower cosine than a report and a story do.
+    pair_threshold: float = 0.06
     # Second stage (_split_stories): a story whose members form two groups, each of two or more,
     # whose mean cosine across is below `split_ratio` times the (geometric) mean cosine within
     # them and below `split_max_across`, becomes two stories. The absolute bound keeps two sets of
     # near-copies (wire stories reprinted word for word) of one event together.
     split_ratio: float = 0.5
     split_max_across: float = 0.1
-    # Documents with fewer words of body text than this are headline-only for the second stage.
+    # Documents with fewer words of body text than this are headline-only: the second stage and
+    # `pair_threshold` leave them alone.
     split_min_words: int = 30
 
 
@@ -102,9 +110,9 @@ def cluster(
     X = vectorize(docs, config)
     hours = _hours(docs)
     S = similarities(X, hours, config, _articles(docs))
-    labels = _agglomerate(S, node_of, locked, hours, config)
+    texted = np.array([len(d.text.split()) >= config.split_min_words for d in docs], dtype=bool)
+    labels = _agglomerate(S, node_of, locked, hours, config, texted)
     if config.split_ratio > 0:
-        texted = np.array([len(d.text.split()) >= config.split_min_words for d in docs])
         labels = _split_stories(X, labels, node_of, len(groups), _articles(docs), texted, config)
 
     stories: dict[int, list[int]] = {}
@@ -261,12 +269,24 @@ def similarities(X: sp.csr_matrix, hours: np.ndarray, config: ClusterConfig, art
     return sp.csr_matrix(sum(parts[1:], parts[0]))
 
 
+def _pair_threshold(n: int, config: ClusterConfig) -> float:
+    """The threshold for two lone reports with body text among `n` documents: `pair_threshold`
+    weighed against `threshold` by the share of real documents in the IDF (the `n` ones and the
+    `background_documents` imagined). In a handful of articles every shared word looks rare (two first
+    reports of two earthquakes share "magnitude", "struck", "tsunami" at nearly the weight of a
+    name), so there two lone reports need the full threshold; among hundreds, topic words have
+    shown up elsewhere and weigh little."""
+    real = n / (n + config.background_documents)
+    return min(config.threshold, config.threshold - (config.threshold - config.pair_threshold) * real)
+
+
 def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hours: np.ndarray,
-                 config: ClusterConfig) -> np.ndarray:
+                 config: ClusterConfig, texted: np.ndarray | None = None) -> np.ndarray:
     """Centroid-linkage agglomeration over the sparse similarities. Node k starts as the documents
     with node_of == k. cos(A, B) = W(A,B) / sqrt(W(A,A) W(B,B)) where W sums document similarities
     (self-similarity 1), so a merge only needs sums: W(A+B, C) = W(A,C) + W(B,C). Two groups merge
-    only when their time spans lie within `window_hours` of each other."""
+    only when their time spans lie within `window_hours` of each other, from a cosine of `threshold`
+    on, or of _pair_threshold() for two single documents with body text (`texted`)."""
     k = len(locked)
     M = sp.csr_matrix((np.ones(len(node_of)), (node_of, np.arange(len(node_of)))), shape=(k, len(node_of)))
     full = S + S.T
@@ -284,6 +304,13 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
     np.maximum.at(span_hi, node_of[known], hours[known])
     lo, hi, ws, lock = span_lo.tolist(), span_hi.tolist(), wself.tolist(), list(locked)
     window, threshold = config.window_hours, config.threshold
+    pair_threshold = _pair_threshold(len(node_of), config)
+    lowest = min(threshold, pair_threshold)
+    # Nodes that hold a single document with body text; a merge makes a node a group.
+    if texted is None:
+        texted = np.zeros(len(node_of), dtype=bool)
+    count = np.bincount(node_of, minlength=k)
+    lone = ((count == 1) & (np.bincount(node_of, weights=texted.astype(float), minlength=k) == 1)).tolist()
     version = [0] * k
     parent = list(range(k))
 
@@ -300,7 +327,8 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         """Centroid cosine; -1 where the two may not merge (two earlier stories, or too far apart)."""
         if (lock[a] and lock[b]) or gap(a, b) > window:
             return -1.0
-        return w / math.sqrt(ws[a] * ws[b])
+        s = w / math.sqrt(ws[a] * ws[b])
+        return s if s >= (pair_threshold if lone[a] and lone[b] else threshold) else -1.0
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -313,7 +341,7 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         for b, w in nb[a].items():
             if a < b:
                 s = linkage(a, b, w)
-                if s >= threshold:
+                if s >= lowest:
                     heap.append((-s, a, b, 0, 0))
     heapq.heapify(heap)
     while heap:
@@ -332,11 +360,12 @@ def _agglomerate(S: sp.csr_matrix, node_of: np.ndarray, locked: list[bool], hour
         parent[b] = a
         ws[a] += ws[b] + 2 * w_ab
         lo[a], hi[a], lock[a] = min(lo[a], lo[b]), max(hi[a], hi[b]), lock[a] or lock[b]
+        lone[a] = False
         version[a] += 1
         version[b] += 1
         for c, w in nb[a].items():
             s = linkage(a, c, w)
-            if s >= threshold:
+            if s >= lowest:
                 x, y = (a, c) if a < c else (c, a)
                 heapq.heappush(heap, (-s, x, y, version[x], version[y]))
 

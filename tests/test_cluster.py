@@ -145,3 +145,63 @@ def test_second_stage_never_splits_an_earlier_story():
     # A story stored by an earlier run keeps its members, whatever the second stage would make of them.
     stories = cluster(docs[-1:], earlier)
     assert [(s.key, set(s.documents)) for s in stories] == [("both-fires", set(docs))]
+
+
+def _bridge_documents() -> list[Document]:
+    """Two reports of one bridge collapse written from distant angles (the collapse; the mayor's
+    troubles the next day) that share little beyond the town's name, and a collapse elsewhere."""
+    reports = [
+        ("ostrava-0", "CTK", 30, "Footbridge collapses into the Oder in Ostrava during morning rush",
+         "A pedestrian footbridge over the Oder river in Ostrava collapsed on Wednesday morning, throwing "
+         "about a dozen commuters into the water. Firefighters pulled eleven people out alive; one woman is "
+         "missing. Photos from the scene show the steel span folded in the middle, with its concrete pier "
+         "cracked. The bridge, opened in 1974, had been closed for repairs twice in the past decade."),
+        ("ostrava-1", "Reuters", 34, "Ostrava mayor Jan Dohnal faces calls to resign",
+         "Opposition councillors in Ostrava demanded the resignation of mayor Jan Dohnal on Thursday, saying "
+         "the town hall had ignored an engineer's letter warning of rust. Dohnal said he would not step down "
+         "while divers were still looking for a woman swept away. Czech Prime Minister Petr Fiala is due to "
+         "visit on Friday."),
+        ("genoa-0", "ANSA", 31, "Highway bridge collapses in Genoa storm, cars plunge into riverbed",
+         "A section of a highway bridge in Genoa collapsed during a violent storm on Wednesday, sending cars "
+         "plunging onto the riverbed below. Italian firefighters said rescuers were searching the rubble; "
+         "transport minister Matteo Salvini ordered inspections of motorway bridges across Liguria. The "
+         "concrete bridge, built in 1967, had long been criticised for corrosion."),
+    ]
+    return [Document(id=i, title=title, text=text, outlet=outlet, published=T0 + timedelta(hours=h))
+            for i, outlet, h, title, text in reports]
+
+
+def _unrelated_documents(n: int) -> list[Document]:
+    """Reports on subjects of their own (no word in common with any other document): they only make
+    the collection as large as a day of news, where IDF can tell a topic word from a name."""
+    return [Document(id=f"other-{k}", title=f"Item {k}", text=" ".join(f"w{k}x{j}" for j in range(40)),
+                     outlet="Elsewhere", published=T0 + timedelta(hours=k % 48)) for k in range(n)]
+
+
+def test_two_lone_reports_of_one_event_join_below_the_group_threshold():
+    docs = sample_documents() + _bridge_documents() + _unrelated_documents(300)
+    bridges = lambda stories: {ids & {"ostrava-0", "ostrava-1", "genoa-0"} for ids in partition(stories)} - {frozenset()}
+    # Two single reports meet at a lower cosine than a report and a story: the Ostrava reports join,
+    # the Genoa collapse (same kind of event, as close in words to the first Ostrava report as the
+    # two earthquakes' first reports are to each other) stays apart, and so do the earthquakes and
+    # rehab stories.
+    stories = cluster(docs)
+    assert bridges(stories) == {frozenset({"ostrava-0", "ostrava-1"}), frozenset({"genoa-0"})}
+    events = {ids for ids in partition(stories) if not any(i.startswith(("other", "ostrava", "genoa")) for i in ids)}
+    assert events == expected_partition(sample_documents())
+    # With the group threshold for single reports too, the two Ostrava reports stay apart...
+    strict = ClusterConfig(pair_threshold=ClusterConfig().threshold)
+    apart = {frozenset({"ostrava-0"}), frozenset({"ostrava-1"}), frozenset({"genoa-0"})}
+    assert bridges(cluster(docs, config=strict)) == apart
+    # ...and so they do in a handful of articles, where every shared word looks rare.
+    assert bridges(cluster(sample_documents() + _bridge_documents())) == apart
+
+
+def test_lone_headlines_keep_the_group_threshold():
+    # A headline alone has too few words for the lower threshold of two single reports: the first
+    # headlines of the two earthquakes share "magnitude" and "earthquake" and stay apart...
+    quakes = [d for d in sample_documents(headlines_only=True) if d.id in {"chile-quake-0", "japan-quake-0"}]
+    docs = quakes + _unrelated_documents(300)
+    assert all(len(s.documents) == 1 for s in cluster(docs))
+    # ...where the same two, counted as reports with text, would join.
+    assert any(len(s.documents) == 2 for s in cluster(docs, config=ClusterConfig(split_min_words=0)))
