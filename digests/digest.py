@@ -9,11 +9,12 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from digests.attribution import CITATION_SIMILARITY, supporting_documents
 from digests.model import Digest, Document, Source, Story, SummarySentence
+from digests.selector import DEFAULT as SELECTOR_DEFAULT
 from digests.summarize import DEFAULT_ALGORITHM, summarize
 from digests.units import content_terms
 
@@ -96,9 +97,13 @@ def _story_key(story: StoryInput, options: DigestOptions) -> bytes:
     return h.digest()
 
 
+# In a digest a story that grew over days leads with what is new (SelectorConfig.latest).
+DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True)
+
+
 def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     docs = list(story.documents)
-    extract = summarize(docs, options.words_per_story, options.algorithm)
+    extract = summarize(docs, options.words_per_story, options.algorithm, DIGEST_SELECTOR)
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
     # A citation names an article: the sections of one live-blog post share its source.
     article = [d.section_of or d.id for d in docs]

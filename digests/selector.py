@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -54,6 +54,10 @@ class SelectorConfig:
     ilp_relevance: float = 0.7  # weight of a chosen sentence's relevance per word, against `concepts`
     node_limit: int = 1000
     time_limit: float = 5.0  # s
+    # A digest's story that has grown over days tells its latest development: the best sentence of
+    # the articles of its newest day is always chosen. Off for evaluation, whose clusters are
+    # summarised as a whole; the digest turns it on (digests/digest.py).
+    latest: bool = False
 
 
 DEFAULT = SelectorConfig()
@@ -200,12 +204,45 @@ def select(
         relevance = relevance + config.learned * (estimate - estimate.mean()) / (estimate.std() or 1.0)
 
     lengths = np.array([units[i].n_words for i in f.eligible], dtype=float)
-    chosen = None
-    if config.solver == "ilp":
-        chosen = _exact(s, relevance, lengths, words, config)
-    if chosen is None:
-        chosen = _greedy(s, relevance, lengths, words, config)
+    newest = _newest_day(units, f.eligible, documents) if config.latest else np.zeros(n, dtype=bool)
+    chosen = _choose(s, relevance, lengths, words, config)
+    if newest.any() and not newest[chosen].any():
+        # The newest day's news is its articles' lead: their earliest sentence that fits (the
+        # most relevant among equals), then the best set around it. It comes last: what the
+        # story was about opens the summary.
+        fits = np.flatnonzero(newest & (lengths <= words))
+        if len(fits):
+            lead = int(min(fits, key=lambda i: (units[f.eligible[i]].position, -relevance[i])))
+            rest_scoring, rest_lengths = _taken(s, lead, lengths, config)
+            chosen = [*_choose(rest_scoring, relevance, rest_lengths, words - int(lengths[lead]), config), lead]
     return [int(f.eligible[i]) for i in chosen]
+
+
+def _choose(s: Scoring, relevance: np.ndarray, lengths: np.ndarray, words: int, config: SelectorConfig) -> list[int]:
+    chosen = _exact(s, relevance, lengths, words, config) if config.solver == "ilp" else None
+    return _greedy(s, relevance, lengths, words, config) if chosen is None else chosen
+
+
+def _taken(s: Scoring, k: int, lengths: np.ndarray, config: SelectorConfig) -> tuple[Scoring, np.ndarray]:
+    """The scoring and lengths once sentence k is taken: its concepts are covered, and it and the
+    sentences too similar to it are out of the running (longer than any budget)."""
+    weight = s.weight.copy()
+    weight[s.concepts[k].indices] = 0.0
+    out = s.features.similarity[k] >= config.redundancy
+    out[k] = True
+    return replace(s, weight=weight), np.where(out, np.inf, lengths)
+
+
+def _newest_day(units: Sequence[Unit], eligible: np.ndarray, documents: Sequence[Document]) -> np.ndarray:
+    """Which eligible sentences come from articles published within a day of the story's newest
+    one, when the story spans more than a day (none otherwise)."""
+    dates = [d.published for d in documents]
+    known = [d for d in dates if d is not None]
+    if not known or (max(known) - min(known)).total_seconds() <= 86400:
+        return np.zeros(len(eligible), dtype=bool)
+    newest = max(known)
+    recent = [d is not None and (newest - d).total_seconds() <= 86400 for d in dates]
+    return np.array([recent[units[i].doc] for i in eligible], dtype=bool)
 
 
 def _gain(s: Scoring, relevance: np.ndarray, lengths: np.ndarray, weight: np.ndarray, config: SelectorConfig) -> np.ndarray:

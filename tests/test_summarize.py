@@ -135,6 +135,26 @@ def test_digest_ranks_by_outlets_recency_and_size():
     assert len(build_digest([StoryInput("a", fresh), StoryInput("b", stale)], DigestOptions(max_stories=1, now=now)).stories) == 1
 
 
+def test_a_story_grown_over_days_tells_its_latest_development_in_a_digest():
+    day = datetime(2024, 5, 2, 12, tzinfo=timezone.utc)
+    older = [replace(d, published=day - timedelta(days=3)) for d in QUAKE]
+    news = "Dock workers at Iquique walked out on Friday, demanding hazard pay for clearing the wrecked cranes."
+    latest = doc(4, f"{news} Their union said the strike would last until Monday.", title="Iquique dock strike",
+                 published=day)
+    story = [*older, latest]
+    # The evaluation's summary (the CLI) takes what the whole cluster says most; the digest also
+    # tells what is new, and keeps its budget.
+    assert news not in summarize(story, 60).sentences
+    digest_story = build_story(StoryInput("s", story), DigestOptions(words_per_story=60))
+    texts = [s.text for s in digest_story.sentences]
+    assert news in texts and texts[0] != news
+    assert word_count(" ".join(texts)) <= 60
+    # A story of one day has nothing older to set its news against: the usual choice.
+    same_day = [replace(d, published=day) for d in story]
+    assert [s.text for s in build_story(StoryInput("t", same_day), DigestOptions(words_per_story=60)).sentences] == \
+        summarize(same_day, 60).sentences
+
+
 def test_equal_stories_keep_the_order_of_their_numeric_ids():
     now = datetime(2024, 5, 2, 12, tzinfo=timezone.utc)
     same = [doc(9, "The city council approved a new budget for parks on Tuesday after a long debate.", title="Budget",
