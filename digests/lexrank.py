@@ -11,8 +11,8 @@ scores and the ranking are the same (tests/test_lexrank.py checks it on real art
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -23,25 +23,27 @@ EPSILON = LexRankSummarizer.epsilon
 
 
 def tfidf_matrix(sentences: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """Rows: sentences; columns: terms; values: sumy's tf (count / max count) times idf."""
+    """Rows: sentences; columns: terms (numbered in order of first use); values: sumy's tf
+    (count / max count) times idf. A row's entries are in the order of its terms' first use,
+    which fixes the order of every later sum over them."""
     n = len(sentences)
-    vocab: dict[str, int] = {}
-    df: Counter[int] = Counter()
-    rows, cols, vals = [], [], []
-    for i, terms in enumerate(sentences):
-        counts = Counter(terms)
-        if not counts:
-            continue
-        top = max(counts.values())
-        for term, c in counts.items():
-            j = vocab.setdefault(term, len(vocab))
-            df[j] += 1
-            rows.append(i)
-            cols.append(j)
-            vals.append(c / top)
+    flat = list(chain.from_iterable(sentences))
+    vocab = {term: j for j, term in enumerate(dict.fromkeys(flat))}
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=n)
+    keys = np.repeat(np.arange(n, dtype=np.int64), lengths) * max(len(vocab), 1)
+    keys += np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    # Each (sentence, term) once, where the sentence first uses the term, with its count.
+    distinct, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    rows, cols = np.divmod(distinct[order], max(len(vocab), 1))
+    counts = counts[order]
+    top = np.zeros(n, dtype=np.int64)
+    np.maximum.at(top, rows, counts)
+    vals = counts / top[rows]
+    df = np.bincount(cols, minlength=len(vocab))
     idf = np.zeros(len(vocab))
-    for j, d in df.items():
-        idf[j] = math.log(n / (1 + d))
+    for d in np.unique(df).tolist():
+        idf[df == d] = math.log(n / (1 + d))
     m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
     return sparse.csr_matrix(m.multiply(idf[np.newaxis, :]))
 

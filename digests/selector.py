@@ -13,7 +13,6 @@ the solver runs out of time or `solver="greedy"`."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from scipy import sparse
 
 from digests.coverage import best_subset
 from digests.filters import headline_terms, reject_reason
+from digests.grams import articles_using, story_grams
 from digests.lexrank import lexrank_of_weights, tfidf_matrix
 from digests.model import Document
 from digests.sentence_model import SentenceModel, sentence_features, shipped_model
@@ -98,10 +98,7 @@ def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_mat
     m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(index)))
     docs = np.array([u.doc for u in units], dtype=np.int64)
     need = min(min_docs, len(set(docs.tolist())))
-    # Articles using each bigram: the distinct (bigram, article) pairs, counted per bigram.
-    span = int(docs.max()) + 1 if len(docs) else 1
-    pairs = np.unique(np.asarray(cols, dtype=np.int64) * span + docs[np.asarray(rows, dtype=np.int64)])
-    used_by = np.bincount(pairs // span, minlength=len(index)).astype(float)
+    used_by = articles_using(np.asarray(cols, dtype=np.int64), docs[np.asarray(rows, dtype=np.int64)], len(index)).astype(float)
     return m, np.where(used_by >= need, used_by, 0.0)
 
 
@@ -131,19 +128,14 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
 def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
     """For each sentence: the mean share of its words, and of its word pairs, that appear in
     other articles of the story (in at least two articles, its own being one)."""
-    per_doc: dict[int, set] = {}
-    for u in units:
-        t = u.tokens
-        per_doc.setdefault(u.doc, set()).update(t, zip(t, t[1:]))
-    doc_freq = Counter(g for grams in per_doc.values() for g in grams)
-    out = np.zeros(len(eligible))
-    for k, i in enumerate(eligible):
-        t = units[i].tokens
-        pairs = list(zip(t, t[1:]))
-        uni = sum(doc_freq[w] > 1 for w in t) / max(len(t), 1)
-        bi = sum(doc_freq[p] > 1 for p in pairs) / max(len(pairs), 1)
-        out[k] = (uni + bi) / 2
-    return out
+    g = story_grams(units)
+    docs = np.array([u.doc for u in units], dtype=np.int64)
+    shares = []
+    for ids, unit, n_ids in ((g.word, g.word_unit, len(g.words)), (g.pair, g.pair_unit, g.n_pairs)):
+        shared = articles_using(ids, docs[unit], n_ids) > 1
+        used = np.bincount(unit, weights=shared[ids], minlength=len(units))  # counts: exact in floats
+        shares.append(used / np.maximum(np.bincount(unit, minlength=len(units)), 1))
+    return ((shares[0] + shares[1]) / 2)[eligible]
 
 
 @dataclass
