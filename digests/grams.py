@@ -22,6 +22,7 @@ class Grams:
     pair: np.ndarray  # the id of every pair of adjacent tokens within a unit, in the same order
     pair_unit: np.ndarray
     n_pairs: int
+    pair_words: np.ndarray  # each distinct pair's two word ids (n_pairs x 2)
 
 
 _last: tuple = (None, None)  # (units, their Grams): the selector asks twice per story
@@ -48,7 +49,8 @@ def _story_grams(units: Sequence[Unit]) -> Grams:
     within = word_unit[1:] == word_unit[:-1]
     pair_keys = word[:-1][within] * max(len(words), 1) + word[1:][within]
     distinct, pair = np.unique(pair_keys, return_inverse=True)
-    return Grams(words, word, word_unit, pair.ravel(), word_unit[1:][within], len(distinct))
+    pair_words = np.column_stack(np.divmod(distinct, max(len(words), 1)))
+    return Grams(words, word, word_unit, pair.ravel(), word_unit[1:][within], len(distinct), pair_words)
 
 
 def articles_using(ids: np.ndarray, docs: np.ndarray, n_ids: int) -> np.ndarray:

@@ -89,17 +89,29 @@ def _stands_alone(text: str) -> bool:
 def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Sentences x bigrams (0/1), and each bigram's weight: the number of articles using it,
     or 0 below `min_docs` (capped by the number of articles)."""
-    index: dict[tuple[str, str], int] = {}
-    rows, cols = [], []
-    for r, u in enumerate(units):
-        for g in bigrams(u):
-            rows.append(r)
-            cols.append(index.setdefault(g, len(index)))
-    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(index)))
+    rows, cols, n_bigrams = _bigram_entries(units)
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), n_bigrams))
     docs = np.array([u.doc for u in units], dtype=np.int64)
     need = min(min_docs, len(set(docs.tolist())))
-    used_by = articles_using(np.asarray(cols, dtype=np.int64), docs[np.asarray(rows, dtype=np.int64)], len(index)).astype(float)
+    used_by = articles_using(cols, docs[rows], n_bigrams).astype(float)
     return m, np.where(used_by >= need, used_by, 0.0)
+
+
+def _bigram_entries(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, int]:
+    """The (sentence, bigram) pairs of `bigrams`, each once, with numpy over token ids: the
+    sentences' rows, the bigrams' columns (numbered in order of first use), their number."""
+    g = story_grams(units)
+    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=len(g.words))
+    kept = ~(stop[g.pair_words[:, 0]] & stop[g.pair_words[:, 1]])[g.pair]
+    pair, unit = g.pair[kept], g.pair_unit[kept]
+    if len(pair) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    distinct, first = np.unique(unit * g.n_pairs + pair, return_index=True)
+    rows, pairs = np.divmod(distinct[np.argsort(first)], g.n_pairs)
+    used, first_use, column = np.unique(pairs, return_index=True, return_inverse=True)
+    rank = np.empty(len(used), dtype=np.int64)
+    rank[np.argsort(first_use)] = np.arange(len(used))
+    return rows, rank[column.ravel()], len(used)
 
 
 def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:

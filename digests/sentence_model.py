@@ -27,6 +27,7 @@ from digests.grams import articles_using, means_per_row, story_grams
 from digests.units import STOP_WORDS, Unit
 
 _DIGIT = re.compile(r"\d")
+_QUOTE = re.compile('["“”]')
 _PUNCTUATION_WORD = re.compile(r"(?<!\S)[\W_]+(?!\S)")  # a "word" without a letter or digit: "(", "--", "…"
 MODEL_PATH = Path(__file__).with_name("data") / "sentence_model.json"
 
@@ -109,7 +110,7 @@ def sentence_features(
         "log_articles": np.full(n, math.log(n_docs)),
         "centroid": centroid,
         "points_back": 1.0 - standalone,
-        "quotation": np.array([any(q in u.text for q in '"“”') for u in chosen], dtype=float),
+        "quotation": np.array([_QUOTE.search(u.text) is not None for u in chosen], dtype=float),
         "digits": np.array([_DIGIT.search(u.text) is not None for u in chosen], dtype=float),
         "article_share": np.array([doc_words[u.doc] for u in chosen]) / max(sum(doc_words.values()), 1),
         "punctuation_share": np.array([len(_PUNCTUATION_WORD.findall(u.text)) / u.n_words for u in chosen]),
@@ -160,7 +161,7 @@ def _word_spread(units: Sequence[Unit], eligible: np.ndarray, n_docs: int) -> np
     row = np.full(len(units), -1, dtype=np.int64)
     row[eligible] = np.arange(len(eligible))
     n = len(eligible)
-    stop = np.fromiter((w in STOP_WORDS for w in g.words), dtype=bool, count=n_words)
+    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=n_words)
     token_row = row[g.word_unit]
     content = ~stop[g.word]
     n_content = np.bincount(token_row[token_row >= 0], weights=content[token_row >= 0], minlength=n)

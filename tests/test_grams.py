@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from digests.grams import articles_using, means_per_row, story_grams
-from digests.selector import _phrase_support, scoring
+from digests.selector import _phrase_support, bigrams, concept_matrix, scoring
 from digests.sentence_model import _word_spread
 from digests.units import STOP_WORDS, split_documents
 from tests.conftest import SHARED
@@ -80,6 +80,27 @@ def test_vectorised_statistics_equal_the_loops(name, documents):
     # In another order, and for every unit, headings included.
     every = np.arange(len(units))[::-1]
     np.testing.assert_array_equal(_phrase_support(list(units), every), phrase_support_by_loops(units, every))
+
+
+def concepts_by_loops(units, min_docs):
+    rows_of, docs_of = {}, {}
+    for r, u in enumerate(units):
+        for g in bigrams(u):
+            rows_of.setdefault(g, []).append(r)
+            docs_of.setdefault(g, set()).add(u.doc)
+    need = min(min_docs, len({u.doc for u in units}))
+    return sorted((tuple(rows), float(len(docs_of[g]) if len(docs_of[g]) >= need else 0)) for g, rows in rows_of.items())
+
+
+@pytest.mark.parametrize("name,documents", list(stories())[:3], ids=lambda v: v if isinstance(v, str) else "")
+def test_concepts_are_the_bigrams_of_each_sentence(name, documents):
+    units = split_documents(documents)
+    m, weight = concept_matrix(units, 2)
+    # Columns in any order: each bigram's sentences and weight.
+    got = sorted((tuple(np.flatnonzero(col).tolist()), float(w)) for col, w in zip(m.toarray().T, weight))
+    assert got == concepts_by_loops(units, 2) and m.max() == 1
+    empty, no_weight = concept_matrix([], 2)
+    assert empty.shape == (0, 0) and len(no_weight) == 0
 
 
 def test_ids_counts_and_means():
