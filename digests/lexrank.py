@@ -11,37 +11,43 @@ scores and the ranking are the same (tests/test_lexrank.py checks it on real art
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
 from sumy.summarizers.lex_rank import LexRankSummarizer
+from threadpoolctl import ThreadpoolController
 
 THRESHOLD = LexRankSummarizer.threshold
 EPSILON = LexRankSummarizer.epsilon
 
 
 def tfidf_matrix(sentences: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """Rows: sentences; columns: terms; values: sumy's tf (count / max count) times idf."""
+    """Rows: sentences; columns: terms (numbered in order of first use); values: sumy's tf
+    (count / max count) times idf. A row's entries are in the order of its terms' first use,
+    which fixes the order of every later sum over them."""
     n = len(sentences)
-    vocab: dict[str, int] = {}
-    df: Counter[int] = Counter()
-    rows, cols, vals = [], [], []
-    for i, terms in enumerate(sentences):
-        counts = Counter(terms)
-        if not counts:
-            continue
-        top = max(counts.values())
-        for term, c in counts.items():
-            j = vocab.setdefault(term, len(vocab))
-            df[j] += 1
-            rows.append(i)
-            cols.append(j)
-            vals.append(c / top)
+    flat = list(chain.from_iterable(sentences))
+    vocab = {term: j for j, term in enumerate(dict.fromkeys(flat))}
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=n)
+    keys = np.repeat(np.arange(n, dtype=np.int64), lengths) * max(len(vocab), 1)
+    keys += np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    # Each (sentence, term) once, where the sentence first uses the term, with its count.
+    distinct, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    rows, cols = np.divmod(distinct[order], max(len(vocab), 1))
+    counts = counts[order]
+    top = np.zeros(n, dtype=np.int64)
+    np.maximum.at(top, rows, counts)
+    vals = counts / top[rows]
+    df = np.bincount(cols, minlength=len(vocab))
     idf = np.zeros(len(vocab))
-    for j, d in df.items():
-        idf[j] = math.log(n / (1 + d))
+    for d in np.unique(df).tolist():
+        idf[df == d] = math.log(n / (1 + d))
     m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
     return sparse.csr_matrix(m.multiply(idf[np.newaxis, :]))
 
@@ -78,10 +84,30 @@ def lexrank_scores(
 def lexrank_of_weights(weights: sparse.csr_matrix, threshold: float = THRESHOLD, epsilon: float = EPSILON) -> tuple[np.ndarray, np.ndarray]:
     """lexrank_scores from the sentences' tfidf_matrix, for a caller that needs the matrix too."""
     sim = cosine_matrix(weights)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), _one_blas_thread():
         scores = LexRankSummarizer.power_method(transition_matrix(sim, threshold), epsilon)
     # All-zero weights (every term in n-1 sentences: idf 0) give 0/0, as in sumy; callers want 0.
     return np.nan_to_num(scores), sim
+
+
+_BLAS_LIMIT = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """The power method's products on one BLAS thread. OpenBLAS splits a product of more than
+    ~460,000 entries (a story of ~680 sentences) between threads; waking them cost 10-40 ms a
+    product on a busy 2-core machine, against 0.1 ms on one, and the split changes the last bit
+    of a few scores with the machine's number of cores. Smaller products use one thread anyway,
+    so their scores are unchanged. The limit is process-wide while it lasts: the lock keeps two
+    summaries from restoring it under each other."""
+    with _BLAS_LIMIT, _blas().limit(limits=1, user_api="blas"):
+        yield
 
 
 class FastLexRankSummarizer(LexRankSummarizer):

@@ -13,7 +13,6 @@ the solver runs out of time or `solver="greedy"`."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -22,6 +21,7 @@ from scipy import sparse
 
 from digests.coverage import best_subset
 from digests.filters import headline_terms, reject_reason
+from digests.grams import articles_using, story_grams
 from digests.lexrank import lexrank_of_weights, tfidf_matrix
 from digests.model import Document
 from digests.sentence_model import SentenceModel, sentence_features, shipped_model
@@ -54,9 +54,9 @@ class SelectorConfig:
     ilp_relevance: float = 0.7  # weight of a chosen sentence's relevance per word, against `concepts`
     node_limit: int = 1000
     time_limit: float = 5.0  # s
-    # A digest's story that has grown over days tells its latest development: the best sentence of
-    # the articles of its newest day is always chosen. Off for evaluation, whose clusters are
-    # summarised as a whole; the digest turns it on (digests/digest.py).
+    # A digest's story that has grown over days tells its latest development: a sentence of the
+    # articles of its newest day is always chosen (select()). Off for evaluation, whose clusters
+    # are summarised as a whole; the digest turns it on (digests/digest.py).
     latest: bool = False
 
 
@@ -93,20 +93,29 @@ def _stands_alone(text: str) -> bool:
 def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Sentences x bigrams (0/1), and each bigram's weight: the number of articles using it,
     or 0 below `min_docs` (capped by the number of articles)."""
-    index: dict[tuple[str, str], int] = {}
-    rows, cols = [], []
-    for r, u in enumerate(units):
-        for g in bigrams(u):
-            rows.append(r)
-            cols.append(index.setdefault(g, len(index)))
-    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(index)))
+    rows, cols, n_bigrams = _bigram_entries(units)
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), n_bigrams))
     docs = np.array([u.doc for u in units], dtype=np.int64)
     need = min(min_docs, len(set(docs.tolist())))
-    # Articles using each bigram: the distinct (bigram, article) pairs, counted per bigram.
-    span = int(docs.max()) + 1 if len(docs) else 1
-    pairs = np.unique(np.asarray(cols, dtype=np.int64) * span + docs[np.asarray(rows, dtype=np.int64)])
-    used_by = np.bincount(pairs // span, minlength=len(index)).astype(float)
+    used_by = articles_using(cols, docs[rows], n_bigrams).astype(float)
     return m, np.where(used_by >= need, used_by, 0.0)
+
+
+def _bigram_entries(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, int]:
+    """The (sentence, bigram) pairs of `bigrams`, each once, with numpy over token ids: the
+    sentences' rows, the bigrams' columns (numbered in order of first use), their number."""
+    g = story_grams(units)
+    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=len(g.words))
+    kept = ~(stop[g.pair_words[:, 0]] & stop[g.pair_words[:, 1]])[g.pair]
+    pair, unit = g.pair[kept], g.pair_unit[kept]
+    if len(pair) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    distinct, first = np.unique(unit * g.n_pairs + pair, return_index=True)
+    rows, pairs = np.divmod(distinct[np.argsort(first)], g.n_pairs)
+    used, first_use, column = np.unique(pairs, return_index=True, return_inverse=True)
+    rank = np.empty(len(used), dtype=np.int64)
+    rank[np.argsort(first_use)] = np.arange(len(used))
+    return rows, rank[column.ravel()], len(used)
 
 
 def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:
@@ -135,19 +144,14 @@ def features(units: Sequence[Unit], documents: Sequence[Document], config: Selec
 def _phrase_support(units: Sequence[Unit], eligible: np.ndarray) -> np.ndarray:
     """For each sentence: the mean share of its words, and of its word pairs, that appear in
     other articles of the story (in at least two articles, its own being one)."""
-    per_doc: dict[int, set] = {}
-    for u in units:
-        t = u.tokens
-        per_doc.setdefault(u.doc, set()).update(t, zip(t, t[1:]))
-    doc_freq = Counter(g for grams in per_doc.values() for g in grams)
-    out = np.zeros(len(eligible))
-    for k, i in enumerate(eligible):
-        t = units[i].tokens
-        pairs = list(zip(t, t[1:]))
-        uni = sum(doc_freq[w] > 1 for w in t) / max(len(t), 1)
-        bi = sum(doc_freq[p] > 1 for p in pairs) / max(len(pairs), 1)
-        out[k] = (uni + bi) / 2
-    return out
+    g = story_grams(units)
+    docs = np.array([u.doc for u in units], dtype=np.int64)
+    shares = []
+    for ids, unit, n_ids in ((g.word, g.word_unit, len(g.words)), (g.pair, g.pair_unit, g.n_pairs)):
+        shared = articles_using(ids, docs[unit], n_ids) > 1
+        used = np.bincount(unit, weights=shared[ids], minlength=len(units))  # counts: exact in floats
+        shares.append(used / np.maximum(np.bincount(unit, minlength=len(units)), 1))
+    return ((shares[0] + shares[1]) / 2)[eligible]
 
 
 @dataclass

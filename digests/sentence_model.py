@@ -23,9 +23,11 @@ import numpy as np
 from scipy import sparse
 from scipy.stats import rankdata
 
+from digests.grams import articles_using, means_per_row, story_grams
 from digests.units import STOP_WORDS, Unit
 
 _DIGIT = re.compile(r"\d")
+_QUOTE = re.compile('["“”]')
 _PUNCTUATION_WORD = re.compile(r"(?<!\S)[\W_]+(?!\S)")  # a "word" without a letter or digit: "(", "--", "…"
 MODEL_PATH = Path(__file__).with_name("data") / "sentence_model.json"
 
@@ -94,41 +96,7 @@ def sentence_features(
     norms[norms == 0] = 1.0
     centroid = (weights @ centre) / norms / (np.linalg.norm(centre) or 1.0)
 
-    # How widely each word and word pair is used: articles using it, occurrences, first position.
-    grams_of: dict[int, set] = {}
-    frequency: Counter = Counter()
-    earliest: dict[str, int] = {}
-    lead_words: set = set()
-    for u in prose:
-        pairs = list(zip(u.tokens, u.tokens[1:]))
-        grams_of.setdefault(u.doc, set()).update(u.tokens, pairs)
-        frequency.update(u.tokens)
-        for w in u.tokens:
-            if w not in earliest:  # prose comes in article order, so the first seen is the earliest
-                earliest[w] = u.position
-            elif u.position < earliest[w]:
-                earliest[w] = u.position
-        if u.position <= 1:
-            lead_words.update(u.tokens)
-            lead_words.update(pairs)
-    doc_freq = Counter(g for grams in grams_of.values() for g in grams)
-    # Each word's (and pair's) values once, then a mean per sentence.
-    word_values = {
-        w: (doc_freq[w] / n_docs, math.log(frequency[w]), w in lead_words, 1 / (1 + earliest[w]), doc_freq[w] > 1)
-        for w in frequency
-    }
-    pair_values: dict = {}
-    spread = np.zeros((n, 8))
-    for k, u in enumerate(chosen):
-        content = [w for w in u.tokens if w not in STOP_WORDS] or list(u.tokens)
-        if content:
-            words_k = np.array([word_values[w] for w in content], dtype=float).mean(axis=0)
-            spread[k, [0, 1, 2, 3, 6]] = words_k
-        pairs = list(zip(u.tokens, u.tokens[1:]))
-        if pairs:
-            values = [pair_values.get(p) or pair_values.setdefault(p, (doc_freq[p] / n_docs, p in lead_words)) for p in pairs]
-            spread[k, 4:6] = np.array(values, dtype=float).mean(axis=0)
-        spread[k, 7] = 1 - len(content) / max(len(u.tokens), 1)
+    spread = _word_spread(units, eligible, n_docs)
     columns = {
         "centrality": centrality,
         "position_prior": position_prior,
@@ -142,7 +110,7 @@ def sentence_features(
         "log_articles": np.full(n, math.log(n_docs)),
         "centroid": centroid,
         "points_back": 1.0 - standalone,
-        "quotation": np.array([any(q in u.text for q in '"“”') for u in chosen], dtype=float),
+        "quotation": np.array([_QUOTE.search(u.text) is not None for u in chosen], dtype=float),
         "digits": np.array([_DIGIT.search(u.text) is not None for u in chosen], dtype=float),
         "article_share": np.array([doc_words[u.doc] for u in chosen]) / max(sum(doc_words.values()), 1),
         "punctuation_share": np.array([len(_PUNCTUATION_WORD.findall(u.text)) / u.n_words for u in chosen]),
@@ -154,3 +122,63 @@ def sentence_features(
     for k, name in enumerate(FEATURES[-8:]):
         columns[name] = spread[:, k]
     return np.column_stack([columns[name] for name in FEATURES])
+
+
+def _word_spread(units: Sequence[Unit], eligible: np.ndarray, n_docs: int) -> np.ndarray:
+    """How widely the words and word pairs of each eligible unit are used across the story's
+    prose: one row per eligible unit, the last eight FEATURES. Per word: the share of articles
+    using it, the log of its occurrences, whether a lead sentence (position 0 or 1) uses it, 1 /
+    (1 + its earliest position), whether two articles use it; the mean over the unit's content
+    words (all its words when it has none). Per pair: the share of articles, whether a lead
+    sentence uses it; the mean over the unit's pairs. Then the share of stop words."""
+    g = story_grams(units)
+    n_words = len(g.words)
+    prose = np.array([not u.is_heading for u in units], dtype=bool)
+    docs = np.array([u.doc for u in units], dtype=np.int64)
+    position = np.array([u.position for u in units], dtype=np.int64)
+    lead = prose & (position <= 1)
+    in_prose, pair_in_prose = prose[g.word_unit], prose[g.pair_unit]
+    words, word_unit = g.word[in_prose], g.word_unit[in_prose]
+    word_docs = articles_using(words, docs[word_unit], n_words)
+    frequency = np.bincount(words, minlength=n_words)
+    earliest = np.zeros(n_words, dtype=np.int64)  # the value for a word that no prose uses: never read
+    if len(words):
+        earliest[:] = position.max()
+        np.minimum.at(earliest, words, position[word_unit])
+    word_lead = np.zeros(n_words, dtype=bool)
+    word_lead[g.word[lead[g.word_unit]]] = True
+    log_frequency = np.zeros(n_words)
+    for c in np.unique(frequency[frequency > 0]).tolist():
+        log_frequency[frequency == c] = math.log(c)  # math.log per distinct count, as before
+    word_values = np.column_stack([word_docs / n_docs, log_frequency, word_lead, 1 / (1 + earliest), word_docs > 1])
+    pairs, pair_unit = g.pair[pair_in_prose], g.pair_unit[pair_in_prose]
+    pair_docs = articles_using(pairs, docs[pair_unit], g.n_pairs)
+    pair_lead = np.zeros(g.n_pairs, dtype=bool)
+    pair_lead[g.pair[lead[g.pair_unit]]] = True
+    pair_values = np.column_stack([pair_docs / n_docs, pair_lead])
+
+    # Rows: eligible units, in their order; -1 for any other unit.
+    row = np.full(len(units), -1, dtype=np.int64)
+    row[eligible] = np.arange(len(eligible))
+    n = len(eligible)
+    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=n_words)
+    token_row = row[g.word_unit]
+    content = ~stop[g.word]
+    n_content = np.bincount(token_row[token_row >= 0], weights=content[token_row >= 0], minlength=n)
+    # A unit's content words, or all its words when none is a content word.
+    use = (token_row >= 0) & (content | (n_content[np.maximum(token_row, 0)] == 0))
+    word_means, _ = _in_row_order(word_values[g.word[use]], token_row[use], n)
+    pair_row = row[g.pair_unit]
+    pair_means, _ = _in_row_order(pair_values[g.pair[pair_row >= 0]], pair_row[pair_row >= 0], n)
+    n_tokens = np.bincount(token_row[token_row >= 0], minlength=n)
+    spread = np.zeros((n, 8))
+    spread[:, [0, 1, 2, 3, 6]] = word_means
+    spread[:, 4:6] = pair_means
+    spread[:, 7] = 1 - np.where(n_content > 0, n_content, n_tokens) / np.maximum(n_tokens, 1)
+    return spread
+
+
+def _in_row_order(values: np.ndarray, rows: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """means_per_row, with the occurrences grouped by row (each row's own order kept)."""
+    order = np.argsort(rows, kind="stable")
+    return means_per_row(values[order], rows[order], n_rows)

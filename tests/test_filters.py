@@ -41,3 +41,54 @@ def test_headline_only_lines_are_rejected():
     titles = headline_terms(["Powerful Chile earthquake kills 12 people in the north"])
     assert reject_reason(unit("Powerful Chile earthquake kills 12 people in north."), titles) == "repeats a headline"
     assert reject_reason(unit("Senior Syrian officers defect", heading=True)) == "heading line"
+
+
+def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
+    # ASCII text tries only the patterns of the hints it contains; other text the whole pattern.
+    from digests.filters import _CREDIT_TAIL, _FURNITURE, _FURNITURE_HINTS, _FURNITURE_PATTERNS, _looks_like_furniture
+
+    def whole(text):
+        lower = text.lower()
+        return bool(any(h in lower for h in _FURNITURE_HINTS) and _FURNITURE.search(text)) or bool("/" in text and _CREDIT_TAIL.search(text))
+
+    texts = [
+        "Click HERE to watch the video.", "Watch Video: the storm hits", "Share on Facebook", "(AP Photo)", "( reuters photo",
+        "This story has been corrected.", "Cookies help us; by continuing you accept them.", "Loading...", "loading the truck",
+        "Free access to stories", "Sign up", "He signed up", "me@example.org", "photograph by Jane", "the share price rose",
+        "Watch the debate tonight", "UPDATED 5 minutes ago", "© 2012", "ſubscribe now", "\u212aeep reading: read more",
+    ]
+    for text in texts:
+        assert _looks_like_furniture(text) == whole(text), text
+    # One match of every pattern (and of each alternative a hint stands for) is found.
+    matches = (
+        "http://a", "WWW.a", "me@x.org", "a.com/b", "click here", "Tap Here", "Read more", "read the full", "subscribe",
+        "Sign up", "newsletter", "follow @x", "like us on", "share this", "just watched", "must watch", "replay",
+        "more videos", "watch the video", "video:", "photo:", "image caption", "picture:", "caption:", "credit:",
+        "all rights reserved", "©", "copyright", "Getty Images", "shutterstock", "(AP photo", "photo by",
+        "published on", "updated 5", "file photo", "permalink", "advertisement", "not available in your country",
+        "enable javascript", "cookies we use; accept", "this article was corrected", "correction:", "unlimited access",
+        "loading...",
+    )  # fmt: skip
+    assert len(matches) >= len(_FURNITURE_PATTERNS)
+    for text in matches:
+        assert _looks_like_furniture(f"Yes {text} now"), text
+    assert _looks_like_furniture("Click here to watch the video.") and not _looks_like_furniture("The share price rose.")
+
+
+def test_a_sentence_with_a_word_no_headline_has_is_kept():
+    titles = headline_terms(["Chile earthquake kills 12", "Quake relief arrives"])
+    assert titles.words == frozenset(content_terms("Chile earthquake kills 12 Quake relief arrives"))
+    assert reject_reason(unit("Chile earthquake kills 12 people, and relief arrives."), titles) is None
+    assert reject_reason(unit("Quake relief arrives, relief arrives, relief arrives."), titles) == "repeats a headline"
+
+
+@pytest.mark.parametrize("text", [
+    "Don't stop: U.S.-based co-op's 3.5-year-old x-ray, O’Neil's G20 and 2nd-place 'quote'.",
+    "abc'5def, a--b, x.5.y, é-école, Ünïcödé_words, ſtrange K and İstanbul.",
+])
+def test_terms_are_the_stemmed_words_without_stop_words(text):
+    # Terms come from the tokens (one regex pass); they must be the sentence's own words.
+    from digests.sentences import words
+    from digests.units import STOP_WORDS, stem
+
+    assert content_terms(text) == tuple(stem(w) for w in (w.lower() for w in words(text)) if w not in STOP_WORDS)

@@ -56,3 +56,18 @@ def test_empty_and_wordless_input():
     assert scores.shape == (0,) and sim.shape == (0, 0)
     scores, sim = lexrank_scores([[], ["war"], ["war", "peace"]])
     assert np.all(np.isfinite(scores)) and sim[0].sum() == 0
+
+
+def test_scores_of_a_long_story_do_not_depend_on_the_blas_threads():
+    # A product this large is split between BLAS threads when more than one is allowed, which
+    # changes the last bit of some sums; the power method runs on one thread whatever the setting.
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{k}" for k in range(300)]
+    sentences = [list(rng.choice(vocabulary, size=12)) for _ in range(900)]
+    with threadpool_limits(limits=1, user_api="blas"):
+        one, _ = lexrank_scores(sentences)
+    with threadpool_limits(limits=4, user_api="blas"):
+        many, _ = lexrank_scores(sentences)
+    np.testing.assert_array_equal(one, many)
