@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,3 +32,14 @@ def _seed() -> tuple[Document, ...]:
 def seed_documents() -> list[Document]:
     """The five bundled articles about the Syrian defections (one story)."""
     return list(_seed())
+
+
+def write_clusters(path: Path, documents: Sequence[Document], copies: int = 4) -> Path:
+    """A summarization file of `copies` clusters of these documents, each with the documents'
+    first sentences as its reference: input for the benchmark scripts' tests."""
+    reference = " ".join(d.text.split(". ")[0] for d in documents)
+    docs = [{"title": d.title, "text": d.text, "source": d.outlet} for d in documents]
+    with path.open("w") as out:
+        for k in range(copies):
+            out.write(json.dumps({"id": str(k), "documents": docs, "references": [reference]}) + "\n")
+    return path

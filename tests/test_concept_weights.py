@@ -2,7 +2,6 @@
 choice: its concepts are the selector's, its features are finite and one row per concept, a
 re-weighting reaches the selector's choice, and the script reports on real-shaped clusters."""
 
-import json
 
 import numpy as np
 from scipy import sparse
@@ -11,6 +10,7 @@ from bench import try_concept_weights as trial
 from digests import selector
 from digests.summarize import summarize
 from digests.units import split_documents
+from tests.summaries import write_clusters
 from tests.test_summarize import QUAKE
 
 
@@ -62,12 +62,7 @@ def test_reweighted_concepts_reach_the_selector():
 
 
 def test_script_reports_every_variant(tmp_path, capsys):
-    clusters = tmp_path / "clusters.jsonl"
-    reference = " ".join(d.text.split(". ")[0] for d in QUAKE)
-    with clusters.open("w") as out:
-        for k in range(4):
-            docs = [{"title": d.title, "text": d.text, "source": d.outlet} for d in QUAKE]
-            out.write(json.dumps({"id": str(k), "documents": docs, "references": [reference]}) + "\n")
+    clusters = write_clusters(tmp_path / "clusters.jsonl", QUAKE)
     assert trial.main([str(clusters), "--folds", "2", "--newswire", str(clusters)]) == 0
     report = capsys.readouterr().out
     assert "4 clusters, 2-fold cross-validation" in report

@@ -1,12 +1,12 @@
 """bench/selector_proxies.py: settings are read as SelectorConfig fields, drawn settings stay
 around the defaults and repeat with their seed, and every setting gets a row of figures."""
 
-import json
 
 import pytest
 
 from bench import selector_proxies as proxies
 from digests.selector import DEFAULT
+from tests.summaries import write_clusters
 from tests.test_summarize import QUAKE
 
 
@@ -30,12 +30,7 @@ def test_drawn_settings_move_only_the_mixing_weights_and_repeat_with_their_seed(
 
 
 def test_every_setting_gets_a_row(tmp_path, capsys):
-    clusters = tmp_path / "clusters.jsonl"
-    reference = " ".join(d.text.split(". ")[0] for d in QUAKE)
-    with clusters.open("w") as out:
-        for k in range(4):
-            docs = [{"title": d.title, "text": d.text, "source": d.outlet} for d in QUAKE]
-            out.write(json.dumps({"id": str(k), "documents": docs, "references": [reference]}) + "\n")
+    clusters = write_clusters(tmp_path / "clusters.jsonl", QUAKE)
     argv = ["default", "learned=0", "--random", "1", "--folds", "2", "--file", str(clusters), "--newswire", str(clusters)]
     assert proxies.main(argv) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.count(" | ") == 4 and line[0].isdigit()]

@@ -11,6 +11,7 @@ from digests.sentence_model import FEATURES, MODEL_PATH, SentenceModel, shipped_
 from digests.summarize import summarize
 from digests.units import split_documents
 from tests.summaries import seed_documents
+from tests.summaries import write_clusters
 from tests.test_summarize import QUAKE
 
 
@@ -52,12 +53,7 @@ def test_the_selector_follows_the_model_it_is_given():
 def test_training_script_fits_and_cross_validates(tmp_path, capsys):
     from bench import train_sentence_model
 
-    clusters = tmp_path / "clusters.jsonl"
-    reference = " ".join(d.text.split(". ")[0] for d in QUAKE)
-    with clusters.open("w") as out:
-        for k in range(4):
-            docs = [{"title": d.title, "text": d.text, "source": d.outlet} for d in QUAKE]
-            out.write(json.dumps({"id": str(k), "documents": docs, "references": [reference]}) + "\n")
+    clusters = write_clusters(tmp_path / "clusters.jsonl", QUAKE)
     assert train_sentence_model.main([str(clusters), "--folds", "2", "--dry-run"]) == 0
     report = capsys.readouterr().out
     assert "4 clusters" in report and "2-fold cross-validation" in report and "lexrank" in report
