@@ -10,8 +10,7 @@ from digests.selector import DEFAULT, scoring
 from digests.sentence_model import FEATURES, MODEL_PATH, SentenceModel, shipped_model
 from digests.summarize import summarize
 from digests.units import split_documents
-from tests.summaries import seed_documents
-from tests.summaries import write_clusters
+from tests.summaries import seed_documents, write_clusters
 from tests.test_summarize import QUAKE
 
 
