@@ -78,6 +78,8 @@ def _is_heading(paragraphs: list[str], i: int) -> bool:
     labelled = bool(_LABEL.match(line))
     if line.endswith((",", ";", ":")) or (line.endswith(".") and not labelled):
         return False
+    # A headline may carry its date after a dash; what is left must still read as a headline
+    # ("Update - June 27, 2012" does not).
     titled = _DATE_TAIL.sub("", line)
     if not labelled and (_DATELINE.search(titled) or _words(titled) < 4 < n):
         return False
