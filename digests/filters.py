@@ -14,10 +14,11 @@ MAX_WORDS = 80
 # Page furniture and captions: video players, share buttons, photo credits, paywalls.
 _FURNITURE = re.compile(
     r"https?://|www\.|\S+@\S+\.\w|\.com/|"
-    r"\b(?:click|tap) here\b|\bread (?:more|the full)\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|"
+    r"\b(?:click|tap) here\b|\bread (?:more|the full)\b|\bsubscribe\b|\bsign up\b|\bnewsletters?\b|"
     r"\bfollow (?:us|him|her|them|@)|\blike us on\b|\bshare (?:this|on)\b|\bjust watched\b|"
     r"\bmust watch\b|\breplay\b|\bmore videos\b|\bwatch (?:the )?video\b|\bvideo:|\bphoto:|"
-    r"\bimage (?:copyright|caption)\b|\bpicture:|\bcaption:|\bcredit:|\ball rights reserved\b|"
+    r"\b(?:image|media) (?:copyright|caption)\b|\bmedia playback\b|\bpicture:|\bcaption:|\bcredit:|"
+    r"\ball rights reserved\b|\bcontinue reading\b|\bthank you for (?:reading|subscribing)\b|"
     r"©|\bcopyright\b|\bgetty images\b|\bshutterstock\b|"
     r"\(\s*(?:ap|afp|reuters|epa|getty)\s+photo|\bphoto(?:graph)?\s*(?:by|credit)\b|"
     r"\bpublished on\b|\bupdated\s+\d|\bfile photo\b|\bpermalink\b|\badvertisement\b|"
@@ -29,8 +30,8 @@ _FURNITURE = re.compile(
 # Every furniture pattern contains one of these; most sentences contain none, and testing
 # plain substrings first keeps the filter cheap on long stories.
 _FURNITURE_HINTS = (
-    "http", "www.", "@", ".com", "click", "tap here", "read ", "subscribe", "sign up", "newsletter", "follow",
-    "like us", "share", "watch", "replay", "video", "photo", "image", "picture", "caption", "credit", "rights",
+    "http", "www.", "@", ".com", "click", "tap here", "read", "subscrib", "sign up", "newsletter", "follow",
+    "like us", "share", "watch", "replay", "video", "photo", "image", "media", "picture", "caption", "credit", "rights",
     "©", "copyright", "getty", "shutterstock", "published on", "updated", "permalink", "advertisement",
     "available in your", "javascript", "cookie", "correct", "free", "unlimited", "loading",
 )
@@ -83,6 +84,36 @@ def _looks_like_furniture(text: str) -> bool:
     if any(h in lower for h in _FURNITURE_HINTS) and _FURNITURE.search(text):
         return True
     return "/" in text and bool(_CREDIT_TAIL.search(text))
+
+
+# Sentences as the clustering's lead needs them: cut after . ! or ? (and a closing quote).
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+")
+# A box of furniture (a newsletter sign-up, a paywall notice): furniture sentences at most
+# BOX_GAP apart with only short ones between them ("Invalid email address. Please re-enter.").
+BOX_GAP = 4
+BOX_SHORT_WORDS = 6
+
+
+def strip_furniture(text: str) -> str:
+    """The text without its page furniture, for the story clustering, which must not link two
+    reports by the furniture of their pages. A box of furniture sentences goes whole; of a lone
+    furniture sentence only the phrases go ("file photo", "image caption", "advertisement
+    continue reading"), so a photo caption keeps the words that say what it shows."""
+    lower = text.lower()
+    if not any(h in lower for h in _FURNITURE_HINTS):
+        return text
+    sentences = _SENTENCE_END.split(text)
+    boxed = [False] * len(sentences)
+    last = None  # the furniture sentence before
+    for i, sentence in enumerate(sentences):
+        if not _looks_like_furniture(sentence):
+            continue
+        if last is not None and i - last <= BOX_GAP and all(
+            len(s.split()) <= BOX_SHORT_WORDS for s in sentences[last + 1 : i]
+        ):
+            boxed[last : i + 1] = [True] * (i + 1 - last)
+        last = i
+    return " ".join(_FURNITURE.sub(" ", s) for s, box in zip(sentences, boxed) if not box)
 
 
 def headline_terms(titles: Iterable[str]) -> list[frozenset[str]]:
