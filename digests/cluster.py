@@ -1,11 +1,12 @@
 """Story clustering: group the documents that report the same event, across outlets and over time.
 
 Each document becomes a TF-IDF vector over stemmed words and word pairs of its title (counted
-`title_weight` times) and the lead of its text. Words that the collection writes capitalised in running text
-(names of people, places, firms) weigh more, so two events of the same kind (two bankruptcies,
-two earthquakes) that share only topical words stay apart. Pairwise cosine similarities decay with
-the time between two documents. Sections of one live-blog article never link to each other
-directly: each joins its own story on the strength of other articles.
+`title_weight` times) and the lead of its text, page furniture left out. Words that the
+collection writes capitalised in running text (names of people, places, firms) weigh more, so two
+events of the same kind (two bankruptcies, two earthquakes) that share only topical words stay
+apart. Pairwise cosine similarities decay with the time between two documents. Sections of one
+live-blog article never link to each other directly: each joins its own story on the strength of
+other articles.
 
 Stories then form by agglomerative clustering with centroid linkage: the two groups whose summed
 vectors are most alike merge, as long as that cosine reaches `threshold` and the two groups lie
@@ -35,6 +36,7 @@ import scipy.sparse as sp
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from digests.filters import strip_furniture
 from digests.model import Document
 
 
@@ -163,9 +165,17 @@ def _grams(toks: list[str]) -> list[str]:
     return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
 
 
+def lead(doc: Document, config: ClusterConfig) -> str:
+    """The first `lead_words` words of the text, page furniture left out: texts that were not
+    cleaned on the way in (the `cluster` command's files) carry "file photo", "advertisement
+    continue reading the main story" or a newsletter box, and two reports of different events
+    must not meet on those. Of a photo caption only its label goes; what it shows stays."""
+    head = " ".join(doc.text.split()[: 2 * config.lead_words])  # room for what the furniture took
+    return " ".join(strip_furniture(head).split()[: config.lead_words])
+
+
 def features(doc: Document, config: ClusterConfig) -> list[str]:
-    lead = " ".join(doc.text.split()[: config.lead_words])
-    return _grams(tokens(doc.title)) * config.title_weight + _grams(tokens(lead))
+    return _grams(tokens(doc.title)) * config.title_weight + _grams(tokens(lead(doc, config)))
 
 
 def proper_noun_weights(docs: Iterable[Document], config: ClusterConfig) -> Counter:
@@ -174,8 +184,7 @@ def proper_noun_weights(docs: Iterable[Document], config: ClusterConfig) -> Coun
     cap: Counter = Counter()
     low: Counter = Counter()
     for d in docs:
-        lead = " ".join(d.text.split()[: config.lead_words])
-        for line in _SENTENCES.split(f"{d.title}\n{lead}"):
+        for line in _SENTENCES.split(f"{d.title}\n{lead(d, config)}"):
             words = [w for w in _words(line) if w[0].isalpha()]
             if len(words) < 3 or sum(w[0].isupper() for w in words) > 0.6 * len(words):
                 continue

@@ -17,11 +17,13 @@ MAX_WORDS = 80
 _FURNITURE_PATTERNS = (
     (("http",), r"https?://"), (("www.",), r"www\."), (("@",), r"\S+@\S+\.\w"), ((".com",), r"\.com/"),
     (("click", "tap here"), r"\b(?:click|tap) here\b"), (("read ",), r"\bread (?:more|the full)\b"),
-    (("subscribe",), r"\bsubscribe\b"), (("sign up",), r"\bsign up\b"), (("newsletter",), r"\bnewsletter\b"),
+    (("subscribe",), r"\bsubscribe\b"), (("sign up",), r"\bsign up\b"), (("newsletter",), r"\bnewsletters?\b"),
     (("follow",), r"\bfollow (?:us|him|her|them|@)"), (("like us",), r"\blike us on\b"),
     (("share",), r"\bshare (?:this|on)\b"), (("watch",), r"\bjust watched\b"), (("watch",), r"\bmust watch\b"),
     (("replay",), r"\breplay\b"), (("video",), r"\bmore videos\b"), (("watch", "video"), r"\bwatch (?:the )?video\b"),
-    (("video",), r"\bvideo:"), (("photo",), r"\bphoto:"), (("image",), r"\bimage (?:copyright|caption)\b"),
+    (("video",), r"\bvideo:"), (("photo",), r"\bphoto:"), (("image", "media"), r"\b(?:image|media) (?:copyright|caption)\b"),
+    (("media playback",), r"\bmedia playback\b"), (("continue reading",), r"\bcontinue reading\b"),
+    (("thank you for",), r"\bthank you for (?:reading|subscribing)\b"),
     (("picture",), r"\bpicture:"), (("caption",), r"\bcaption:"), (("credit",), r"\bcredit:"),
     (("rights",), r"\ball rights reserved\b"), (("©",), r"©"), (("copyright",), r"\bcopyright\b"),
     (("getty",), r"\bgetty images\b"), (("shutterstock",), r"\bshutterstock\b"),
@@ -96,6 +98,36 @@ def _looks_like_furniture(text: str) -> bool:
     elif any(h in lower for h in _FURNITURE_HINTS) and _FURNITURE.search(text):
         return True
     return "/" in text and bool(_CREDIT_TAIL.search(text))
+
+
+# Sentences as the clustering's lead needs them: cut after . ! or ? (and a closing quote).
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+")
+# A box of furniture (a newsletter sign-up, a paywall notice): furniture sentences at most
+# BOX_GAP apart with only short ones between them ("Invalid email address. Please re-enter.").
+BOX_GAP = 4
+BOX_SHORT_WORDS = 6
+
+
+def strip_furniture(text: str) -> str:
+    """The text without its page furniture, for the story clustering, which must not link two
+    reports by the furniture of their pages. A box of furniture sentences goes whole; of a lone
+    furniture sentence only the phrases go ("file photo", "image caption", "advertisement
+    continue reading"), so a photo caption keeps the words that say what it shows."""
+    lower = text.lower()
+    if not any(h in lower for h in _FURNITURE_HINTS):
+        return text
+    sentences = _SENTENCE_END.split(text)
+    boxed = [False] * len(sentences)
+    last = None  # the furniture sentence before
+    for i, sentence in enumerate(sentences):
+        if not _looks_like_furniture(sentence):
+            continue
+        if last is not None and i - last <= BOX_GAP and all(
+            len(s.split()) <= BOX_SHORT_WORDS for s in sentences[last + 1 : i]
+        ):
+            boxed[last : i + 1] = [True] * (i + 1 - last)
+        last = i
+    return " ".join(_FURNITURE.sub(" ", s) for s, box in zip(sentences, boxed) if not box)
 
 
 class Headlines(list):

@@ -121,3 +121,27 @@ def expected_partition(docs) -> set[frozenset[str]]:
     for d in docs:
         groups.setdefault(d.id.rsplit("-", 1)[0], set()).add(d.id)
     return {frozenset(g) for g in groups.values()}
+
+
+# Page furniture as the `cluster` command's files carry it (texts not cleaned on the way in).
+_NEWSLETTER_BOX = (
+    "Advertisement continue reading the main story. Newsletter sign up. Thank you for subscribing. "
+    "Subscribe to our daily newsletter for special offers and updates. Thank you for reading! "
+    "Media playback is unsupported on your device. Share this on Facebook."
+)
+
+
+def furnished_reports() -> list[Document]:
+    """Two reports of different events whose pages share a file-photo caption label and a
+    newsletter box, and nothing else."""
+    reports = [
+        ("dam-0", "Levee breach floods villages on the Mekong delta",
+         "File photo: villagers in Can Tho carry sandbags. " + _NEWSLETTER_BOX + " A levee on the Hau river "
+         "gave way before dawn on Tuesday, flooding four villages near Can Tho. Provincial officials said "
+         "3,000 residents were moved to schools on higher ground and two fishermen were missing."),
+        ("mine-0", "Copper miners strike at Escondida over pay",
+         "File photo: a haul truck at the Escondida pit. " + _NEWSLETTER_BOX + " Workers at Escondida, the "
+         "largest copper mine in the Atacama desert, walked out on Tuesday after talks with BHP over bonuses "
+         "collapsed. The union said 2,400 members joined the strike and output had stopped."),
+    ]
+    return [Document(id=i, title=title, text=text, outlet="Wire", published=T0) for i, title, text in reports]

@@ -8,7 +8,14 @@ from datetime import timedelta
 
 from digests.cluster import ClusterConfig, ExistingStory, cluster
 from digests.model import Document
-from tests.news_samples import T0, expected_partition, partition, sample_documents, wildfire_documents
+from tests.news_samples import (
+    T0,
+    expected_partition,
+    furnished_reports,
+    partition,
+    sample_documents,
+    wildfire_documents,
+)
 
 
 def test_joins_cross_outlet_reports_and_keeps_similar_events_apart():
@@ -205,3 +212,15 @@ def test_lone_headlines_keep_the_group_threshold():
     assert all(len(s.documents) == 1 for s in cluster(docs))
     # ...where the same two, counted as reports with text, would join.
     assert any(len(s.documents) == 2 for s in cluster(docs, config=ClusterConfig(split_min_words=0)))
+
+
+def test_reports_that_share_only_page_furniture_stay_apart(monkeypatch):
+    docs = furnished_reports()
+    for collection in (docs, docs + _unrelated_documents(300)):
+        stories = cluster(collection)
+        assert {frozenset({"dam-0"}), frozenset({"mine-0"})} <= partition(stories)
+    # The furniture alone is enough to join them when it stays in the documents' vectors.
+    import digests.cluster
+
+    monkeypatch.setattr(digests.cluster, "strip_furniture", lambda text: text)
+    assert frozenset({"dam-0", "mine-0"}) in partition(cluster(docs))

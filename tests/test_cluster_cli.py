@@ -15,7 +15,7 @@ from bot.evaluate_clusters import bcubed, run
 from digests.cluster import ClusterConfig
 from tests.conftest import SHARED
 from tests.helpers import run_bot
-from tests.news_samples import sample_documents
+from tests.news_samples import furnished_reports, sample_documents
 
 UCI = SHARED / "eval" / "uci-stories.jsonl"
 needs_uci = pytest.mark.skipif(not UCI.exists(), reason=f"shared evaluation data not found at {UCI}")
@@ -73,6 +73,17 @@ def test_cluster_command_reports_bad_lines_and_keeps_the_rest(tmp_path):
         assert reason in r.stderr, reason
     labels = read_labels(out)
     assert [row["id"] for row in labels] == ["a", "c", "d", 7]  # ids keep their JSON type
+
+
+def test_cluster_command_keeps_reports_that_share_only_page_furniture_apart(tmp_path):
+    # The command's texts are not cleaned on the way in: a newsletter box and caption labels
+    # shared by two pages of different events must not make one story of them.
+    docs = furnished_reports()
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_articles(src, docs)
+    r = run_bot(tmp_path, "cluster", "--input", str(src), "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert len({row["story"] for row in read_labels(out)}) == 2
 
 
 def test_cluster_command_missing_input_and_arguments(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digests.filters import headline_terms, reject_reason
+from digests.filters import headline_terms, reject_reason, strip_furniture
 from digests.units import Unit, content_terms, tokens, word_count
 
 
@@ -22,6 +22,10 @@ def unit(text, heading=False):
     "Why did the president of the country fire his top general?",
     "And I wasn't going to write about this story today at all!",
     "Police said.",
+    "Media playback is unsupported on your device.",
+    "Continue reading the main story after this short message.",
+    "Thank you for reading! We hope you enjoyed the article today.",
+    "View all New York Times newsletters for more of our coverage.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -67,7 +71,7 @@ def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
         "all rights reserved", "©", "copyright", "Getty Images", "shutterstock", "(AP photo", "photo by",
         "published on", "updated 5", "file photo", "permalink", "advertisement", "not available in your country",
         "enable javascript", "cookies we use; accept", "this article was corrected", "correction:", "unlimited access",
-        "loading...",
+        "loading...", "media caption", "media playback", "continue reading", "thank you for subscribing", "newsletters",
     )  # fmt: skip
     assert len(matches) >= len(_FURNITURE_PATTERNS)
     for text in matches:
@@ -92,3 +96,26 @@ def test_terms_are_the_stemmed_words_without_stop_words(text):
     from digests.units import STOP_WORDS, stem
 
     assert content_terms(text) == tuple(stem(w) for w in (w.lower() for w in words(text)) if w not in STOP_WORDS)
+
+
+def test_strip_furniture_keeps_what_a_caption_shows():
+    text = ("Image copyright Getty Images Image caption Greek artisans may have trained the makers of the "
+            "terracotta warriors. Archaeologists in Xi'an dated the figures to 210 BC.")
+    stripped = strip_furniture(text)
+    assert "copyright" not in stripped.lower() and "caption" not in stripped.lower()
+    assert "Greek artisans may have trained the makers of the terracotta warriors." in stripped
+    assert stripped.endswith("Archaeologists in Xi'an dated the figures to 210 BC.")
+
+
+def test_strip_furniture_drops_a_box_whole():
+    box = ("Newsletter sign up continue reading the main story. Invalid email address. Please re-enter. "
+           "You must select a newsletter to subscribe to. Thank you for subscribing. An error has occurred. "
+           "Please try again later. View all New York Times newsletters.")
+    text = f"The ministry said it was working with the authorities. {box} Uwe Janssen noted the lack of confirmation."
+    assert strip_furniture(text) == ("The ministry said it was working with the authorities. "
+                                     "Uwe Janssen noted the lack of confirmation.")
+
+
+def test_strip_furniture_leaves_news_alone():
+    text = "A magnitude 7.1 earthquake struck northern Chile on Tuesday. \"It shook for a minute,\" she said."
+    assert strip_furniture(text) == text
