@@ -30,8 +30,9 @@ _last: tuple = (None, None)  # (units, their Grams): the selector asks twice per
 
 def story_grams(units: Sequence[Unit]) -> Grams:
     global _last
-    if _last[0] is units:
-        return _last[1]
+    last = _last  # read once: another thread's story may replace it at any moment
+    if last[0] is units:
+        return last[1]
     g = _story_grams(units)
     if isinstance(units, tuple):  # a tuple of frozen units cannot change under the cache
         _last = (units, g)
