@@ -203,8 +203,11 @@ def _carry_forward(segments: list[_Section], vectors: list[Counter]) -> tuple[li
             seg = _Section(head.title, [*head.body, *([seg.title] if seg.title and not seg.lead_in else []), *seg.body])
             vec = head_vector + vec
             carried = None
-        nxt = k + 1 < len(segments)
-        if k and nxt and seg.title and not seg.lead_in and seg.words < SECTION_MIN_WORDS and _cosine(vec, vectors[k + 1]) >= SAME_TOPIC:
+        introduces_next = (
+            0 < k < len(segments) - 1 and seg.title and not seg.lead_in and seg.words < SECTION_MIN_WORDS
+            and _cosine(vec, vectors[k + 1]) >= SAME_TOPIC
+        )
+        if introduces_next:
             carried = (seg, vec)
             continue
         out.append(seg)
