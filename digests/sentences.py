@@ -6,7 +6,8 @@ one paragraph a line unless the text is hard-wrapped), headline-only lines, quot
 over several sentences (kept as one unit so a summary never carries half a quote), and
 datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence, and a live
 blog's update stamps ("6:13pm pst"), stripped where they open a paragraph. Sentences are
-otherwise returned exactly as written.
+otherwise returned exactly as written, except that the LDC's `` and '' quotation marks become
+curly quotes.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ UPDATE_STAMP = re.compile(
     re.I,
 )
 
+# The LDC's opening quotation mark: two backticks, not three (a Markdown code fence).
+_LDC_OPEN = re.compile(r"(?<!`)``(?!`)")
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
 
 
@@ -75,6 +79,12 @@ def paragraphs(text: str) -> list[str]:
     """The text's paragraphs: blank lines always separate them; a single line break does too,
     unless the text is hard-wrapped prose (most line breaks fall mid-sentence)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if "``" in text and _LDC_OPEN.search(text):
+        # Newswire in the LDC's style (DUC and TAC clusters, the NYT service) writes quotation
+        # marks as `` and ''. As curly quotes, a quotation is seen as one: "``I will not resign,''
+        # Smith said." is speech, not the writer's first person, and a quote over several
+        # sentences stays whole.
+        text = _LDC_OPEN.sub("“", text).replace("''", "”")
     blocks = [[ln.strip() for ln in b.split("\n") if ln.strip()] for b in re.split(r"\n[ \t]*\n", text)]
     blocks = [b for b in blocks if b]
     if _hard_wrapped(blocks):

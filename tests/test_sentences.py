@@ -97,6 +97,26 @@ def test_update_stamps_are_stripped_where_they_open_a_paragraph():
     assert segment("Officials met at noon. 6:13pm pst was the hour the vote closed, they said.")[1].text.startswith("6:13pm")
 
 
+def test_ldc_style_quotation_marks_are_quotations():
+    # DUC/TAC newswire writes `` and ''. A quoted "I" is speech, and a quote over two sentences
+    # stays one unit, as with curly quotes.
+    from digests.filters import reject_reason
+    from digests.model import Document
+    from digests.units import split_documents
+
+    text = ("``I will not resign,'' Smith said on Tuesday after the vote in the Senate. "
+            "``We did our job. I am proud of it,'' he told reporters at the Capitol building later that day.")
+    units = split_documents([Document(id="a", title="", text=text)])
+    assert [u.text for u in units] == [
+        "“I will not resign,” Smith said on Tuesday after the vote in the Senate.",
+        "“We did our job. I am proud of it,” he told reporters at the Capitol building later that day.",
+    ]
+    assert all(reject_reason(u) is None for u in units)
+    # Two apostrophes without the LDC's opening mark, and a Markdown code fence, are left as written.
+    for kept in ("He wrote '' twice in the margin of the report.", "Run ```make test``` before you commit the change."):
+        assert segment(kept)[0].text == kept
+
+
 def test_paragraphs_from_blank_lines_and_line_breaks():
     assert paragraphs("One para.\nTwo para.\n\nThree para.") == ["One para.", "Two para.", "Three para."]
 
