@@ -174,17 +174,17 @@ def lead(doc: Document, config: ClusterConfig) -> str:
     return " ".join(strip_furniture(head).split()[: config.lead_words])
 
 
-def features(doc: Document, config: ClusterConfig) -> list[str]:
-    return _grams(tokens(doc.title)) * config.title_weight + _grams(tokens(lead(doc, config)))
+def features(doc: Document, lead_text: str, config: ClusterConfig) -> list[str]:
+    return _grams(tokens(doc.title)) * config.title_weight + _grams(tokens(lead_text))
 
 
-def proper_noun_weights(docs: Iterable[Document], config: ClusterConfig) -> Counter:
+def proper_noun_weights(docs: Iterable[Document], leads: Iterable[str]) -> Counter:
     """How often each stem is capitalised where a lower-case spelling was possible: words inside
     sentence-case lines (a title-case headline capitalises everything and says nothing)."""
     cap: Counter = Counter()
     low: Counter = Counter()
-    for d in docs:
-        for line in _SENTENCES.split(f"{d.title}\n{lead(d, config)}"):
+    for d, lead_text in zip(docs, leads):
+        for line in _SENTENCES.split(f"{d.title}\n{lead_text}"):
             words = [w for w in _words(line) if w[0].isalpha()]
             if len(words) < 3 or sum(w[0].isupper() for w in words) > 0.6 * len(words):
                 continue
@@ -201,8 +201,9 @@ def vectorize(docs: Sequence[Document], config: ClusterConfig) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear term frequency, IDF over `docs` and a background)."""
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
+    leads = [lead(d, config) for d in docs]  # once: the furniture filter is the costly part
     for i, d in enumerate(docs):
-        for f, c in Counter(features(d, config)).items():
+        for f, c in Counter(features(d, leads[i], config)).items():
             rows.append(i)
             cols.append(vocab.setdefault(f, len(vocab)))
             vals.append(1.0 + math.log(c))
@@ -211,7 +212,7 @@ def vectorize(docs: Sequence[Document], config: ClusterConfig) -> sp.csr_matrix:
     df = np.bincount(X.indices, minlength=len(vocab))
     weight = np.log((1 + n + config.background_documents) / (1 + df)) + 1.0
     if config.proper_noun_boost:
-        proper = proper_noun_weights(docs, config)
+        proper = proper_noun_weights(docs, leads)
         boost = np.ones(len(vocab))
         for f, j in vocab.items():
             p = max(proper.get(part, 0.0) for part in f.split(" "))
