@@ -11,7 +11,7 @@ from itertools import chain
 
 import numpy as np
 
-from digests.units import Unit
+from digests.units import STOP_WORDS, Unit
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Grams:
     pair_unit: np.ndarray
     n_pairs: int
     pair_words: np.ndarray  # each distinct pair's two word ids (n_pairs x 2)
+    stop: np.ndarray  # for each distinct word: whether it is a stop word
 
 
 _last: tuple = (None, None)  # (units, their Grams): the selector asks twice per story
@@ -51,7 +52,8 @@ def _story_grams(units: Sequence[Unit]) -> Grams:
     pair_keys = word[:-1][within] * max(len(words), 1) + word[1:][within]
     distinct, pair = np.unique(pair_keys, return_inverse=True)
     pair_words = np.column_stack(np.divmod(distinct, max(len(words), 1)))
-    return Grams(words, word, word_unit, pair.ravel(), word_unit[1:][within], len(distinct), pair_words)
+    stop = np.fromiter(map(STOP_WORDS.__contains__, words), dtype=bool, count=len(words))
+    return Grams(words, word, word_unit, pair.ravel(), word_unit[1:][within], len(distinct), pair_words, stop)
 
 
 def articles_using(ids: np.ndarray, docs: np.ndarray, n_ids: int) -> np.ndarray:

@@ -105,8 +105,7 @@ def _bigram_entries(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, int]
     """The (sentence, bigram) pairs of `bigrams`, each once, with numpy over token ids: the
     sentences' rows, the bigrams' columns (numbered in order of first use), their number."""
     g = story_grams(units)
-    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=len(g.words))
-    kept = ~(stop[g.pair_words[:, 0]] & stop[g.pair_words[:, 1]])[g.pair]
+    kept = ~(g.stop[g.pair_words[:, 0]] & g.stop[g.pair_words[:, 1]])[g.pair]
     pair, unit = g.pair[kept], g.pair_unit[kept]
     if len(pair) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0

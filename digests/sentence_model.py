@@ -24,7 +24,7 @@ from scipy import sparse
 from scipy.stats import rankdata
 
 from digests.grams import articles_using, means_per_row, story_grams
-from digests.units import STOP_WORDS, Unit
+from digests.units import Unit
 
 _DIGIT = re.compile(r"\d")
 _QUOTE = re.compile('["“”]')
@@ -161,9 +161,8 @@ def _word_spread(units: Sequence[Unit], eligible: np.ndarray, n_docs: int) -> np
     row = np.full(len(units), -1, dtype=np.int64)
     row[eligible] = np.arange(len(eligible))
     n = len(eligible)
-    stop = np.fromiter(map(STOP_WORDS.__contains__, g.words), dtype=bool, count=n_words)
     token_row = row[g.word_unit]
-    content = ~stop[g.word]
+    content = ~g.stop[g.word]
     n_content = np.bincount(token_row[token_row >= 0], weights=content[token_row >= 0], minlength=n)
     # A unit's content words, or all its words when none is a content word.
     use = (token_row >= 0) & (content | (n_content[np.maximum(token_row, 0)] == 0))
