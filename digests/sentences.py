@@ -77,7 +77,8 @@ def _punkt() -> punkt.PunktSentenceTokenizer:
 
 def paragraphs(text: str) -> list[str]:
     """The text's paragraphs: blank lines always separate them; a single line break does too,
-    unless the text is hard-wrapped prose (most line breaks fall mid-sentence)."""
+    unless the text is hard-wrapped prose (most line breaks fall mid-sentence), where an indented
+    line opens a paragraph instead, as in DUC/TDT newswire."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     if "``" in text and _LDC_OPEN.search(text):
         # Newswire in the LDC's style (DUC and TAC clusters, the NYT service) writes quotation
@@ -85,21 +86,46 @@ def paragraphs(text: str) -> list[str]:
         # Smith said." is speech, not the writer's first person, and a quote over several
         # sentences stays whole.
         text = _LDC_OPEN.sub("“", text).replace("''", "”")
-    blocks = [[ln.strip() for ln in b.split("\n") if ln.strip()] for b in re.split(r"\n[ \t]*\n", text)]
+    blocks = [[ln.rstrip() for ln in b.split("\n") if ln.strip()] for b in re.split(r"\n[ \t]*\n", text)]
     blocks = [b for b in blocks if b]
-    if _hard_wrapped(blocks):
-        return [" ".join(b) for b in blocks]
-    return [ln for b in blocks for ln in b]
+    if not _hard_wrapped(blocks):
+        return [ln.strip() for b in blocks for ln in b]
+    out = []
+    for block in blocks:
+        for para in _indented_paragraphs(block):
+            out.append(" ".join(ln.strip() for ln in para))
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _indented_paragraphs(block: list[str]) -> list[list[str]]:
+    """A wrapped block split where a line is indented deeper than the block's least indented
+    line (wire copy marks paragraphs so, without blank lines)."""
+    least = min(_indent(ln) for ln in block)
+    paras: list[list[str]] = []
+    for line in block:
+        if not paras or _indent(line) > least:
+            paras.append([])
+        paras[-1].append(line)
+    return paras
 
 
 def _hard_wrapped(blocks: list[list[str]]) -> bool:
-    breaks = [(b[i], b[i + 1]) for b in blocks for i in range(len(b) - 1)]
+    # A break before an indented line is a paragraph's start; the others are either wrapping
+    # (mid-sentence, on a long line) or one paragraph a line.
+    breaks = []
+    for b in blocks:
+        least = min(_indent(ln) for ln in b)
+        breaks += [b[i].strip() for i in range(len(b) - 1) if _indent(b[i + 1]) <= least]
     if len(breaks) < 3:
         return False
-    mid_sentence = sum(1 for line, _ in breaks if line[-1] not in _TERMINAL + _CLOSERS + ":;")
+    mid_sentence = sum(1 for line in breaks if line[-1] not in _TERMINAL + _CLOSERS + ":;")
     # Wrapped lines are long and alike; headline and caption lines, which also lack a final
     # period, are short.
-    long_lines = sum(1 for line, _ in breaks if len(line) >= 40)
+    long_lines = sum(1 for line in breaks if len(line) >= 40)
     return mid_sentence >= 0.5 * len(breaks) and long_lines >= 0.8 * len(breaks)
 
 
@@ -121,8 +147,8 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
     are marked, since out of their quotation they would read as the writer's own words."""
     units: list[tuple[str, bool]] = []
     group: list[str] = []
-    for sentence in _punkt().tokenize(paragraph):
-        group.append(sentence)
+    for start, end in _punkt().span_tokenize(_directed_quotes(paragraph)):
+        group.append(paragraph[start:end])
         pending = " ".join(group)
         # An odd number of straight quotes, or more opening than closing curly quotes, means a
         # quotation is still open. Give up after a few sentences: the source may be unbalanced.
@@ -135,6 +161,28 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
         group = []
     units.extend(_unclosed(group))
     return units
+
+
+def _directed_quotes(paragraph: str) -> str:
+    """The paragraph with each straight double quote turned into the curly one of its
+    direction, character for character, for Punkt only. Punkt pulls a straight quote followed
+    by a space back onto the sentence before, which is right for a closing quote and wrong for
+    an opening one written with a space after it (tokenized text: 'late. " if so ... used. "').
+    A quote with a space on one side only shows its direction; one spaced on both sides, or on
+    neither, takes the turn that the quotes before it leave (open, then close)."""
+    if '"' not in paragraph:
+        return paragraph
+    out = list(paragraph)
+    inside = False
+    for i, ch in enumerate(paragraph):
+        if ch != '"':
+            continue
+        before = paragraph[i - 1] if i else " "
+        after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+        opening = before.isspace() if before.isspace() != after.isspace() else not inside
+        out[i] = "“" if opening else "”"
+        inside = opening
+    return "".join(out)
 
 
 def _unclosed(group: list[str]) -> list[tuple[str, bool]]:

@@ -1,9 +1,11 @@
 """Sentence segmentation on news text: abbreviations, quotations, datelines, paragraphs."""
 
+from bench.wire_layout import wire_text
 from digests.filters import reject_reason
 from digests.sentences import NewsTokenizer, paragraphs, segment, split_sentences, strip_dateline
 from digests.units import split_documents
 from digests.model import Document
+from tests.summaries import seed_documents
 
 
 def test_abbreviations_do_not_end_sentences():
@@ -133,6 +135,63 @@ def test_hard_wrapped_prose_is_joined():
         "The foreign minister said on Monday that the talks with the rebels would continue next week in Geneva, "
         "and that both sides had agreed to a ceasefire for the duration of the negotiations, officials said.",
         "A second paragraph of the wire story is wrapped at the same width as the first one was.",
+    ]
+
+
+def test_wire_copy_paragraphs_marked_by_indentation_only():
+    # DUC/TDT newswire: wrapped at 70 columns, no blank lines, each paragraph after the first
+    # indented three spaces. Before, every wrapped line became a heading or a fragment.
+    text = (
+        "WASHINGTON (AP) _ The Senate voted 52-48 Tuesday to approve the\n"
+        "tax bill, handing President Clinton a victory on his top economic\n"
+        "priority.\n"
+        "   ``This is a great day for American families,'' said Senate Majority\n"
+        "Leader George Mitchell, D-Maine.\n"
+        "   Republicans said the bill would raise taxes on the middle class and\n"
+        "vowed to fight it in the House.\n"
+        "   The vote came after 14 hours of debate.\n"
+    )
+    units = segment(text)
+    assert [u.text for u in units] == [
+        "The Senate voted 52-48 Tuesday to approve the tax bill, handing President Clinton a victory on his "
+        "top economic priority.",
+        "“This is a great day for American families,” said Senate Majority Leader George Mitchell, D-Maine.",
+        "Republicans said the bill would raise taxes on the middle class and vowed to fight it in the House.",
+        "The vote came after 14 hours of debate.",
+    ]
+    assert [u.paragraph for u in units] == [0, 1, 2, 3]
+    assert not any(u.is_heading for u in units)
+
+
+def test_seed_articles_in_wire_layout_give_the_same_sentences():
+    # The two live blogs and an agency report, rewritten as DUC wire copy (wrapped at 70
+    # columns, paragraphs indented, `` '' quotes): the same sentences come out.
+    def sentences(text: str) -> list[str]:
+        return [u.text.replace("“", '"').replace("”", '"') for u in segment(text) if not u.is_heading]
+
+    for doc in seed_documents()[:3] + seed_documents()[4:]:
+        assert len(sentences(doc.text)) > 15
+        assert sentences(wire_text(doc.text)) == sentences(doc.text), doc.id
+
+
+def test_indented_lines_alone_do_not_make_a_text_look_wrapped():
+    text = "Key points:\n  - Taxes rise for the top bracket.\n  - The deficit falls.\nMore below."
+    assert paragraphs(text) == ["Key points:", "- Taxes rise for the top bracket.", "- The deficit falls.", "More below."]
+
+
+def test_spaced_straight_quotes_open_the_sentence_they_precede():
+    # Tokenized text (Multi-News) writes a space after an opening quote. Punkt pulled such a quote
+    # back onto the sentence before it, which then swallowed the quotation.
+    text = 'The letter was sent on Monday. " have you ever used a personal account? " issa wrote. He left.'
+    assert split_sentences(text) == [
+        "The letter was sent on Monday.",
+        '" have you ever used a personal account? "',
+        "issa wrote.",
+        "He left.",
+    ]
+    # Quotes written the usual way, and an inch mark, split as before.
+    assert split_sentences('He said "no." Then he left. He was 5\'11" tall. Go.') == [
+        'He said "no."', "Then he left.", "He was 5'11\" tall.", "Go.",
     ]
 
 
