@@ -59,6 +59,9 @@ UPDATE_STAMP = re.compile(
     re.I,
 )
 
+# A sentence that ends in a question or exclamation mark inside closing quotation marks.
+_QUOTED_CRY = re.compile(r"[?!][\"”’']+\s*$")
+
 # The LDC's opening quotation mark: two backticks, not three (a Markdown code fence).
 _LDC_OPEN = re.compile(r"(?<!`)``(?!`)")
 
@@ -154,8 +157,8 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
     are marked, since out of their quotation they would read as the writer's own words."""
     units: list[tuple[str, bool]] = []
     group: list[str] = []
-    for start, end in _punkt().span_tokenize(_directed_quotes(paragraph)):
-        group.append(paragraph[start:end])
+    for sentence in _punkt_sentences(paragraph):
+        group.append(sentence)
         pending = " ".join(group)
         # An odd number of straight quotes, or more opening than closing curly quotes, means a
         # quotation is still open. Give up after a few sentences: the source may be unbalanced.
@@ -168,6 +171,19 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
         group = []
     units.extend(_unclosed(group))
     return units
+
+
+def _punkt_sentences(paragraph: str) -> list[str]:
+    """Punkt's sentences, as written, with a quoted question or exclamation kept with the words
+    that follow it in lower case ("\u201cAre you done?\u201d the mayor asked."): Punkt always ends
+    a sentence at ? and !."""
+    spans: list[list[int]] = []
+    for start, end in _punkt().span_tokenize(_directed_quotes(paragraph)):
+        if spans and paragraph[start].islower() and _QUOTED_CRY.search(paragraph, 0, spans[-1][1]):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [paragraph[a:b] for a, b in spans]
 
 
 def _directed_quotes(paragraph: str) -> str:

@@ -26,6 +26,11 @@ def unit(text, heading=False):
     "Continue reading the main story after this short message.",
     "Thank you for reading! We hope you enjoyed the article today.",
     "View all New York Times newsletters for more of our coverage.",
+    "Tweet with a location You can add location information to your Tweets, such as your city or precise location.",
+    "You always have the option to delete your Tweet location history.",
+    "The news and stories that matter, delivered weekday mornings.",
+    "BREAKING NEWS EMAILS Get breaking news alerts and special reports.",
+    "This is a breaking news update. Check back soon for further information.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -36,6 +41,8 @@ def test_rejected(text):
     '"I know for sure there are officers waiting to defect," a senior activist said.',
     "Police released a photo of the suspect taken by a security camera on Monday.",
     '"Why would anyone do this?" the mayor asked reporters outside city hall.',
+    "The senator deleted the tweet hours later, saying her location had been misreported.",
+    "Breaking news of the ceasefire reached the capital late on Tuesday night.",
 ])
 def test_kept(text):
     assert reject_reason(unit(text)) is None
@@ -72,6 +79,8 @@ def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
         "published on", "updated 5", "file photo", "permalink", "advertisement", "not available in your country",
         "enable javascript", "cookies we use; accept", "this article was corrected", "correction:", "unlimited access",
         "loading...", "media caption", "media playback", "continue reading", "thank you for subscribing", "newsletters",
+        "tweet location", "location information to your Tweets", "delivered weekday mornings", "breaking news alerts",
+        "this is a breaking news update", "check back later",
     )  # fmt: skip
     assert len(matches) >= len(_FURNITURE_PATTERNS)
     for text in matches:

@@ -20,6 +20,19 @@ def test_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_a_quoted_question_keeps_its_attribution():
+    # Punkt ends a sentence at every ? and !, which left "the mayor asked ..." a fragment.
+    text = ('"Are we going to let this happen again?" the mayor asked reporters on Tuesday. The council voted. '
+            "“Help me! Help me!” someone shouted from the building. He asked whether it was over? The crowd left.")
+    assert split_sentences(text) == [
+        '"Are we going to let this happen again?" the mayor asked reporters on Tuesday.',
+        "The council voted.",
+        "“Help me! Help me!” someone shouted from the building.",
+        "He asked whether it was over?",
+        "The crowd left.",
+    ]
+
+
 def test_sentence_ending_in_an_abbreviation_still_ends():
     assert split_sentences("He moved to the U.S. He was 12.") == ["He moved to the U.S.", "He was 12."]
 
