@@ -35,7 +35,7 @@ _FURNITURE_PATTERNS = (
     (("updated", "correct"), r"\bthis (?:article|story) (?:was|has been) (?:updated|corrected)\b"),
     (("correct",), r"\bcorrection:"), (("free", "unlimited"), r"\b(?:free|unlimited) (?:articles|access|stories)\b"),
     (("loading",), r"\bloading\b\.\.\."),
-    # Boxes that embedded tweets and newsletter sign-ups bring along, and an archived page's notes.
+    # Boxes that embedded tweets and newsletter sign-ups bring along.
     (("tweet",), r"\btweet location\b|\blocation information to your tweets\b"),
     (("weekday",), r"\bdelivered weekday mornings\b"), (("breaking news",), r"\bbreaking news (?:emails|alerts)\b"),
     (("breaking news",), r"\bthis is a breaking news update\b"), (("check back",), r"\bcheck back (?:soon|later)\b"),

@@ -7,9 +7,8 @@ headline-only lines, quotations that run over several sentences (kept as one uni
 never carries half a quote), datelines ("BEIRUT (AP) —"), which are stripped from an article's
 first sentence (an agency's from any sentence), a photo caption and credit run into the story's
 first sentence, cut off it, and a live blog's update stamps ("6:13pm pst"), stripped where they
-open a paragraph. Sentences are
-otherwise returned exactly as written, except that the LDC's `` and '' quotation marks become
-curly quotes.
+open a paragraph. Sentences are otherwise returned exactly as written, except that the LDC's ``
+and '' quotation marks become curly quotes.
 """
 
 from __future__ import annotations
@@ -62,6 +61,8 @@ UPDATE_STAMP = re.compile(
 # A sentence that ends in a question or exclamation mark inside closing quotation marks.
 _QUOTED_CRY = re.compile(r"[?!][\"”’']+\s*$")
 
+_PARAGRAPH_TAG = re.compile(r"<\s*/?\s*p\s*>", re.I)
+
 # The LDC's opening quotation mark: two backticks, not three (a Markdown code fence).
 _LDC_OPEN = re.compile(r"(?<!`)``(?!`)")
 
@@ -90,6 +91,8 @@ def paragraphs(text: str) -> list[str]:
     unless the text is hard-wrapped prose (most line breaks fall mid-sentence), where an indented
     line opens a paragraph instead, as in DUC/TDT newswire."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if "<" in text:
+        text = _PARAGRAPH_TAG.sub("\n\n", text)  # SGML newswire (TAC's <P>...</P>) or an HTML fragment
     if "``" in text and _LDC_OPEN.search(text):
         # Newswire in the LDC's style (DUC and TAC clusters, the NYT service) writes quotation
         # marks as `` and ''. As curly quotes, a quotation is seen as one: "``I will not resign,''
@@ -175,8 +178,8 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
 
 def _punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences, as written, with a quoted question or exclamation kept with the words
-    that follow it in lower case ("\u201cAre you done?\u201d the mayor asked."): Punkt always ends
-    a sentence at ? and !."""
+    that follow it in lower case ('"Are you done?" the mayor asked.'): Punkt always ends a
+    sentence at ? and !."""
     spans: list[list[int]] = []
     for start, end in _punkt().span_tokenize(_directed_quotes(paragraph)):
         if spans and paragraph[start].islower() and _QUOTED_CRY.search(paragraph, 0, spans[-1][1]):
@@ -197,9 +200,8 @@ def _directed_quotes(paragraph: str) -> str:
         return paragraph
     out = list(paragraph)
     inside = False
-    for i, ch in enumerate(paragraph):
-        if ch != '"':
-            continue
+    i = -1
+    while (i := paragraph.find('"', i + 1)) >= 0:
         before = paragraph[i - 1] if i else " "
         after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
         opening = before.isspace() if before.isspace() != after.isspace() else not inside
@@ -235,7 +237,8 @@ def segment(text: str) -> list[Segment]:
             for piece in _after_credits(unit):
                 if not out or all(s.is_heading for s in out):
                     piece = strip_dateline(piece)
-                piece = strip_dateline(piece, _AGENCY_DATELINE)
+                if "(" in piece[:90]:
+                    piece = strip_dateline(piece, _AGENCY_DATELINE)
                 if k == 0:
                     piece = strip_dateline(piece, UPDATE_STAMP)
                 out.append(Segment(piece, p, continues_quote=continues_quote))
@@ -245,7 +248,7 @@ def segment(text: str) -> list[Segment]:
 def _after_credits(sentence: str) -> list[str]:
     """The sentence cut after each photo credit inside it: "Smith speaks in Paris... ( associated
     press ) PARIS (AP) — The talks began." is a caption, then the story's first sentence."""
-    cuts = [m.end() for m in _CREDIT_BREAK.finditer(sentence)]
+    cuts = [m.end() for m in _CREDIT_BREAK.finditer(sentence)] if "(" in sentence else []
     if not cuts:
         return [sentence]
     bounds = [0, *cuts, len(sentence)]

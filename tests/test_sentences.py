@@ -209,6 +209,15 @@ def test_seed_articles_in_wire_layout_give_the_same_sentences():
         assert sentences(wire_text(doc.text)) == sentences(doc.text), doc.id
 
 
+def test_paragraph_tags_are_paragraph_breaks():
+    # TAC-style SGML newswire, given as it is: the tags never land inside a sentence.
+    text = "<P> The Senate voted 52-48 on Tuesday to approve the bill. </P> <P> Republicans said it would raise taxes. </P>"
+    assert [u.text for u in segment(text)] == [
+        "The Senate voted 52-48 on Tuesday to approve the bill.", "Republicans said it would raise taxes.",
+    ]
+    assert paragraphs("a < b and <p> is a tag.<Pre>") == ["a < b and", "is a tag.<Pre>"]
+
+
 def test_indented_lines_alone_do_not_make_a_text_look_wrapped():
     text = "Key points:\n  - Taxes rise for the top bracket.\n  - The deficit falls.\nMore below."
     assert paragraphs(text) == ["Key points:", "- Taxes rise for the top bracket.", "- The deficit falls.", "More below."]
