@@ -9,7 +9,6 @@ first indented three spaces, quotation marks as the LDC's `` and ''.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import textwrap
 
@@ -27,7 +26,7 @@ def ldc_quotes(paragraph: str) -> str:
 
 
 def wire_text(text: str) -> str:
-    paras = [p.strip() for p in re.split(r"\n", text) if p.strip()]
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
     lines: list[str] = []
     for i, p in enumerate(paras):
         lines += textwrap.wrap(ldc_quotes(p), 70, initial_indent="" if i == 0 else "   ", break_on_hyphens=False)
