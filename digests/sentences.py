@@ -7,7 +7,8 @@ headline-only lines, quotations that run over several sentences (kept as one uni
 never carries half a quote), datelines ("BEIRUT (AP) —"), which are stripped from an article's
 first sentence (an agency's from any sentence), a photo caption and credit run into the story's
 first sentence, cut off it, and a live blog's update stamps ("6:13pm pst"), stripped where they
-open a paragraph. Sentences are otherwise returned exactly as written, except that the LDC's ``
+open a paragraph. Two sentences glued without a space ("the store.Katherine said") are two.
+Sentences are otherwise returned exactly as written, except that the LDC's ``
 and '' quotation marks become curly quotes.
 """
 
@@ -47,6 +48,15 @@ _DATELINE = re.compile(
 _AGENCY_DATELINE = re.compile(rf"^(?:{_PLACE}\s*)?\(\s*(?i:{_AGENCIES})\s*\)\s*{_DASH}?\s+")
 # A photo credit that ends a caption run into the next sentence: the story resumes after it.
 _CREDIT_BREAK = re.compile(r"\(\s*(?i:associated press|AP Photo[^)]{0,60})\s*\)\s+(?=\S)")
+
+# Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine
+# said", "was preserved.then the"): a lower-case word, its final stop, then a capitalised word or
+# a word that opens sentences. Not a domain or a dotted abbreviation ("nytimes.com", "e.g.",
+# "www.the-site.org"): the word before starts after a space, the one after ends the name.
+_GLUED = re.compile(
+    r"(?<![\w.@/])(?!www\.)[a-z]{2,}[.!?]"
+    r"(?=(?:[A-Z][a-z]+|the|then|on|in|for|we|as|all|it|he|she|they|but|and|this|his|her)\b(?![./@-]))"
+)
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A live blog's update stamp opening a paragraph: "6:13pm pst More on ...", "Thu Jun 28, 2012 at
@@ -181,12 +191,22 @@ def _punkt_sentences(paragraph: str) -> list[str]:
     that follow it in lower case ('"Are you done?" the mayor asked.'): Punkt always ends a
     sentence at ? and !."""
     spans: list[list[int]] = []
-    for start, end in _punkt().span_tokenize(_directed_quotes(paragraph)):
+    for start, end in _unglued(_punkt().span_tokenize(_directed_quotes(paragraph)), paragraph):
         if spans and paragraph[start].islower() and _QUOTED_CRY.search(paragraph, 0, spans[-1][1]):
             spans[-1][1] = end
         else:
             spans.append([start, end])
     return [paragraph[a:b] for a, b in spans]
+
+
+def _unglued(spans, paragraph: str):
+    """The spans, each cut after a sentence glued to the next without a space."""
+    for start, end in spans:
+        for m in _GLUED.finditer(paragraph, start, end):
+            if m.end() < end:
+                yield start, m.end()
+                start = m.end()
+        yield start, end
 
 
 def _directed_quotes(paragraph: str) -> str:

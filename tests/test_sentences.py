@@ -33,6 +33,18 @@ def test_a_quoted_question_keeps_its_attribution():
     ]
 
 
+def test_sentences_glued_without_a_space_are_split():
+    # Scraped pages join paragraphs without a space; Punkt sees one word "store.Katherine".
+    assert split_sentences("He left the store.Katherine said she was sad. It rained.") == [
+        "He left the store.", "Katherine said she was sad.", "It rained."]
+    assert split_sentences("the frescoes were preserved.then the team moved on.") == [
+        "the frescoes were preserved.", "then the team moved on."]
+    # Domains, addresses and dotted abbreviations are not glued sentences.
+    for text in ("See nytimes.com or www.the-site.org for more.", "Mail bob.the@x.com now.",
+                 "It is, e.g. the best, said the U.S. ambassador.", "Read it at example.org/the-story today."):
+        assert split_sentences(text) == [text]
+
+
 def test_sentence_ending_in_an_abbreviation_still_ends():
     assert split_sentences("He moved to the U.S. He was 12.") == ["He moved to the U.S.", "He was 12."]
 
