@@ -15,6 +15,7 @@ and '' quotation marks become curly quotes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,10 +53,11 @@ _CREDIT_BREAK = re.compile(r"\(\s*(?i:associated press|AP Photo[^)]{0,60})\s*\)\
 # Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine
 # said", "was preserved.then the"): a lower-case word, its final stop, then a capitalised word or
 # a word that opens sentences. Not a domain or a dotted abbreviation ("nytimes.com", "e.g.",
-# "www.the-site.org"): the word before starts after a space, the one after ends the name.
+# "www.the-site.org"): the word before starts after a space, the one after ends the name, and
+# no opening word is a country's domain ("ndtv.in", "repubblica.it").
 _GLUED = re.compile(
     r"(?<![\w.@/])(?!www\.)[a-z]{2,}[.!?]"
-    r"(?=(?:[A-Z][a-z]+|the|then|on|in|for|we|as|all|it|he|she|they|but|and|this|his|her)\b(?![./@-]))"
+    r"(?=(?:[A-Z][a-z]+|the|then|on|for|we|as|all|he|she|they|but|and|this|his|her)\b(?![./@-]))"
 )
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -199,7 +201,7 @@ def _punkt_sentences(paragraph: str) -> list[str]:
     return [paragraph[a:b] for a, b in spans]
 
 
-def _unglued(spans, paragraph: str):
+def _unglued(spans: Iterable[tuple[int, int]], paragraph: str) -> Iterator[tuple[int, int]]:
     """The spans, each cut after a sentence glued to the next without a space."""
     for start, end in spans:
         for m in _GLUED.finditer(paragraph, start, end):

@@ -41,7 +41,7 @@ def test_sentences_glued_without_a_space_are_split():
         "the frescoes were preserved.", "then the team moved on."]
     # Domains, addresses and dotted abbreviations are not glued sentences.
     for text in ("See nytimes.com or www.the-site.org for more.", "Mail bob.the@x.com now.",
-                 "It is, e.g. the best, said the U.S. ambassador.", "Read it at example.org/the-story today."):
+                 "It is, e.g. the best, said the U.S. ambassador.", "Read it at example.org/the-story today.", "It ran on ndtv.in and repubblica.it in May."):
         assert split_sentences(text) == [text]
 
 
