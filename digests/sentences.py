@@ -204,11 +204,16 @@ def _punkt_sentences(paragraph: str) -> list[str]:
 def _unglued(spans: Iterable[tuple[int, int]], paragraph: str) -> Iterator[tuple[int, int]]:
     """The spans, each cut after a sentence glued to the next without a space."""
     for start, end in spans:
-        for m in _GLUED.finditer(paragraph, start, end):
-            if m.end() < end:
-                yield start, m.end()
-                start = m.end()
-        yield start, end
+        yield from _cut_after(_GLUED, paragraph, start, end)
+
+
+def _cut_after(pattern: re.Pattern, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The span text[start:end] cut after each match of `pattern` that ends inside it."""
+    for m in pattern.finditer(text, start, end):
+        if m.end() < end:
+            yield start, m.end()
+            start = m.end()
+    yield start, end
 
 
 def _directed_quotes(paragraph: str) -> str:
@@ -270,11 +275,10 @@ def segment(text: str) -> list[Segment]:
 def _after_credits(sentence: str) -> list[str]:
     """The sentence cut after each photo credit inside it: "Smith speaks in Paris... ( associated
     press ) PARIS (AP) — The talks began." is a caption, then the story's first sentence."""
-    cuts = [m.end() for m in _CREDIT_BREAK.finditer(sentence)] if "(" in sentence else []
-    if not cuts:
+    spans = list(_cut_after(_CREDIT_BREAK, sentence, 0, len(sentence))) if "(" in sentence else []
+    if len(spans) < 2:
         return [sentence]
-    bounds = [0, *cuts, len(sentence)]
-    return [sentence[a:b].strip() for a, b in zip(bounds, bounds[1:]) if sentence[a:b].strip()]
+    return [sentence[a:b].strip() for a, b in spans if sentence[a:b].strip()]
 
 
 def words(sentence: str) -> tuple[str, ...]:
