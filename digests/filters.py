@@ -78,10 +78,9 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
         return "all capitals"
     if _looks_like_furniture(text):
         return "page furniture or caption"
-    end = text.rstrip("\"'”’) ")
-    if not end.endswith((".", "!", "?")) or end.endswith(("...", "…")):
+    if _cut_off(text):
         return "cut off"
-    if end.endswith("?") and not _quote_around_question(text):
+    if text.rstrip("\"'”’) ").endswith("?") and not _quote_around_question(text):
         return "question (headline style)"
     if _first_person_narration(text):
         return "first person outside a quotation (blog voice)"
@@ -92,6 +91,26 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
         if title and terms <= title:
             return "repeats a headline"
     return None
+
+
+def may_stand_in(unit: Unit) -> bool:
+    """Whether a sentence may be quoted when none of its story's passes `reject_reason` (a
+    one-line story, a short note): a short sentence, a question, a blogger's line or one that
+    introduces a quotation ("... who said:") may stand in then; a heading, page furniture, a line
+    in capitals or half a sentence never."""
+    text = unit.text
+    introduces = text.rstrip().endswith(":")
+    return bool(unit.terms) and not (
+        unit.is_heading
+        or not any(c.islower() for c in text)
+        or _looks_like_furniture(text)
+        or (_cut_off(text) and not introduces)
+    )
+
+
+def _cut_off(text: str) -> bool:
+    end = text.rstrip("\"'”’) ")
+    return not end.endswith((".", "!", "?")) or end.endswith(("...", "…"))
 
 
 def _looks_like_furniture(text: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
+from digests.filters import may_stand_in
 from digests.model import Document
 from digests.selector import DEFAULT, SelectorConfig, select
 from digests.sentence_model import SentenceModel
@@ -65,8 +66,9 @@ def summarize(
     if algorithm == DEFAULT_ALGORITHM:
         chosen = select(units, documents, words, config, model)
         if not chosen:
-            # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing.
-            leads = sorted((i for i, u in enumerate(units) if not u.is_heading), key=lambda i: (units[i].position, i))
+            # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing,
+            # but never furniture or half a sentence (a page of boilerplate has nothing to say).
+            leads = sorted((i for i, u in enumerate(units) if may_stand_in(u)), key=lambda i: (units[i].position, i))
             chosen = fill_budget(units, leads, words)
         # The most valuable sentence opens; the rest follow as their articles tell them: place
         # in the article first, then how early the sentence was chosen.

@@ -173,6 +173,22 @@ def test_bad_stories_give_empty_or_short_summaries_not_errors():
     assert summarize(QUAKE, 0).text == ""
 
 
+def test_a_page_of_boilerplate_has_nothing_to_say_but_a_short_note_stands_in():
+    """When no sentence passes the filters, lead sentences stand in, but never furniture, a line in
+    capitals or half a sentence; a story with nothing to say stays out of the digest."""
+    boilerplate = doc(1, "Subscribe to our newsletter for the latest updates every day. Click here to read more "
+                         "about this story today. THE BRIDGE IS CLOSED. The mayor said the bridge would reopen in...")
+    assert summarize([boilerplate], 100).text == ""
+    digest = build_digest([StoryInput("page", [boilerplate]), StoryInput("quake", QUAKE)], DigestOptions(words_per_story=60))
+    assert [s.id for s in digest.stories] == ["quake"]
+    note = doc(2, "Is the bridge open yet? Subscribe to our newsletter for the latest updates every day.")
+    assert summarize([note], 100).text == "Is the bridge open yet?"
+    lead_in = ("Update at 7:26 am: the engineers who inspected the bridge on Monday morning with the city's own "
+               "surveyor wrote in their report to the council, which meets again on Friday:")  # too long for a heading
+    introduced = doc(3, f"{lead_in}\n\nI believe the bridge is safe.")
+    assert summarize([introduced], 100).text == f"{lead_in} I believe the bridge is safe."
+
+
 def test_settings_offer_the_engines_algorithms(settings):
     from digests.summarize import ALGORITHMS
 
