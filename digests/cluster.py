@@ -42,7 +42,9 @@ from digests.model import Document
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """One configuration for every data set; `config/default.toml` [stories] documents each knob."""
+    """One configuration for every data set. A deployment sets the first three in
+    `config/default.toml` [stories], which documents them; the rest are the engine's constants,
+    measured by `bench/bench_cluster_quality.py` and documented here."""
 
     threshold: float = 0.09
     window_hours: float = 72.0
