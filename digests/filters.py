@@ -50,6 +50,23 @@ _FURNITURE_BY_HINT = {
 }
 # A photo caption credit tail: "... (Photo: Jane Roe/Reuters)" or "Name/Agency" at the end.
 _CREDIT_TAIL = re.compile(r"[A-Z][\w.]+(?: [A-Z][\w.]+)*\s*/\s*(?:AP|AFP|Reuters|Getty|EPA|[A-Z]{2,})\)?\s*$")
+# A news photo's caption, as agencies write them: the full date with its weekday at the end
+# ("... speaks in Havana, Cuba, Monday, June 2, 2014."), which AP style leaves out of prose, or an
+# opening that points at the picture ("In this Sept. 5 photo, ...", "This photo provided by ...").
+_WEEKDAY_DATE = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
+_CAPTION_END = re.compile(rf"\b{_WEEKDAY_DATE}(?:,? in [^.!?]{{0,40}})?\.[\"”)]?\s*$", re.IGNORECASE)
+_CAPTION_OPENING = re.compile(
+    r"\W*(?:in this\b[^!?]{0,60}?\b(?:photo|image|picture|frame|handout)\b"
+    r"|this\b[^.!?]{0,40}?\b(?:photo|image|picture|handout)s? (?:provided|released|made available|distributed|obtained)\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_caption(text: str) -> bool:
+    # The date and its place fit in the last 100 characters: no need to scan a long sentence whole.
+    return bool(_CAPTION_OPENING.match(text) or _CAPTION_END.search(text[-100:]))
+
+
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _FIRST_PERSON = re.compile(r"\b(?:I(?![.’'])|I'm|I've|I'd|I'll|my|me)\b")
 
@@ -78,6 +95,8 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
         return "all capitals"
     if _looks_like_furniture(text):
         return "page furniture or caption"
+    if _is_caption(text):
+        return "photo caption"
     if _cut_off(text):
         return "cut off"
     if text.rstrip("\"'”’) ").endswith("?") and not _quote_around_question(text):
@@ -96,14 +115,15 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
 def may_stand_in(unit: Unit) -> bool:
     """Whether a sentence may be quoted when none of its story's passes `reject_reason` (a
     one-line story, a short note): a short sentence, a question, a blogger's line or one that
-    introduces a quotation ("... who said:") may stand in then; a heading, page furniture, a line
-    in capitals or half a sentence never."""
+    introduces a quotation ("... who said:") may stand in then; a heading, page furniture, a
+    caption, a line in capitals or half a sentence never."""
     text = unit.text
     introduces = text.rstrip().endswith(":")
     return bool(unit.terms) and not (
         unit.is_heading
         or not any(c.islower() for c in text)
         or _looks_like_furniture(text)
+        or _is_caption(text)
         or (_cut_off(text) and not introduces)
     )
 

@@ -31,6 +31,12 @@ def unit(text, heading=False):
     "The news and stories that matter, delivered weekday mornings.",
     "BREAKING NEWS EMAILS Get breaking news alerts and special reports.",
     "This is a breaking news update. Check back soon for further information.",
+    # Photo captions in agency style, which scraped pages run into the story.
+    "Cuban intelligence agent Fernando Gonzalez speaks during a press conference in Havana, Cuba, Monday, June 2, 2014.",
+    "A police officer drags a protester in the encampment Sunday, Nov. 13, 2011, in Portland, Ore.",
+    "In this Sept. 5, 2014 photo, workers clear debris from the flooded street in the town center.",
+    "This undated photo provided by the Albuquerque Police Department shows the suspect in the case.",
+    "this image released by fox shows animated characters from the show, which premieres this fall.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -43,6 +49,11 @@ def test_rejected(text):
     '"Why would anyone do this?" the mayor asked reporters outside city hall.',
     "The senator deleted the tweet hours later, saying her location had been misreported.",
     "Breaking news of the ceasefire reached the capital late on Tuesday night.",
+    # News about photos, and dates in prose, are not captions.
+    "Images released by police show the suspect leaving the store with a bag on Monday.",
+    "This photo of the missing girl was taken on Sunday, her family said.",
+    "The court will hear the case on Monday, and a ruling is expected by June 2, 2014.",
+    "In this town of 3,000 people, the mill was the only employer for a century.",
 ])
 def test_kept(text):
     assert reject_reason(unit(text)) is None
