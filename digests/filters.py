@@ -21,14 +21,14 @@ _FURNITURE_PATTERNS = (
     (("follow",), r"\bfollow (?:us|him|her|them|@)"), (("like us",), r"\blike us on\b"),
     (("share",), r"\bshare (?:this|on)\b"), (("watch",), r"\bjust watched\b"), (("watch",), r"\bmust watch\b"),
     (("replay",), r"\breplay\b"), (("video",), r"\bmore videos\b"), (("watch", "video"), r"\bwatch (?:the )?video\b"),
-    (("video",), r"\bvideo:"), (("photo",), r"\bphoto:"), (("image", "media"), r"\b(?:image|media) (?:copyright|caption)\b"),
+    (("video",), r"\bvideos?:"), (("photo",), r"\bphotos?:"), (("image", "media"), r"\b(?:image|media) (?:copyright|caption)\b"),
     (("media playback",), r"\bmedia playback\b"), (("continue reading",), r"\bcontinue reading\b"),
     (("thank you for",), r"\bthank you for (?:reading|subscribing)\b"),
     (("picture",), r"\bpicture:"), (("caption",), r"\bcaption:"), (("credit",), r"\bcredit:"),
     (("rights",), r"\ball rights reserved\b"), (("©",), r"©"), (("copyright",), r"\bcopyright\b"),
     (("getty",), r"\bgetty images\b"), (("shutterstock",), r"\bshutterstock\b"),
     (("photo",), r"\(\s*(?:ap|afp|reuters|epa|getty)\s+photo"), (("photo",), r"\bphoto(?:graph)?\s*(?:by|credit)\b"),
-    (("published on",), r"\bpublished on\b"), (("updated",), r"\bupdated\s+\d"), (("photo",), r"\bfile photo\b"),
+    (("published on",), r"\bpublished on\b"), (("updated",), r"\bupdated(?: at)?:?\s*\d"), (("posted:",), r"\bposted:\s*\d"), (("photo",), r"\bfile photo\b"),
     (("permalink",), r"\bpermalink\b"), (("advertisement",), r"\badvertisement\b"),
     (("available in your",), r"\bnot available in your (?:region|country)\b"), (("javascript",), r"\benable javascript\b"),
     (("cookie",), r"\bcookies?\b[^.]{0,80}\b(?:accept|browser)\b"),
@@ -39,6 +39,16 @@ _FURNITURE_PATTERNS = (
     (("tweet",), r"\btweet location\b|\blocation information to your tweets\b"),
     (("weekday",), r"\bdelivered weekday mornings\b"), (("breaking news",), r"\bbreaking news (?:emails|alerts)\b"),
     (("breaking news",), r"\bthis is a breaking news update\b"), (("check back",), r"\bcheck back (?:soon|later)\b"),
+    (("verification email",), r"\bsent you a verification email\b"),
+    # Video players' controls run into the text: "Play Facebook Twitter Embed <title> 2:55".
+    (("embed",), r"\b(?:facebook twitter embed|embed x share|embed more (?:news )?videos)\b"),
+    # Credit lines and link boxes.
+    (("contributed to this report",), r"\bcontributed to this report\b"),
+    (("related",), r"\brelated(?: story| stories| coverage| articles?| content| links?)?:"),
+    (("see also",), r"\bsee also:"), (("full story",), r"\bfull story:"), (("trending now",), r"\btrending now:"),
+    (("listen to",), r"\blisten to (?:this )?article\b"), (("toggle caption", "enlarge this image"), r"\btoggle caption\b|\benlarge this image\b"),
+    # A link box's label at the start of a sentence: "More: ...", "Watch: ...", "Topics: ...".
+    (("more:", "watch:", "interactive:", "topics:"), r"^\W*(?:more|watch|interactive|topics):"),
 )  # fmt: skip
 _FURNITURE = re.compile("|".join(p for _, p in _FURNITURE_PATTERNS), re.IGNORECASE)
 _FURNITURE_HINTS = tuple(dict.fromkeys(h for hints, _ in _FURNITURE_PATTERNS for h in hints))
@@ -52,11 +62,12 @@ _FURNITURE_BY_HINT = {
 _CREDIT_TAIL = re.compile(r"[A-Z][\w.]+(?: [A-Z][\w.]+)*\s*/\s*(?:AP|AFP|Reuters|Getty|EPA|[A-Z]{2,})\)?\s*$")
 # A news photo's caption, as agencies write them: the full date with its weekday at the end
 # ("... speaks in Havana, Cuba, Monday, June 2, 2014."), which AP style leaves out of prose, or an
-# opening that points at the picture ("In this Sept. 5 photo, ...", "This photo provided by ...").
+# opening that points at the picture ("In this Sept. 5 photo, ...", "This photo provided by ...",
+# "FILE - ...").
 _WEEKDAY_DATE = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}"
 _CAPTION_END = re.compile(rf"\b{_WEEKDAY_DATE}(?:,? in [^.!?]{{0,40}})?\.[\"”)]?\s*$", re.IGNORECASE)
 _CAPTION_OPENING = re.compile(
-    r"\W*(?:in this\b[^!?]{0,60}?\b(?:photo|image|picture|frame|handout)\b"
+    r"\W*(?:file(?: photo)?\s*[-—–]+\s|in this\b[^!?]{0,60}?\b(?:photo|image|picture|frame|handout)\b"
     r"|this\b[^.!?]{0,40}?\b(?:photo|image|picture|handout)s? (?:provided|released|made available|distributed|obtained)\b)",
     re.IGNORECASE,
 )

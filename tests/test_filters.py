@@ -37,6 +37,18 @@ def unit(text, heading=False):
     "In this Sept. 5, 2014 photo, workers clear debris from the flooded street in the town center.",
     "This undated photo provided by the Albuquerque Police Department shows the suspect in the case.",
     "this image released by fox shows animated characters from the show, which premieres this fall.",
+    "FILE - In this March 16, 2014 photo, a police officer stands guard outside the court.",
+    "Play Facebook Twitter Embed Why the first lady will live in New York 2:55 The family is expected to move.",
+    "Close skip in skip x embed x share The foundation says the lives of poor people will improve.",
+    "Fox News' Jane Roe and The Associated Press contributed to this report.",
+    "Just one more thing... We have sent you a verification email.",
+    "Related story: woman says a DNA test proves her family's roots in the region.",
+    "Photos: the singer moves out of the family home she shared with her husband.",
+    "See also: appeals court refuses to shut down the service the comments represented a shift.",
+    "Listen to article 2:17 A proposed class-action lawsuit was filed against the company.",
+    "Posted: 10:04 am EST January 31, 2011 A state lawmaker is sponsoring a bill.",
+    "Updated at 9:50 a.m. PT: the company issued a statement on Friday saying the dancers may refuse.",
+    "More: we were there: how the worst flub in the history of the show went down.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -54,6 +66,11 @@ def test_rejected(text):
     "This photo of the missing girl was taken on Sunday, her family said.",
     "The court will hear the case on Monday, and a ruling is expected by June 2, 2014.",
     "In this town of 3,000 people, the mill was the only employer for a century.",
+    "The filing deadline for the lawsuit is Friday, lawyers for the families said.",
+    "The new rules let users embed videos on their own sites, the company said.",
+    "Hastert is scheduled to be sentenced on Wednesday for crimes related to the hush money.",
+    "The senator posted a video of himself on the fence, and more photos followed on Monday.",
+    "Officials said they would watch the river closely: more rain is expected this week.",
 ])
 def test_kept(text):
     assert reject_reason(unit(text)) is None
@@ -91,11 +108,17 @@ def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
         "enable javascript", "cookies we use; accept", "this article was corrected", "correction:", "unlimited access",
         "loading...", "media caption", "media playback", "continue reading", "thank you for subscribing", "newsletters",
         "tweet location", "location information to your Tweets", "delivered weekday mornings", "breaking news alerts",
-        "this is a breaking news update", "check back later",
+        "this is a breaking news update", "check back later", "sent you a verification email", "Facebook Twitter Embed",
+        "embed x share", "embed more news videos", "contributed to this report", "related:", "related stories:",
+        "see also:", "full story:", "trending now:", "listen to article", "posted: 10", "updated at 9", "photos:",
+        "videos:", "toggle caption", "enlarge this image",
     )  # fmt: skip
-    assert len(matches) >= len(_FURNITURE_PATTERNS)
+    openings = ("More: a", "Watch: a", "Interactive: a", "Topics: a")  # a link box's label opens the sentence
+    assert len(matches) + 1 >= len(_FURNITURE_PATTERNS)
     for text in matches:
         assert _looks_like_furniture(f"Yes {text} now"), text
+    for text in openings:
+        assert _looks_like_furniture(text) and not _looks_like_furniture(f"Yes {text}"), text
     assert _looks_like_furniture("Click here to watch the video.") and not _looks_like_furniture("The share price rose.")
 
 
