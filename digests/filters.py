@@ -21,7 +21,7 @@ _FURNITURE_PATTERNS = (
     (("follow",), r"\bfollow (?:us|him|her|them|@)"), (("like us",), r"\blike us on\b"),
     (("share",), r"\bshare (?:this|on)\b"), (("watch",), r"\bjust watched\b"), (("watch",), r"\bmust watch\b"),
     (("replay",), r"\breplay\b"), (("video",), r"\bmore videos\b"), (("watch", "video"), r"\bwatch (?:the )?video\b"),
-    (("video",), r"\bvideos?:"), (("photo",), r"\bphotos?:"), (("image", "media"), r"\b(?:image|media) (?:copyright|caption)\b"),
+    (("video",), r"\bvideo:"), (("photo",), r"\bphoto:"), (("image", "media"), r"\b(?:image|media) (?:copyright|caption)\b"),
     (("media playback",), r"\bmedia playback\b"), (("continue reading",), r"\bcontinue reading\b"),
     (("thank you for",), r"\bthank you for (?:reading|subscribing)\b"),
     (("picture",), r"\bpicture:"), (("caption",), r"\bcaption:"), (("credit",), r"\bcredit:"),
@@ -44,11 +44,12 @@ _FURNITURE_PATTERNS = (
     (("embed",), r"\b(?:facebook twitter embed|embed x share|embed more (?:news )?videos)\b"),
     # Credit lines and link boxes.
     (("contributed to this report",), r"\bcontributed to this report\b"),
-    (("related",), r"\brelated(?: story| stories| coverage| articles?| content| links?)?:"),
-    (("see also",), r"\bsee also:"), (("full story",), r"\bfull story:"), (("trending now",), r"\btrending now:"),
+    (("related",), r"\brelated (?:story|stories|coverage|articles?|content|links?):"),
+    (("see also",), r"\bsee also:"), (("trending now",), r"\btrending now:"),
     (("listen to",), r"\blisten to (?:this )?article\b"), (("toggle caption", "enlarge this image"), r"\btoggle caption\b|\benlarge this image\b"),
-    # A link box's label at the start of a sentence: "More: ...", "Watch: ...", "Topics: ...".
-    (("more:", "watch:", "interactive:", "topics:"), r"^\W*(?:more|watch|interactive|topics):"),
+    # A link box's label at the start of a sentence: "More: ...", "Related: ...", "Exclusive photos: ...".
+    (("more:", "watch:", "interactive:", "topics:", "related:", "full story:"), r"^\W*(?:more|watch|interactive|topics|related|full story):"),
+    (("photos:", "videos:"), r"^\W*(?:\w+ )?(?:photos|videos):"),
 )  # fmt: skip
 _FURNITURE = re.compile("|".join(p for _, p in _FURNITURE_PATTERNS), re.IGNORECASE)
 _FURNITURE_HINTS = tuple(dict.fromkeys(h for hints, _ in _FURNITURE_PATTERNS for h in hints))
