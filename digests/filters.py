@@ -103,15 +103,16 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
     if unit.n_words > MAX_WORDS:
         return "run-on"
     text = unit.text
-    if not any(c.islower() for c in text):
+    if _in_capitals(text):
         return "all capitals"
     if _looks_like_furniture(text):
         return "page furniture or caption"
     if _is_caption(text):
         return "photo caption"
-    if _cut_off(text):
+    end = _ending(text)
+    if _cut_off(end):
         return "cut off"
-    if text.rstrip("\"'”’) ").endswith("?") and not _quote_around_question(text):
+    if end.endswith("?") and not _quote_around_question(text):
         return "question (headline style)"
     if _first_person_narration(text):
         return "first person outside a quotation (blog voice)"
@@ -133,15 +134,24 @@ def may_stand_in(unit: Unit) -> bool:
     introduces = text.rstrip().endswith(":")
     return bool(unit.terms) and not (
         unit.is_heading
-        or not any(c.islower() for c in text)
+        or _in_capitals(text)
         or _looks_like_furniture(text)
         or _is_caption(text)
-        or (_cut_off(text) and not introduces)
+        or (_cut_off(_ending(text)) and not introduces)
     )
 
 
-def _cut_off(text: str) -> bool:
-    end = text.rstrip("\"'”’) ")
+def _in_capitals(text: str) -> bool:
+    return not any(c.islower() for c in text)
+
+
+def _ending(text: str) -> str:
+    """The text without closing quotes and brackets, to read its final punctuation."""
+    return text.rstrip("\"'”’) ")
+
+
+def _cut_off(end: str) -> bool:
+    """Whether a sentence, read from its `_ending`, stops without final punctuation or trails off."""
     return not end.endswith((".", "!", "?")) or end.endswith(("...", "…"))
 
 
