@@ -29,7 +29,7 @@ _FURNITURE_PATTERNS = (
     (("getty",), r"\bgetty images\b"), (("shutterstock",), r"\bshutterstock\b"),
     (("photo",), r"\(\s*(?:ap|afp|reuters|epa|getty)\s+photo"), (("photo",), r"\bphoto(?:graph)?\s*(?:by|credit)\b"),
     (("published on",), r"\bpublished on\b"), (("updated",), r"\bupdated(?: at)?:?\s*\d"), (("posted:",), r"\bposted:\s*\d"), (("photo",), r"\bfile photo\b"),
-    (("permalink",), r"\bpermalink\b"), (("advertisement",), r"\badvertisement\b"),
+    (("permalink",), r"\bpermalink\b"), (("advertisement",), r"^\W*advertisement\b|\badvertisement continue reading\b"),
     (("available in your",), r"\bnot available in your (?:region|country)\b"), (("javascript",), r"\benable javascript\b"),
     (("cookie",), r"\bcookies?\b[^.]{0,80}\b(?:accept|browser)\b"),
     (("updated", "correct"), r"\bthis (?:article|story) (?:was|has been) (?:updated|corrected)\b"),
@@ -80,7 +80,11 @@ def _is_caption(text: str) -> bool:
 
 
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
-_FIRST_PERSON = re.compile(r"\b(?:I(?![.’'])|I'm|I've|I'd|I'll|my|me)\b")
+# "I", "my", "me"; in lower-cased text (scraped pages, Multi-News) also "i", "i'm", but not "(i)",
+# "i.e." or a word's letter.
+_FIRST_PERSON = re.compile(r"\b(?:I(?![.’'])|I'm|I've|I'd|I'll|[Mm]y|me)\b|(?<![(\w’'-])i(?:'m|'ve|'d|'ll)?(?![\w.’')-])")
+# A Roman numeral one, which is nobody's voice: "World War I", "a Phase I trial".
+_NUMERAL_ONE = re.compile(r"\b(?:war|phase|type|title|part|stage|class|chapter|season|volume)\s+I\b", re.IGNORECASE)
 
 
 def _first_person_narration(text: str) -> bool:
@@ -89,6 +93,7 @@ def _first_person_narration(text: str) -> bool:
     outside = _QUOTED.sub(" ", text)
     if any(q in outside for q in '"“”'):
         return False
+    outside = _NUMERAL_ONE.sub(" ", outside)
     return bool(_FIRST_PERSON.search(outside))
 
 

@@ -47,8 +47,17 @@ _DATELINE = re.compile(
 # The agency form alone, which marks where a story's text starts wherever it stands: a scraped page
 # often puts a photo caption and its credit before it ("... ( associated press ) tokyo ( ap ) —").
 _AGENCY_DATELINE = re.compile(rf"^(?:{_PLACE}\s*)?\(\s*(?i:{_AGENCIES})\s*\)\s*{_DASH}?\s+")
-# A photo credit that ends a caption run into the next sentence: the story resumes after it.
-_CREDIT_BREAK = re.compile(r"\(\s*(?i:associated press|AP Photo[^)]{0,60})\s*\)\s+(?=\S)")
+# A photo credit that ends a caption run into the next sentence: the story resumes after it
+# ("( associated press )", "(AP Photo/...)", Gannett's "( Photo: Jane Roe, AP )"), and the page's
+# "Buy Photo" button beside it goes.
+_CREDIT_BREAK = re.compile(
+    r"\(\s*(?i:associated press|AP Photo[^)]{0,60}|photo:[^()]{1,80})\s*\)\s+(?i:buy photo\s+)?(?=\S)"
+)
+# An ad slot's or a paywall's label run into the sentence after it ("Advertisement continue
+# reading the main story The talks...", "Subscribe now In addition, ..."): the sentence keeps its words.
+_LEAD_LABEL = re.compile(
+    r"^(?:photo\s+)?(?:advertisement:?(?:\s+continue reading the main story)?|subscribe now)\s+(?=\S)", re.IGNORECASE
+)
 
 # Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine
 # said", "was preserved.then the"): a lower-case word, its final stop, then a capitalised word or
@@ -262,6 +271,7 @@ def segment(text: str) -> list[Segment]:
             continue
         for k, (unit, continues_quote) in enumerate(quoted_units(para)):
             for piece in _after_credits(unit):
+                piece = strip_dateline(piece, _LEAD_LABEL)
                 if not out or all(s.is_heading for s in out):
                     piece = strip_dateline(piece)
                 if "(" in piece[:90]:

@@ -49,6 +49,10 @@ def unit(text, heading=False):
     "Posted: 10:04 am EST January 31, 2011 A state lawmaker is sponsoring a bill.",
     "Updated at 9:50 a.m. PT: the company issued a statement on Friday saying the dancers may refuse.",
     "More: we were there: how the worst flub in the history of the show went down.",
+    "My first reaction to the news was relief, and then a kind of dread.",
+    "i ordered an iced chai tea latte and a bagel with cream cheese.",  # a blogger, lower-cased
+    "when i was 16, i'd spend the summer at camp studying for the tests.",
+    "Advertisement [ via letters of note and george mason university ] the letter was sold.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -73,6 +77,12 @@ def test_rejected(text):
     "Officials said they would watch the river closely: more rain is expected this week.",
     "The two cases are related: both involve the same company and the same lawyers.",
     "But that is not the full story: officials said the two photos: one of the dam, one of the river, were old.",
+    # A Roman numeral one and a list's "(i)" are nobody's voice.
+    "The last World War I veteran of the country died on Tuesday at the age of 110.",
+    "The drug passed a Phase I trial, and (i) its makers say (ii) a second trial starts soon.",
+    # An advertisement the news is about is not an ad slot.
+    "The group refused to take down the billboards with the advertisement last week.",
+    "The plaintiffs filed a lawsuit against the brewer in 2013 claiming false advertisement.",
 ])
 def test_kept(text):
     assert reject_reason(unit(text)) is None
@@ -106,7 +116,7 @@ def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
         "Sign up", "newsletter", "follow @x", "like us on", "share this", "just watched", "must watch", "replay",
         "more videos", "watch the video", "video:", "photo:", "image caption", "picture:", "caption:", "credit:",
         "all rights reserved", "©", "copyright", "Getty Images", "shutterstock", "(AP photo", "photo by",
-        "published on", "updated 5", "file photo", "permalink", "advertisement", "not available in your country",
+        "published on", "updated 5", "file photo", "permalink", "advertisement continue reading", "not available in your country",
         "enable javascript", "cookies we use; accept", "this article was corrected", "correction:", "unlimited access",
         "loading...", "media caption", "media playback", "continue reading", "thank you for subscribing", "newsletters",
         "tweet location", "location information to your Tweets", "delivered weekday mornings", "breaking news alerts",
@@ -114,7 +124,7 @@ def test_furniture_by_hint_finds_what_the_whole_pattern_finds():
         "embed x share", "embed more news videos", "contributed to this report", "related stories:",
         "see also:", "trending now:", "listen to article", "posted: 10", "updated at 9", "toggle caption", "enlarge this image",
     )  # fmt: skip
-    openings = ("More: a", "Watch: a", "Interactive: a", "Topics: a", "Related: a", "Full story: a", "Exclusive photos: a", "Videos: a")  # a link box's label opens the sentence
+    openings = ("Advertisement a", "More: a", "Watch: a", "Interactive: a", "Topics: a", "Related: a", "Full story: a", "Exclusive photos: a", "Videos: a")  # a link box's label opens the sentence
     assert len(matches) + 1 >= len(_FURNITURE_PATTERNS)
     for text in matches:
         assert _looks_like_furniture(f"Yes {text} now"), text

@@ -116,6 +116,25 @@ def test_a_caption_and_its_credit_run_into_the_story_are_cut_off_it():
     assert segment("First sentence here. " + kept)[1].text == kept
 
 
+def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_run_into():
+    # USA Today's network runs the lead photo's credit (and its "Buy Photo" button) into the
+    # story's first sentence; ad slots and paywalls leave their label before a sentence.
+    text = (
+        "Equifax headquarters in Atlanta ( Photo: Mike Stewart, AP ) Buy Photo Credit-reporting giant Equifax was hit "
+        "with a class-action lawsuit within hours.\n\n"
+        "Advertisement Continue reading the main story The prosecution of Ethel Rosenberg remains controversial.\n\n"
+        "Subscribe now In addition, the aides don't want the picture to shift attention away.\n\n"
+        "Advertisement revenue fell."
+    )
+    assert [u.text for u in segment(text)] == [
+        "Equifax headquarters in Atlanta ( Photo: Mike Stewart, AP ) Buy Photo",
+        "Credit-reporting giant Equifax was hit with a class-action lawsuit within hours.",
+        "The prosecution of Ethel Rosenberg remains controversial.",
+        "In addition, the aides don't want the picture to shift attention away.",
+        "Advertisement revenue fell.",  # too short for a label and a sentence: kept as written
+    ]
+
+
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept():
     for text in (
         "The Federal Reserve (Fed) raised interest rates on Wednesday by a quarter point.",
