@@ -82,7 +82,7 @@ def _is_caption(text: str) -> bool:
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 # "I", "my", "me"; in lower-cased text (scraped pages, Multi-News) also "i", "i'm", but not "(i)",
 # "i.e." or a word's letter.
-_FIRST_PERSON = re.compile(r"\b(?:I(?![.’'])|I'm|I've|I'd|I'll|[Mm]y|me)\b|(?<![(\w’'-])i(?:'m|'ve|'d|'ll)?(?![\w.’')-])")
+_FIRST_PERSON = re.compile(r"\b(?:(?:I(?![.’'])|I'm|I've|I'd|I'll|[Mm]y|me)\b|(?<![’'-])i(?:'m|'ve|'d|'ll)?(?![\w.’')-]))")
 # A Roman numeral one, which is nobody's voice: "World War I", "a Phase I trial".
 _NUMERAL_ONE = re.compile(r"\b(?:war|phase|type|title|part|stage|class|chapter|season|volume)\s+I\b", re.IGNORECASE)
 
