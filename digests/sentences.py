@@ -54,9 +54,13 @@ _CREDIT_BREAK = re.compile(
     r"\(\s*(?i:associated press|AP Photo[^)]{0,60}|photo:[^()]{1,80})\s*\)\s+(?i:buy photo\s+)?(?=\S)"
 )
 # An ad slot's or a paywall's label run into the sentence after it ("Advertisement continue
-# reading the main story The talks...", "Subscribe now In addition, ..."): the sentence keeps its words.
+# reading the main story The talks...", "Subscribe now In addition, ..."): the sentence keeps its
+# words. Without "continue reading", only where a sentence visibly starts after the label (a
+# capital, a quote, a word that opens sentences), so "Advertisement revenue fell" is not cut.
+_OPENS = r"(?:[\"“'‘]|[A-Z]|(?:the|a|an|in|on|at|when|this|these|those|i|we|he|she|it|they|there|his|her|their|after|before|if|while|as|one|some)\b)"
 _LEAD_LABEL = re.compile(
-    r"^(?:photo\s+)?(?:advertisement:?(?:\s+continue reading the main story)?|subscribe now)\s+(?=\S)", re.IGNORECASE
+    rf"^(?:photo\s+)?(?:(?i:advertisement\s+continue reading the main story)\s+(?=\S)"
+    rf"|(?i:advertisement:?|subscribe now)\s+(?={_OPENS}))"
 )
 
 # Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine

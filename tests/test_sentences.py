@@ -125,6 +125,8 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
         "Advertisement Continue reading the main story The prosecution of Ethel Rosenberg remains controversial.\n\n"
         "Subscribe now In addition, the aides don't want the picture to shift attention away.\n\n"
         "Advertisement revenue fell."
+        "\n\nadvertisement when i was 16, i spent the summer at camp.\n\n"
+        "Advertisement revenue fell 10 percent in the quarter, the company said."
     )
     assert [u.text for u in segment(text)] == [
         "Equifax headquarters in Atlanta ( Photo: Mike Stewart, AP ) Buy Photo",
@@ -132,6 +134,9 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
         "The prosecution of Ethel Rosenberg remains controversial.",
         "In addition, the aides don't want the picture to shift attention away.",
         "Advertisement revenue fell.",  # too short for a label and a sentence: kept as written
+        "when i was 16, i spent the summer at camp.",
+        # No sentence visibly starts after the word: it is the sentence's own.
+        "Advertisement revenue fell 10 percent in the quarter, the company said.",
     ]
 
 
