@@ -59,7 +59,7 @@ _CREDIT_BREAK = re.compile(
 # capital, a quote, a word that opens sentences), so "Advertisement revenue fell" is not cut.
 _OPENS = r"(?:[\"“'‘]|[A-Z]|(?:the|a|an|in|on|at|when|this|these|those|i|we|he|she|it|they|there|his|her|their|after|before|if|while|as|one|some)\b)"
 _LEAD_LABEL = re.compile(
-    rf"^(?:photo\s+)?(?:(?i:advertisement\s+continue reading the main story)\s+(?=\S)"
+    rf"^(?i:photo\s+)?(?:(?i:advertisement\s+continue reading the main story)\s+(?=\S)"
     rf"|(?i:advertisement:?|subscribe now)\s+(?={_OPENS}))"
 )
 

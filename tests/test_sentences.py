@@ -122,7 +122,7 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
     text = (
         "Equifax headquarters in Atlanta ( Photo: Mike Stewart, AP ) Buy Photo Credit-reporting giant Equifax was hit "
         "with a class-action lawsuit within hours.\n\n"
-        "Advertisement Continue reading the main story The prosecution of Ethel Rosenberg remains controversial.\n\n"
+        "Photo Advertisement Continue reading the main story The prosecution of Ethel Rosenberg remains controversial.\n\n"
         "Subscribe now In addition, the aides don't want the picture to shift attention away.\n\n"
         "Advertisement revenue fell."
         "\n\nadvertisement when i was 16, i spent the summer at camp.\n\n"
