@@ -93,8 +93,8 @@ def _first_person_narration(text: str) -> bool:
     outside = _QUOTED.sub(" ", text)
     if any(q in outside for q in '"“”'):
         return False
-    outside = _NUMERAL_ONE.sub(" ", outside)
-    return bool(_FIRST_PERSON.search(outside))
+    # Numerals are rare: look for them only where a first person was found.
+    return bool(_FIRST_PERSON.search(outside)) and bool(_FIRST_PERSON.search(_NUMERAL_ONE.sub(" ", outside)))
 
 
 def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str | None:

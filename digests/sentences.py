@@ -259,6 +259,9 @@ def _quote_open(text: str) -> bool:
 
 
 def strip_dateline(sentence: str, pattern: re.Pattern = _DATELINE) -> str:
+    """The sentence without what `pattern` matches at its start: a dateline by default, or any
+    opening that is not the sentence's own (an update stamp, an ad label); kept whole when fewer
+    than 20 characters would remain."""
     m = pattern.match(sentence)
     if not m or len(sentence) - m.end() < 20:
         return sentence
