@@ -13,8 +13,8 @@ SEEDS = [a for a in read_path(ROOT / "corpus" / "articles", 5_000_000)]
 
 
 def stories(out: str) -> list[str]:
-    """The digest's story blocks, in order (each starts with "#<id> ")."""
-    return [b for b in re.split(r"\n(?=#\d+ )", out) if re.match(r"#\d+ ", b)]
+    """The digest's story blocks, in order (each starts with a bullet: "• ")."""
+    return [b for b in re.split(r"\n(?=• )", out) if b.startswith("• ")]
 
 
 def test_digest_of_the_bundled_corpus(tmp_path):
@@ -22,6 +22,8 @@ def test_digest_of_the_bundled_corpus(tmp_path):
     assert r.returncode == 0, r.stderr
     blocks = stories(r.stdout)
     first = blocks[0]
+    # No rank number to take for an id: the id that /news story takes is on the meta line.
+    assert all(re.match(r"• (?!#\d)", b) and re.match(r"\s+\(story \d+ · ", b.splitlines()[1]) for b in blocks), blocks
     # The defection story comes first and cites all five articles with their links.
     assert "defect" in first.splitlines()[0].lower()
     for seed in SEEDS:

@@ -24,7 +24,9 @@ def render_message(m: Message) -> str:
         lines += [_link(i, link) for i, link in enumerate(m.links, 1)]
         return "\n".join(lines + ([clean(m.footer)] if m.footer else []))
     if isinstance(m, DigestView):
-        stories = [_story(s) for s in m.digest.stories]
+        # Not numbered: a rank number would be taken for the id that /news story takes, which the
+        # meta line below each headline shows ("story 4").
+        stories = [_story(s, "• ") for s in m.digest.stories]
         return "\n\n".join([f"== {digest_heading(m.digest)} ==", *stories, *([clean(m.footer)] if m.footer else [])])
     if isinstance(m, StoryView):
         return _story(m.story)
@@ -39,7 +41,7 @@ def _link(i: int, link: Link) -> str:
     return "\n".join(lines)
 
 
-def _story(s: Story) -> str:
+def _story(s: Story, mark: str = "") -> str:
     summary = " ".join(f"{clean(x.text)} {''.join(f'[{n}]' for n in x.citations)}".strip() for x in s.sentences)
     sources = [f"   [{src.number}] {meta(src.outlet, clean(src.title), day(src.published))} {clean(src.url or '')}".rstrip() for src in s.sources]
-    return "\n".join([f"#{clean(s.id)} {clean(s.headline)}", f"   ({story_meta(s)})", f"   {summary}", *sources])
+    return "\n".join([f"{mark}{clean(s.headline)}", f"   ({story_meta(s)})", f"   {summary}", *sources])
