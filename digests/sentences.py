@@ -88,8 +88,10 @@ _QUOTED_CRY = re.compile(r"[?!][\"”’']+\s*$")
 
 _PARAGRAPH_TAG = re.compile(r"<\s*/?\s*p\s*>", re.I)
 
-# The LDC's opening quotation mark: two backticks, not three (a Markdown code fence).
-_LDC_OPEN = re.compile(r"(?<!`)``(?!`)")
+# The LDC's opening quotation mark: two backticks where a word starts (after a space, a line
+# start, a bracket or a dash), not three (a Markdown code fence) and not between words
+# ("`code``code`", Markdown code spans side by side).
+_LDC_OPEN = re.compile(r"(?<![^\s(\[{—–-])``(?!`)")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
 

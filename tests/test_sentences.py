@@ -185,8 +185,10 @@ def test_ldc_style_quotation_marks_are_quotations():
         "“We did our job. I am proud of it,” he told reporters at the Capitol building later that day.",
     ]
     assert all(reject_reason(u) is None for u in units)
-    # Two apostrophes without the LDC's opening mark, and a Markdown code fence, are left as written.
-    for kept in ("He wrote '' twice in the margin of the report.", "Run ```make test``` before you commit the change."):
+    # Two apostrophes without the LDC's opening mark, a Markdown code fence, and two code spans side
+    # by side (backticks between words, not where one starts) are left as written.
+    for kept in ("He wrote '' twice in the margin of the report.", "Run ```make test``` before you commit the change.",
+                 "Type `make``test` and then the words ''done'' appear on the screen."):
         assert segment(kept)[0].text == kept
 
 
