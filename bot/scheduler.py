@@ -179,6 +179,7 @@ class DigestScheduler:
         self.aps, _active = aps, self
         self.sync()
         now = self.clock()
+        lost = self._lost_slots(now)
         aps.add_job(sync_job, "interval", seconds=self.cfg.sync_seconds, id="sync", jobstore="local", coalesce=True, misfire_grace_time=None)
         aps.add_job(
             feeds_job, "interval", seconds=self.cfg.feed_check_seconds, id="feeds", jobstore="local", coalesce=True,
@@ -186,6 +187,32 @@ class DigestScheduler:
         )  # fmt: skip
         aps.resume()
         self._spawn(self.recover())
+        for sub_id in lost:
+            log.warning("subscription %s: its latest slot was neither posted nor due any more (the last leader stopped as it came); posting it now", sub_id)
+            self._spawn(self.run_slot(sub_id))
+
+    def _lost_slots(self, now: datetime) -> list[int]:
+        """Subscriptions whose current slot (within the catch-up grace) has no delivery and that
+        their job, as stored, will not run: APScheduler moves a job's next run time on before the
+        job claims its slot, so a leader that stops in between (killed, or waiting out a database
+        restart) leaves a slot that its successor's job store no longer shows as due. A slot
+        earlier than the subscription's last change is not lost: the schedule may not have been
+        set yet."""
+        jobs = {j.id: j for j in self.aps.get_jobs(jobstore="default")} if self.aps else {}
+        with self.store.session() as s:
+            subs = s.execute(select(Subscription.id, Subscription.cron, Subscription.timezone, Subscription.updated_at).where(Subscription.cron.is_not(None))).all()
+            lost = []
+            for sub_id, cron, tz, changed in subs:
+                job = jobs.get(f"{DIGEST_JOB}{sub_id}")
+                try:
+                    slot_at = current_slot(Schedule(cron, tz), now, self.grace)
+                except (ValueError, KeyError):  # a schedule cron or zoneinfo can't read: sync() has said so
+                    continue
+                if job is None or slot_at is None or job.next_run_time is None or job.next_run_time <= slot_at or changed > slot_at:
+                    continue
+                if s.scalar(select(Delivery.id).where(Delivery.subscription_id == sub_id, Delivery.slot == slot_key(slot_at, tz))) is None:
+                    lost.append(sub_id)
+        return lost
 
     async def stop(self) -> None:
         """Stop scheduling (shutting down, or no longer the leader). Posts under way get a few

@@ -146,6 +146,41 @@ def test_a_three_day_outage_gives_one_catch_up_and_older_slots_are_skipped(store
     assert "skipped the digest due 2024-05-10T08:00 Europe/Berlin: the bot was down 7.0 h, longer than the 6.0 h catch-up grace" in caplog.text
 
 
+
+@pytest.mark.parametrize("changed_after_the_slot", [False, True])
+def test_a_slot_whose_job_moved_on_before_its_claim_is_posted_by_the_next_leader(store, cfg, caplog, changed_after_the_slot):
+    """APScheduler stores a job's next run time before the job claims its slot: a leader that
+    stops in between leaves the slot unclaimed and its job due only tomorrow."""
+    from tests.schedkit import seed_due_job
+
+    caplog.set_level(logging.INFO, "newsbot")
+    with time_machine.travel(at(2024, 5, 6, 5, 0), tick=False) as clock:
+        sub = subscribe(store, "0 8 * * *", "Europe/Berlin")
+        news(store, 2, tag="monday")
+        if changed_after_the_slot:  # the channel was set up after 08:00: that slot was never its own
+            clock.move_to(at(2024, 5, 6, 6, 5))
+            with store.session() as s:
+                s.get(Subscription, sub).words = 50
+        # The last leader's job moved on to Tuesday 08:00 Berlin; then it died before claiming Monday's slot.
+        seed_due_job(store, sub, "0 8 * * *", "Europe/Berlin", at(2024, 5, 7, 6, 0))
+        clock.move_to(at(2024, 5, 6, 6, 10))
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                await sched.run_due()
+                if not changed_after_the_slot:
+                    await sched.run_slot(sub)  # the job firing too would not post it again
+                return slack.posts()
+
+        posts = go(scenario())
+    if changed_after_the_slot:
+        assert posts == [] and rows(store, sub) == []
+        return
+    (post,) = posts
+    assert post["metadata"]["event_payload"]["marker"] == f"newsbot:{sub}:2024-05-06T08:00 Europe/Berlin"
+    assert [(r.slot, r.status) for r in rows(store, sub)] == [("2024-05-06T08:00 Europe/Berlin", POSTED)]
+    assert "its latest slot was neither posted nor due any more" in caplog.text
+
 @pytest.mark.parametrize(
     ("nights", "change"),
     [
