@@ -22,7 +22,7 @@ from tests.chatkit import run, texts
 from tests.fake_discord import Hold
 from tests.fake_slack import CHANNEL, TEAM, FakeSlack
 from tests.http_server import Reply as Serve
-from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, hours, news, rows, slack_scheduler, subscribe
+from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, hours, news, rows, seed_due_job, slack_scheduler, subscribe
 from tests.test_discord import discord_env
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -146,18 +146,15 @@ def test_a_three_day_outage_gives_one_catch_up_and_older_slots_are_skipped(store
     assert "skipped the digest due 2024-05-10T08:00 Europe/Berlin: the bot was down 7.0 h, longer than the 6.0 h catch-up grace" in caplog.text
 
 
-
 @pytest.mark.parametrize("changed_after_the_slot", [False, True])
 def test_a_slot_whose_job_moved_on_before_its_claim_is_posted_by_the_next_leader(store, cfg, caplog, changed_after_the_slot):
     """APScheduler stores a job's next run time before the job claims its slot: a leader that
     stops in between leaves the slot unclaimed and its job due only tomorrow."""
-    from tests.schedkit import seed_due_job
-
     caplog.set_level(logging.INFO, "newsbot")
     with time_machine.travel(at(2024, 5, 6, 5, 0), tick=False) as clock:
         sub = subscribe(store, "0 8 * * *", "Europe/Berlin")
         news(store, 2, tag="monday")
-        if changed_after_the_slot:  # the channel was set up after 08:00: that slot was never its own
+        if changed_after_the_slot:  # settings changed after 08:00: the schedule may date from then
             clock.move_to(at(2024, 5, 6, 6, 5))
             with store.session() as s:
                 s.get(Subscription, sub).words = 50
@@ -180,6 +177,7 @@ def test_a_slot_whose_job_moved_on_before_its_claim_is_posted_by_the_next_leader
     assert post["metadata"]["event_payload"]["marker"] == f"newsbot:{sub}:2024-05-06T08:00 Europe/Berlin"
     assert [(r.slot, r.status) for r in rows(store, sub)] == [("2024-05-06T08:00 Europe/Berlin", POSTED)]
     assert "its latest slot was neither posted nor due any more" in caplog.text
+
 
 @pytest.mark.parametrize(
     ("nights", "change"),
