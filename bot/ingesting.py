@@ -22,6 +22,6 @@ def ingest_targets(store: Store, settings: Settings, targets: list[str], progres
     for unit in bar:
         bar.set_postfix_str(f"{report.new} new, {report.duplicate} dup, {len(report.failed)} failed", refresh=False)
         before = report.new
-        ingestor.ingest(read_target(unit, settings), report)
+        ingestor.ingest(read_target(unit, settings, store), report)
         ARTICLES_INGESTED.labels("url" if is_url(unit) else "file").inc(report.new - before)
     return report

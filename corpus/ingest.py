@@ -6,7 +6,7 @@ it duplicates, so a syndicated wire story keeps every outlet's link."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +19,29 @@ from corpus.cleaning import clean_text
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
 from corpus.raw import RawArticle, Skipped
 from corpus.store import Store
+
+
+def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Callable[[RawArticle], bool]:
+    """Whether a feed entry is stored already, by the same rules as a duplicate (its canonical
+    URL, or its GUID within its feed): a teaser's page is then not fetched again."""
+    raws = [i for i in items if isinstance(i, RawArticle)]
+    guids = sorted({r.guid for r in raws if r.guid})
+    urls = sorted({u for r in raws if (u := dedupe.canonical_url(r.url))})
+    feed_id = raws[0].feed_id if raws else None
+    same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
+    guids_found: set[str] = set()
+    urls_found: set[str] = set()
+    with store.session() as s:
+        for chunk in _chunks(guids):
+            guids_found.update(s.scalars(select(Article.guid).where(Article.guid.in_(chunk), same_feed)))
+        for chunk in _chunks(urls):
+            urls_found.update(s.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
+    return lambda raw: bool(raw.guid and raw.guid in guids_found) or dedupe.canonical_url(raw.url) in urls_found
+
+
+def _chunks(values: list[str], size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
 
 @dataclass(frozen=True)

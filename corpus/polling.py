@@ -9,7 +9,6 @@ re-enables it. A success, including 304 Not Modified, clears the count."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,14 +16,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import HttpSettings, Settings
-from corpus import dedupe
 from corpus.feeds import ParsedFeed, parse_feed
 from corpus.fulltext import complete_teasers
 from corpus.http import ACCEPT_FEED, Fetcher, FetchError, Response
-from corpus.ingest import Ingestor
-from corpus.models import Article, Feed
+from corpus.ingest import Ingestor, stored_already
+from corpus.models import Feed
 from corpus.netguard import DEFAULT_PORTS, Guard, NameNotResolved, URLRefused
-from corpus.raw import RawArticle, Skipped
+from corpus.raw import Skipped
 from corpus.sniff import classify, feed_links
 from corpus.store import Store
 
@@ -144,7 +142,7 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
 
     try:
         parsed = _read(resp, feed_id)
-        items = None if isinstance(parsed, Skipped) else list(complete_teasers(parsed.items, settings, fetcher, _known(store, parsed)))
+        items = None if isinstance(parsed, Skipped) else list(complete_teasers(parsed.items, settings, fetcher, stored_already(store, parsed.items)))
     except SQLAlchemyError:
         raise  # the database's trouble, not the feed's
     except Exception as exc:  # a bug on one feed's content must not stop the others (nor skip backoff)
@@ -167,32 +165,6 @@ def _read(resp: Response, feed_id: int) -> ParsedFeed | Skipped:
         hint = f"; the page names its feed: {links[0]}" if links else ""
         return Skipped(resp.url, f"not a feed: a web page{hint}")
     return parse_feed(resp.body, resp.url, resp.headers, feed_id=feed_id)
-
-
-def _known(store: Store, parsed: ParsedFeed) -> Callable[[RawArticle], bool]:
-    seen = _stored_keys(store, parsed)
-    return lambda raw: raw.guid in seen or dedupe.canonical_url(raw.url) in seen
-
-
-def _stored_keys(store: Store, parsed: ParsedFeed) -> set[str]:
-    """The GUIDs (of this feed) and canonical URLs of the entries already stored: their pages are
-    not fetched again on every poll."""
-    raws = [i for i in parsed.items if isinstance(i, RawArticle)]
-    guids = {r.guid for r in raws if r.guid}
-    urls = {u for r in raws if (u := dedupe.canonical_url(r.url))}
-    feed_id = raws[0].feed_id if raws else None
-    found: set[str] = set()
-    with store.session() as s:
-        for chunk in _chunks(sorted(guids)):
-            found.update(s.scalars(select(Article.guid).where(Article.guid.in_(chunk), Article.feed_id == feed_id)))
-        for chunk in _chunks(sorted(urls)):
-            found.update(s.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
-    return found
-
-
-def _chunks(values: list[str], size: int = 500):
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
 
 
 def _succeeded(store, settings, feed_id, now, result: PollResult, etag, modified, parsed=None, moved_to=None) -> None:

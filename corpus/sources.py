@@ -8,6 +8,7 @@ from pathlib import Path
 from config.settings import Settings
 from corpus.files import iter_paths, read_file
 from corpus.raw import RawArticle, Skipped
+from corpus.store import Store
 
 
 def is_url(target: str) -> bool:
@@ -25,11 +26,12 @@ def expand(targets: list[str]) -> list[str]:
     return units
 
 
-def read_target(target: str, settings: Settings) -> Iterator[RawArticle | Skipped]:
+def read_target(target: str, settings: Settings, store: Store | None = None) -> Iterator[RawArticle | Skipped]:
+    """`store`: where the articles go (a feed's teasers stored there already are not fetched again)."""
     if is_url(target):
         from corpus.web import read_url  # network stack only when a URL is given
 
-        yield from read_url(target, settings)
+        yield from read_url(target, settings, store=store)
         return
     if "://" in target:
         yield Skipped(target, "only http:// and https:// URLs can be ingested")

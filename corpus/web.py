@@ -9,11 +9,14 @@ from config.settings import Settings
 from corpus.feeds import parse_feed
 from corpus.fulltext import complete_teasers
 from corpus.http import Fetcher, FetchError
+from corpus.ingest import stored_already
 from corpus.raw import RawArticle, Skipped
 from corpus.sniff import classify
+from corpus.store import Store
 
 
-def read_url(url: str, settings: Settings, fetcher: Fetcher | None = None) -> Iterator[RawArticle | Skipped]:
+def read_url(url: str, settings: Settings, fetcher: Fetcher | None = None, store: Store | None = None) -> Iterator[RawArticle | Skipped]:
+    """`store`: where the articles go; a feed's teasers already stored there are not fetched again."""
     fetcher = fetcher or Fetcher(settings.http)
     try:
         resp = fetcher.fetch(url)
@@ -28,7 +31,7 @@ def read_url(url: str, settings: Settings, fetcher: Fetcher | None = None) -> It
         elif not feed.items:
             yield Skipped(url, "the feed has no entries")
         else:
-            yield from complete_teasers(feed.items, settings, fetcher)
+            yield from complete_teasers(feed.items, settings, fetcher, stored_already(store, feed.items) if store else None)
     elif kind == "page":
         from corpus.pages import page_article
 

@@ -40,3 +40,23 @@ def test_loopback_urls_are_refused_by_default(tmp_path, http_server):
     assert f"failed: {feed}: refused: 127.0.0.1 is a loopback address" in r.stdout
     assert f"failed: http://127.1:{http_server.port}/rss: refused: 127.0.0.1 is a loopback address" in r.stdout
     assert http_server.requests == [] and "Traceback" not in r.stderr
+
+
+def test_ingesting_a_feed_again_does_not_fetch_its_teasers_pages_again(tmp_path, http_server):
+    """A teaser's page is fetched to store the whole article; ingesting the feed a second time
+    finds the entry stored (by its link) and leaves the page alone."""
+    para = "<p>" + "The ferry service to the island resumes on Monday after the storm damaged the pier. " * 8 + "</p>"
+    html = f"<!DOCTYPE html><html><head><title>Ferry resumes</title></head><body><article>{para}</article></body></html>"
+    story = http_server.route("/ferry", Reply(body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}))
+    body = (f"<rss version='2.0'><channel><title>Harbour News</title><item><title>Ferry resumes</title><link>{story}</link>"
+            "<description>Ferry back on Monday.</description></item></channel></rss>").encode()  # fmt: skip
+    feed = http_server.route("/rss", Reply(body=body, headers={"Content-Type": "application/rss+xml"}))
+    env = {"NEWSBOT_HTTP__ALLOW_PRIVATE_ADDRESSES": "true", "NEWSBOT_HTTP__EXTRA_PORTS": f"[{http_server.port}]"}
+    first = run_bot(tmp_path, "ingest", feed, **env)
+    assert "1 new, 0 duplicate, 0 failed" in first.stdout, first.stdout + first.stderr
+    assert http_server.hits("/ferry") == 1
+    second = run_bot(tmp_path, "ingest", feed, **env)
+    assert "0 new, 1 duplicate (1 same URL), 0 failed" in second.stdout, second.stdout + second.stderr
+    assert http_server.hits("/ferry") == 1 and http_server.hits("/rss") == 2
+    s = run_bot(tmp_path, "search", "pier", **env)
+    assert "Ferry resumes" in s.stdout  # the page's text was stored, not the teaser's
