@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from datetime import datetime, timezone
 from digests.attribution import CITATION_SIMILARITY, supporting_documents
 from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.selector import DEFAULT as SELECTOR_DEFAULT
+from digests.sentences import KICKER
 from digests.summarize import DEFAULT_ALGORITHM, summarize
 from digests.units import content_terms
 
@@ -53,10 +55,37 @@ def headline(documents: Sequence[Document]) -> str:
     return max(titles, key=lambda ti: (round(score(ti[0]), 9), -len(ti[0]), -ti[1]))[0]
 
 
+# An urgency or format label on a headline ("BREAKING:", "UPDATE:", "LIVE:", "WATCH:"): stale or
+# empty words in a digest, which tells the story rather than announcing it.
+_HEADLINE_LABEL = re.compile(rf"^(?i:{KICKER}|live(?: updates)?|watch|video)\s*:\s+(?=\S)")
+
+
+def bare_headline(title: str) -> str:
+    """The headline without a leading label, unless little would be left; a first word in lower
+    case is capitalised ("Breaking: quake hits..."), one like "iPhone" is not."""
+    m = _HEADLINE_LABEL.match(title)
+    if not m or len(title) - m.end() < 12:
+        return title
+    rest = title[m.end() :]
+    return rest[0].upper() + rest[1:] if rest.split(" ", 1)[0].islower() else rest
+
+
+# A hashtag's mark in a quoted tweet ("a #Syrian jet fled to #Jordan"), not "C#", "#1" or a
+# link's "#section". Only at a word's start: dropping it inside one would glue two words
+# ("jet.#Syria" is not "jet.Syria").
+_HASHTAG = re.compile(r"(?<![^\s\"“‘(\[])#(?=[^\W\d_])")
+
+
+def decoded(document: Document) -> Document:
+    """The article with HTML entities left by extraction decoded ("&amp;"), before summarising,
+    so that the word budget counts what a reader sees ("a&nbsp;b" is two words)."""
+    return replace(document, text=html.unescape(document.text)) if "&" in document.text else document
+
+
 def readable(sentence: str) -> str:
-    """A sentence as a reader sees it: HTML entities left by extraction decoded ("&amp;"), and
-    a capital first letter (a stripped dateline can leave "congressional investigators...")."""
-    text = html.unescape(sentence) if "&" in sentence else sentence
+    """A sentence as a reader sees it: hashtags as plain words, and a capital first letter (a
+    stripped dateline can leave "congressional investigators...")."""
+    text = _HASHTAG.sub("", sentence) if "#" in sentence else sentence
     return text[:1].upper() + text[1:]
 
 
@@ -102,7 +131,7 @@ DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True)
 
 
 def _build_story(story: StoryInput, options: DigestOptions) -> Story:
-    docs = list(story.documents)
+    docs = [decoded(d) for d in story.documents]
     extract = summarize(docs, options.words_per_story, options.algorithm, DIGEST_SELECTOR)
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
     # A citation names an article: the sections of one live-blog post share its source.
@@ -128,7 +157,7 @@ def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     dates = [d.published for d in docs if d.published]
     return Story(
         id=story.id,
-        headline=(story.headline or "").strip() or headline(docs) or (extract.sentences[:1] or [""])[0],
+        headline=bare_headline((story.headline or "").strip() or headline(docs) or (extract.sentences[:1] or [""])[0]),
         sentences=sentences,
         sources=sources,
         updated=max(dates) if dates else None,

@@ -85,9 +85,15 @@ _POINTS_BACK = frozenset(
 )
 
 
-def _stands_alone(text: str) -> bool:
-    first = text.lstrip("\"“'‘(").split(" ", 1)[0].lower().strip(",;:")
-    return first not in _POINTS_BACK
+# Openers that point back though their first word alone need not ("Since 2011, ..." stands alone).
+_POINTS_BACK_PHRASES = ("since then", "after that", "by then", "before that", "even so", "at the time,", "as a result,", "in response,")
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence opens without pointing back at one before it ("He added", "Since then")."""
+    opening = text.lstrip("\"“'‘(").lower()
+    first = opening.split(" ", 1)[0].strip(",;:")
+    return first not in _POINTS_BACK and not opening.startswith(_POINTS_BACK_PHRASES)
 
 
 def concept_matrix(units: Sequence[Unit], min_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -178,7 +184,7 @@ def scoring(units: Sequence[Unit], documents: Sequence[Document], config: Select
     concepts, weight = concept_matrix(eligible, config.min_concept_docs)
     max_gain = float((concepts @ weight).max()) if len(eligible) else 1.0
     # "Such defections...", "He added...", "But...": the sentence needs the one before it.
-    standalone = np.array([1.0 if _stands_alone(u.text) else config.dangling for u in eligible])
+    standalone = np.array([1.0 if stands_alone(u.text) else config.dangling for u in eligible])
     return Scoring(f, concepts, weight, max_gain or 1.0, standalone)
 
 

@@ -57,10 +57,13 @@ _CREDIT_BREAK = re.compile(
 # reading the main story The talks...", "Subscribe now In addition, ..."): the sentence keeps its
 # words. Without "continue reading", only where a sentence visibly starts after the label (a
 # capital, a quote, a word that opens sentences), so "Advertisement revenue fell" is not cut.
+# So is an urgency kicker before a sentence ("BREAKING NEWS: A jet has defected..."), stale by the
+# time a digest is read.
 _OPENS = r"(?:[\"“'‘]|[A-Z]|(?:the|a|an|in|on|at|when|this|these|those|i|we|he|she|it|they|there|his|her|their|after|before|if|while|as|one|some)\b)"
+KICKER = r"breaking(?: news)?|just in|developing|updated?"
 _LEAD_LABEL = re.compile(
     rf"^(?i:photo\s+)?(?:(?i:advertisement\s+continue reading the main story)\s+(?=\S)"
-    rf"|(?i:advertisement:?|subscribe now)\s+(?={_OPENS}))"
+    rf"|(?i:advertisement:?|subscribe now)\s+(?={_OPENS})|(?i:{KICKER})\s*:\s+(?={_OPENS}))"
 )
 
 # Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine
@@ -128,13 +131,10 @@ def paragraphs(text: str) -> list[str]:
         text = _LDC_OPEN.sub("“", text).replace("''", "”")
     blocks = [[ln.rstrip() for ln in b.split("\n") if ln.strip()] for b in re.split(r"\n[ \t]*\n", text)]
     blocks = [b for b in blocks if b]
-    if not _hard_wrapped(blocks):
+    split = [_indented_paragraphs(b) for b in blocks]
+    if not _hard_wrapped(split):
         return [ln.strip() for b in blocks for ln in b]
-    out = []
-    for block in blocks:
-        for para in _indented_paragraphs(block):
-            out.append(" ".join(ln.strip() for ln in para))
-    return out
+    return [" ".join(ln.strip() for ln in para) for paras in split for para in paras]
 
 
 def _indent(line: str) -> int:
@@ -153,13 +153,11 @@ def _indented_paragraphs(block: list[str]) -> list[list[str]]:
     return paras
 
 
-def _hard_wrapped(blocks: list[list[str]]) -> bool:
-    # A break before an indented line is a paragraph's start; the others are either wrapping
-    # (mid-sentence, on a long line) or one paragraph a line.
-    breaks = []
-    for b in blocks:
-        least = min(_indent(ln) for ln in b)
-        breaks += [b[i].strip() for i in range(len(b) - 1) if _indent(b[i + 1]) <= least]
+def _hard_wrapped(split: list[list[list[str]]]) -> bool:
+    """Whether the blocks, split at indented lines, are hard-wrapped prose. A break before an
+    indented line is a paragraph's start; the others (every line but a paragraph's last) are
+    either wrapping (mid-sentence, on a long line) or one paragraph a line."""
+    breaks = [ln.strip() for paras in split for para in paras for ln in para[:-1]]
     if len(breaks) < 3:
         return False
     mid_sentence = sum(1 for line in breaks if line[-1] not in _TERMINAL + _CLOSERS + ":;")

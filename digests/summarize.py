@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from digests.filters import may_stand_in
 from digests.model import Document
-from digests.selector import DEFAULT, SelectorConfig, select
+from digests.selector import DEFAULT, SelectorConfig, select, stands_alone
 from digests.sentence_model import SentenceModel
 from digests.sumy_rank import sumy_ranking
 from digests.units import Unit, split_documents
@@ -70,10 +70,13 @@ def summarize(
             # but never furniture or half a sentence (a page of boilerplate has nothing to say).
             leads = sorted((i for i, u in enumerate(units) if may_stand_in(u)), key=lambda i: (units[i].position, i))
             chosen = fill_budget(units, leads, words)
-        # The most valuable sentence opens; the rest follow as their articles tell them: place
-        # in the article first, then how early the sentence was chosen.
-        rank = {i: r for r, i in enumerate(chosen)}
-        chosen = chosen[:1] + sorted(chosen[1:], key=lambda i: (units[i].position, rank[i]))
+        # The most valuable sentence that stands alone opens (not "Since then, ..."); the rest
+        # follow as their articles tell them: place in the article first, then how early the
+        # sentence was chosen.
+        if chosen:
+            rank = {i: r for r, i in enumerate(chosen)}
+            opener = next((i for i in chosen if stands_alone(units[i].text)), chosen[0])
+            chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.
         chosen = sorted(fill_budget(units, sumy_ranking(algorithm, documents, units), words))

@@ -140,6 +140,21 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
     ]
 
 
+def test_an_urgency_kicker_is_cut_off_the_sentence_it_opens():
+    text = (
+        "BREAKING NEWS: A Syrian military jet has just defected and fled to Jordan.\n\n"
+        "Update: in August officials charged six shearers with cruelty to animals.\n\n"
+        "Updated: 6:11 p.m. PDT, after the vote.\n\n"
+        "Breaking: it rains."
+    )
+    assert [u.text for u in segment(text)] == [
+        "A Syrian military jet has just defected and fled to Jordan.",
+        "in August officials charged six shearers with cruelty to animals.",
+        "Updated: 6:11 p.m. PDT, after the vote.",  # no sentence visibly starts after it
+        "Breaking: it rains.",  # too short for a label and a sentence
+    ]
+
+
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept():
     for text in (
         "The Federal Reserve (Fed) raised interest rates on Wednesday by a quarter point.",

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from digests.digest import DigestOptions, StoryInput, build_digest, build_story, headline
 from digests.filters import reject_reason
+from digests.selector import stands_alone
 from digests.model import Document
 from digests.summarize import ALGORITHMS, UnknownAlgorithm, summarize
 from digests.units import split_documents, word_count
@@ -119,6 +120,35 @@ def test_headline_fallback_is_the_most_representative_title():
     assert given_headline.headline == "Chile quake"
 
 
+def test_a_headline_loses_its_urgency_or_format_label():
+    def shown(title: str) -> str:
+        return build_story(StoryInput("q", QUAKE, headline=title), DigestOptions(words_per_story=30)).headline
+
+    assert shown("BREAKING: Parliament votes to dissolve itself") == "Parliament votes to dissolve itself"
+    assert shown("Breaking news: quake hits Chile's north") == "Quake hits Chile's north"
+    assert shown("UPDATE: Minister resigns over the bridge") == "Minister resigns over the bridge"
+    assert shown("Watch: Divers reach the wreck") == "Divers reach the wreck"
+    assert shown("VIDEO: iPhone 17 shown in Cupertino") == "iPhone 17 shown in Cupertino"
+    assert shown("LIVE: Vote count") == "LIVE: Vote count"  # too little would be left
+    assert shown("Breaking Bad: the final season") == "Breaking Bad: the final season"
+    assert shown("Updates to the quake toll: 12 dead") == "Updates to the quake toll: 12 dead"
+
+
+def test_a_summary_opens_with_a_sentence_that_stands_alone():
+    """The best sentence of these reports points back ("Since then, ..."): another chosen sentence
+    opens the summary, and the one pointing back follows it."""
+    docs = [
+        Document("a", "Floods in the Ebro valley", "Since then, floods have forced 5,000 people from their homes in the Ebro valley, officials said. Rescue teams reached the villages of the Ebro valley on Monday morning.", "Wire A"),
+        Document("b", "Ebro valley floods", "Since then, the floods have forced 5,000 people from their homes in the Ebro valley. The regional government opened schools as shelters for the families.", "Wire B"),
+        Document("c", "Thousands flee Ebro floods", "Since then, floods have forced 5,000 people out of their homes in the Ebro valley, the mayor said. Heavy rain is expected to continue until Thursday.", "Wire C"),
+    ]  # fmt: skip
+    sentences = summarize(docs, 40).sentences
+    assert sentences[0] == "Rescue teams reached the villages of the Ebro valley on Monday morning."
+    assert any(s.startswith("Since then") for s in sentences[1:])
+    assert not stands_alone("Since then, floods have forced 5,000 people out.") and not stands_alone("He added that it rained.")
+    assert stands_alone("Since 2011, floods have forced 5,000 people out.") and stands_alone("In response to the floods, the army came.")
+
+
 def test_digest_ranks_by_outlets_recency_and_size():
     now = datetime(2024, 5, 2, 12, tzinfo=timezone.utc)
     fresh = [d.__class__(**{**d.__dict__, "published": now - timedelta(hours=2)}) for d in QUAKE]
@@ -210,6 +240,25 @@ def test_digest_sentences_read_well_but_cli_summaries_quote_exactly():
     story = build_story(StoryInput("s", docs), DigestOptions(words_per_story=40))
     assert story.sentences[0].text == "Smith & wesson said on monday that its gun sales rose by a fifth this year."
     assert summarize(docs, 40).text == "smith &amp; wesson said on monday that its gun sales rose by a fifth this year."
+    tweet = [doc(2, "A #Syrian military jet has defected and fled to (#Jordan), the #1 story on C# forums, "
+                    "example.org/page#top and well-#known.#sites.")]
+    shown = build_story(StoryInput("t", tweet), DigestOptions(words_per_story=40)).sentences[0].text
+    # A mark inside a word stays: dropping it would glue two words ("known.sites").
+    assert shown == ("A Syrian military jet has defected and fled to (Jordan), the #1 story on C# forums, "
+                     "example.org/page#top and well-#known.#sites.")
+    assert "#Syrian" in summarize(tweet, 40).text
+
+
+def test_a_digest_counts_the_words_a_reader_sees():
+    """An entity that decodes to a space ("&nbsp;") makes two words of one: the budget counts them
+    as shown."""
+    text = "Officials&nbsp;said a Syrian military jet flew to Jordan on Friday morning."
+    budget = len(text.split())  # 11 as written, 12 as shown
+    shown = build_story(StoryInput("s", [doc(1, text)]), DigestOptions(words_per_story=budget)).sentences
+    assert sum(len(x.text.split()) for x in shown) <= budget
+    assert build_story(StoryInput("s", [doc(1, text)]), DigestOptions(words_per_story=budget + 1)).sentences[0].text == (
+        "Officials\xa0said a Syrian military jet flew to Jordan on Friday morning."
+    )
 
 
 def test_sections_of_one_article_share_its_citation():

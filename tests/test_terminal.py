@@ -27,7 +27,7 @@ def test_the_command_loop_answers_each_line_and_exits_at_end_of_input(tmp_path):
     digest_at, help_at = out.index("== News digest · 5 stories"), out.index("Ctrl-C to quit")
     assert digest_at < help_at < out.index("== Search: defect ==")
     # /news sources 1: the first stored article's source link with outlet, title and date
-    assert "== Sources of story 1: BREAKING: Senior Syrian Officers Defect ==" in out
+    assert "== Sources of story 1: Senior Syrian Officers Defect ==" in out
     assert "http://linuxbeach.org/content/breaking-senior-syrian-officers-defect" in out
     assert "! There is no story '999'." in out
     assert "! /news search <query> [page:N] needs a query" in out
