@@ -2,9 +2,10 @@
 
 Each adapter (Discord, Slack, the terminal) provides an `Outlet`. `deliver` gets a marker that
 is the same for every attempt at one slot: Discord sends it as the message nonce
-(`enforce_nonce`), so a repeat within Discord's nonce window returns the message already made;
-Slack has no idempotency key, so when `resuming` is set it first reads the channel history
-since then for posts carrying the marker in their metadata, and posts only what is missing."""
+(`enforce_nonce`), so a repeat within Discord's nonce window returns the message already made.
+When `resuming` is set, both first read the channel's history since then and post only what is
+missing: Slack finds its posts by the marker in their metadata (it has no idempotency key),
+Discord by the bot's own messages that show a part's embeds (its nonces last minutes only)."""
 
 from __future__ import annotations
 

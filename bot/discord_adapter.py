@@ -8,7 +8,9 @@
 - changing commands need Manage Server (or a configured role);
 - scheduled posts go through a partial messageable, so no member or channel cache is needed,
   with a nonce derived from the slot (`enforce_nonce`): Discord returns the message it already
-  made for a nonce it saw in the last few minutes instead of posting it twice;
+  made for a nonce it saw in the last few minutes instead of posting it twice; finishing a post
+  that an earlier attempt began, the bot first reads the channel's history since then for its own
+  messages showing the same parts (the nonce window may have passed) and posts only the rest;
 - intents: guilds only; sharding through AutoShardedBot with the shard count and ids from config.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Optional
 
 import discord
@@ -37,6 +39,11 @@ discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # a news 
 NO_MENTIONS = discord.AllowedMentions.none()
 ADMIN_HINT = "the Manage Server permission"
 GUILDS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+# What the bot needs in a channel: see it, post embeds, and read its history to finish a post
+# cut short without a double (scheduled posts). The README's invite link asks for these.
+PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True, read_message_history=True)
+HISTORY_MARGIN = timedelta(minutes=1)  # read history from a little before a claim: clocks differ
+HISTORY_LIMIT = 500  # messages read back at most when finishing a post (5 requests)
 
 
 def describe(name: str) -> str:
@@ -49,6 +56,17 @@ def params(name: str) -> dict[str, str]:
 
 def embeds(message: dict) -> list[discord.Embed]:
     return [discord.Embed.from_dict(e) for e in message["embeds"]]
+
+
+def looks(embed: dict) -> tuple:
+    """What a reader sees of an embed, whitespace squashed: how a posted part is recognised in
+    the channel's history, where Discord gives back no nonce."""
+
+    def sq(value: object) -> str:
+        return " ".join(str(value or "").split())
+
+    fields = tuple((sq(f.get("name")), sq(f.get("value"))) for f in embed.get("fields") or ())
+    return sq(embed.get("title")), sq(embed.get("description")), sq(embed.get("url")), fields, sq((embed.get("footer") or {}).get("text"))
 
 
 def part_nonce(base: str, part: int) -> str:
@@ -136,6 +154,8 @@ class NewsBot(commands.AutoShardedBot):
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
+        invite = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
+        log.info("to add the bot to a server: %s", invite)
         await self.add_cog(NewsCog(self))
         if self.settings.sync_commands:
             await self.sync_commands()
@@ -199,15 +219,33 @@ class NewsBot(commands.AutoShardedBot):
 
     # --- scheduled posts --------------------------------------------------------------------------
 
-    async def post_reply(self, channel_id: int, reply: Reply, nonce: str | None = None) -> list[int]:
+    async def post_reply(self, channel_id: int, reply: Reply, nonce: str | None = None, posted: dict[int, int] | None = None) -> list[int]:
         """Post to a channel by id, with no cache needed; returns the message ids. With a nonce
-        (derived from the delivery slot), Discord refuses to post the same part twice."""
+        (derived from the delivery slot), Discord refuses to post the same part twice. `posted`:
+        parts already in the channel (number: message id), not sent again."""
         channel = self.get_partial_messageable(channel_id)
         ids = []
         for i, message in enumerate(render(reply)):
+            if posted and i in posted:
+                ids.append(posted[i])
+                continue
             sent = await channel.send(embeds=embeds(message), allowed_mentions=NO_MENTIONS, nonce=part_nonce(nonce, i) if nonce else None)
             ids.append(sent.id)
         return ids
+
+    async def posted_parts(self, channel_id: int, reply: Reply, since: datetime) -> dict[int, int]:
+        """The parts of `reply` already in the channel since `since` (number: message id): the
+        bot's own messages whose embeds look the same, each taken once, in order."""
+        wanted: dict[tuple, list[int]] = {}
+        for i, message in enumerate(render(reply)):
+            wanted.setdefault(tuple(looks(e) for e in message["embeds"]), []).append(i)
+        found: dict[int, int] = {}
+        channel = self.get_partial_messageable(channel_id)
+        async for m in channel.history(after=since - HISTORY_MARGIN, limit=HISTORY_LIMIT, oldest_first=True):
+            parts = wanted.get(tuple(looks(e.to_dict()) for e in m.embeds)) if self.user and m.author.id == self.user.id else None
+            if parts:
+                found[parts.pop(0)] = m.id
+        return found
 
     async def post_digest(self, channel_id: int, digest: Digest, nonce: str | None = None) -> list[int]:
         return await self.post_reply(channel_id, Reply.of(DigestView(digest)), nonce)
@@ -220,10 +258,20 @@ class NewsBot(commands.AutoShardedBot):
             await asyncio.sleep(0.1)
 
     async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
-        """Every attempt at a slot sends the same nonces, so a repeat after a crash returns the
-        messages Discord already made instead of posting them again."""
+        """Every attempt at a slot sends the same nonces, so a repeat within Discord's nonce
+        window returns the messages it already made; when resuming, the parts found in the
+        channel's history are not sent again, however long ago the first attempt was."""
         try:
-            return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker)]
+            posted = None
+            if resuming is not None:
+                try:
+                    posted = await self.posted_parts(int(channel), reply, resuming)
+                except discord.Forbidden as exc:
+                    # Can't look (no Read Message History): posting again risks a double, not posting loses the digest.
+                    log.warning("can't read channel %s's history to check for an earlier post (%s); posting it", channel, exc.text or exc.status)
+                if posted:
+                    log.info("found %d part(s) of %s already in the channel", len(posted), marker)
+            return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker, posted=posted)]
         except (discord.Forbidden, discord.NotFound) as exc:
             raise DeliveryRefused(f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}") from None
 

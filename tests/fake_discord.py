@@ -7,11 +7,11 @@ records every request (method, path, query, JSON body) for the test to assert on
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import discord.utils
 from aiohttp import web
 
 APP_ID = "900000000000000001"
@@ -22,7 +22,15 @@ ADMIN_ROLE = "600000000000000009"
 MANAGE_GUILD = 1 << 5
 SEND = (1 << 10) | (1 << 11)  # view channel, send messages
 
-_ids = itertools.count(500000000000000000)
+_last_id = 0
+
+
+def _next_id() -> int:
+    """A snowflake of the current time (as Discord's ids are: history's `after` compares them
+    with a time), still growing when many are made within one millisecond or the clock is frozen."""
+    global _last_id
+    _last_id = max(_last_id + 1, discord.utils.time_snowflake(datetime.now(timezone.utc)))
+    return _last_id
 
 
 @dataclass
@@ -44,7 +52,7 @@ def user(uid: str, name: str = "someone", bot: bool = False) -> dict:
 
 def message(channel_id: str, body: dict) -> dict:
     return {
-        "id": str(next(_ids)), "channel_id": channel_id, "type": 0, "content": body.get("content") or "",
+        "id": str(_next_id()), "channel_id": channel_id, "type": 0, "content": body.get("content") or "",
         "author": user(BOT_ID, "newsbot", bot=True), "embeds": body.get("embeds") or [], "attachments": [],
         "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
         "timestamp": datetime.now(timezone.utc).isoformat(), "edited_timestamp": None, "flags": body.get("flags") or 0,
@@ -82,6 +90,7 @@ class FakeDiscord:
         self.messages: dict[str, list[dict]] = {}
         self.nonces: dict[tuple[str, str], dict] = {}
         self.hold: Hold | None = None
+        self.history_forbidden = False  # the bot lacks Read Message History
         self.runner: web.AppRunner | None = None
         self.base = ""
         self.sockets: list[web.WebSocketResponse] = []  # gateway connections
@@ -139,6 +148,10 @@ class FakeDiscord:
             return self.json(message(CHANNEL_ID, body if isinstance(body, dict) else {}))
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
             return self.json(await self.create_message(parts[1], body))
+        if parts[0] == "channels" and parts[-1] == "messages" and request.method == "GET":
+            if self.history_forbidden:
+                return self.json({"message": "Missing Access", "code": 50001}, status=403)
+            return self.json(self.history(parts[1], request.query))
         return self.json({"message": f"fake Discord has no route for {request.method} {path}", "code": 0}, status=404)
 
     async def create_message(self, channel: str, body: dict) -> dict:
@@ -156,6 +169,17 @@ class FakeDiscord:
         if self.hold:
             await self.hold.point("after")
         return made
+
+    def history(self, channel: str, query) -> list[dict]:
+        """GET messages `after` an id (the oldest `limit` of them, newest first, as Discord
+        answers), else the newest `limit`; without the nonce, which history does not carry."""
+        limit = int(query.get("limit", 50))
+        made = sorted(self.messages.get(channel, []), key=lambda m: int(m["id"]))
+        if "after" in query:
+            page = [m for m in made if int(m["id"]) > int(query["after"])][:limit]
+        else:
+            page = made[-limit:]
+        return [{k: v for k, v in m.items() if k != "nonce"} for m in reversed(page)]
 
     def posts(self, channel: str = CHANNEL_ID) -> list[dict]:
         return self.messages.get(channel, [])
@@ -194,7 +218,7 @@ class FakeDiscord:
 
     @staticmethod
     def command(c: dict) -> dict:
-        return {"id": str(next(_ids)), "application_id": APP_ID, "version": "1", "type": 1, "dm_permission": True, "nsfw": False, **c}
+        return {"id": str(_next_id()), "application_id": APP_ID, "version": "1", "type": 1, "dm_permission": True, "nsfw": False, **c}
 
     def since(self, mark: int) -> list[Recorded]:
         return self.requests[mark:]
@@ -212,10 +236,10 @@ class FakeDiscord:
 
 def interaction(command: str, options: dict | None = None, *, permissions: int = SEND, roles: tuple[str, ...] = (), user_id: str = "300000000000000001") -> dict:
     """An INTERACTION_CREATE payload for `/digest` or `/news <sub>` in a guild text channel."""
-    iid = str(next(_ids))
+    iid = str(_next_id())
     opts = [{"type": 4 if isinstance(v, int) else 3, "name": k, "value": v} for k, v in (options or {}).items() if v is not None]
     top, _, sub = command.partition(" ")
-    data = {"id": str(next(_ids)), "name": top, "type": 1, "options": [{"type": 1, "name": sub, "options": opts}] if sub else opts}
+    data = {"id": str(_next_id()), "name": top, "type": 1, "options": [{"type": 1, "name": sub, "options": opts}] if sub else opts}
     return {
         "id": iid, "application_id": APP_ID, "type": 2, "token": f"token-{iid}", "version": 1,
         "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,

@@ -321,6 +321,65 @@ def test_scheduled_posts_go_through_a_partial_messageable_with_a_nonce(sqlite_st
     run_async(scenario())
 
 
+def test_finishing_a_post_skips_only_the_bots_own_parts_posted_since_the_claim(sqlite_store, caplog):
+    """Resuming, the bot reads the channel's history since the claim (Discord forgets nonces after
+    a few minutes): its own messages that look like a part are not sent again; a look-alike from
+    someone else, or the bot's from before the claim, is no part of this post. Without Read
+    Message History it posts, and says so."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.messages import DigestView, Reply
+    from bot.provider import DigestScope, StoreDigestProvider
+    from tests.fake_discord import user
+
+    add(sqlite_store, article(1), article(2))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            reply = Reply.of(DigestView(StoreDigestProvider(sqlite_store).digest(DigestScope())))
+            (part,) = dr.render(reply)
+            await bot.post_reply(int(CHANNEL_ID), reply)
+            claimed = datetime.now(timezone.utc)
+            (mine,) = server.posts()
+            # the same digest posted by the bot two hours before the claim, and someone else's copy since
+            before = {**mine, "id": str(discord.utils.time_snowflake(claimed - timedelta(hours=2)))}
+            server.messages[CHANNEL_ID] = [before, {**mine, "author": user("42", "mimic")}]
+            server.nonces.clear()
+            first = await bot.deliver(CHANNEL_ID, reply, "sub7-2024-06-01T08:00", claimed)
+            assert len(server.posts()) == 3 and first == [server.posts()[-1]["id"]]
+            # once the part is in the channel, a repeat finds it and sends nothing
+            mark = len(server.requests)
+            server.nonces.clear()
+            again = await bot.deliver(CHANNEL_ID, reply, "sub7-2024-06-01T08:00", claimed)
+            assert again == first and [r.method for r in server.since(mark)] == ["GET"]
+            assert "found 1 part(s) of sub7-2024-06-01T08:00 already in the channel" in caplog.text
+            server.history_forbidden = True
+            server.nonces.clear()
+            await bot.deliver(CHANNEL_ID, reply, "sub7-2024-06-01T08:00", claimed)
+            assert len(server.posts()) == 4 and part["embeds"][0]["title"] == server.posts()[-1]["embeds"][0]["title"]
+            assert f"can't read channel {CHANNEL_ID}'s history to check for an earlier post" in caplog.text
+
+    with caplog.at_level("INFO", logger="newsbot.discord"):
+        run_async(scenario())
+
+
+def test_the_invite_link_asks_for_what_the_bot_needs_and_the_readme_gives_the_same(sqlite_store, caplog):
+    from bot.discord_adapter import PERMISSIONS
+    from tests.helpers import ROOT
+
+    async def scenario():
+        async with discord_env(sqlite_store):
+            pass
+
+    with caplog.at_level("INFO", logger="newsbot.discord"):
+        run_async(scenario())
+    (link,) = re.findall(r"to add the bot to a server: (\S+)", caplog.text)
+    assert f"client_id={APP_ID}" in link and f"permissions={PERMISSIONS.value}" in link and "applications.commands" in link
+    assert PERMISSIONS.read_message_history and PERMISSIONS.embed_links and not PERMISSIONS.administrator
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"discord\.com/oauth2/authorize\?\S*permissions=(\d+)", readme) == [str(PERMISSIONS.value)]
+
+
 def test_sharding_and_intents_come_from_config(sqlite_store):
     async def scenario():
         old_base = discord.http.Route.BASE

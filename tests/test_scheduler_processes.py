@@ -150,14 +150,15 @@ def test_discord_killed_mid_delivery_posts_each_part_once(tmp_path, news_store, 
             bots.append(second := await Bot(tmp_path, "second", env).start())
             await until(lambda: status(store, sub) == POSTED, "the digest to be finished", bots)
             assert await second.stop() == 0
-            return server.posts(CHANNEL_ID), [r.body["nonce"] for r in server.requests if r.path.endswith("/messages")], bots
+            sent = [r.body["nonce"] for r in server.requests if r.method == "POST" and r.path.endswith("/messages")]
+            return server.posts(CHANNEL_ID), sent, bots
         finally:
             for b in bots:
                 await b.kill()
             await server.stop()
 
     made, nonces, bots = asyncio.run(scenario())
-    assert len(made) >= 3 and len(set(nonces)) == len(made)
+    assert len(made) >= 3 and len(set(nonces)) == len(made) == len({m["nonce"] for m in made})
     (row,) = rows(store, sub)
     assert row.message_ids == [m["id"] for m in made]
     assert "finishing an unfinished post" in bots[1].text() and "Traceback" not in bots[1].text()
