@@ -71,13 +71,22 @@ def fit(raw: str | None, limit: int, escape: Callable[[str], str]) -> str:
 def shows_another_address(label: str, url: str) -> bool:
     """Whether link text names a web address other than where the link goes ("paypal.com" on a
     link to evil.example): such a link must not be masked, or it shows one URL and opens another."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    host = (_hostname(url) or "").lower().rstrip(".")
     for m in _ADDRESS.finditer(label.replace("\\", "")):
-        shown = (urlsplit(m.group(0)).hostname if "://" in m.group(0) else m.group(0).split("/")[0]) or m.group(0)
+        shown = (_hostname(m.group(0)) if "://" in m.group(0) else m.group(0).split("/")[0]) or m.group(0)
         shown = shown.lower().rstrip(".").removeprefix("www.")
         if not (host == shown or host.endswith("." + shown)):
             return True
     return False
+
+
+def _hostname(address: str) -> str | None:
+    # urlsplit raises on some text that looks like an address ("https://[::1", a full-width "＠"
+    # in the host); such text names no host we could match, so it is shown as it is.
+    try:
+        return urlsplit(address).hostname
+    except ValueError:
+        return None
 
 
 def shorten(s: str, limit: int) -> str:

@@ -195,7 +195,9 @@ def parse_json_feed(
         yield Skipped(origin, "JSON Feed without an items list")
         return
     base = base or (data.get("feed_url") if isinstance(data.get("feed_url"), str) else None)
-    outlet = _json_title(data) or urlsplit(str(data.get("home_page_url") or base or "")).hostname or ""
+    # Checked first: urlsplit raises on a malformed address ("http://[::1"), which would lose the items.
+    home = _http_url(data.get("home_page_url"), base) or _http_url(base, None)
+    outlet = _json_title(data) or (urlsplit(home).hostname if home else None) or ""
     feed_author = _json_author(data)
     for i, item in enumerate(items):
         where = f"{origin} (item {i + 1})"

@@ -164,6 +164,18 @@ def test_json_feed_1_0_author_and_file_ingestion(tmp_path):
     assert b.title == "One" and b.text == "Body."
 
 
+@pytest.mark.parametrize("home", ["http://[::1", "https://evil.example\uff20x/", "", None, "/relative"])
+def test_a_json_feed_without_a_title_is_named_after_its_site_whatever_its_home_page_url(home):
+    """An untitled feed's items are named after the home page's host, else the feed's; a home page
+    URL that urlsplit can't read (a bracket left open, a full-width "＠") loses nothing."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", "home_page_url": home, "items": [{"id": "1", "content_text": "Body."}]}
+    (a,) = parse_feed(json.dumps(doc).encode(), "https://feeds.example/f.json", {"Content-Type": "application/feed+json"}).items
+    assert a.text == "Body." and a.outlet == "feeds.example"
+    doc["home_page_url"] = "https://site.example/news/"
+    (b,) = parse_json_feed(doc, "feed.json")
+    assert b.outlet == "site.example"
+
+
 @pytest.mark.parametrize(
     "body, reason",
     [

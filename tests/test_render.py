@@ -175,6 +175,13 @@ def test_link_text_naming_another_address_shows_the_real_one():
     assert "https://good.example/login (<https://evil.example/x>)" in s and "|https://good.example" not in s
     assert "<https://www.amazon.com/news/1|Amazon.com profits rise>" in s
 
+    # Text that looks like an address but that urlsplit can't read (a bracket left open, a
+    # full-width "＠" in the host) names no site: shown beside the link, never a crash.
+    odd = Reply.of(Links("Results", (Link("see https://[::1 now", "https://x.example/1"), Link("https://evil.example＠x", "https://x.example/2"))))
+    d, s = "\n".join(strings(dr.render(odd))), "\n".join(strings(sr.render(odd)))
+    assert "](https://x.example/1)" not in d and "](https://x.example/2)" not in d
+    assert "|see https" not in s and "|https://evil" not in s
+
     story = replace(big_story(1, sentences=1), headline="paypal.com: verify your account")
     embed = dr.render(Reply.of(StoryView(story)))[0]["embeds"][0]
     assert embed["title"] == "paypal.com: verify your account" and "url" not in embed
