@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean-venv
+.PHONY: run test fuzz bench clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsbot needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -20,6 +20,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The hostile-text properties with new random examples, FUZZ times the slow tests' counts.
+FUZZ ?= 10
+fuzz: $(STAMP)
+	@NEWSBOT_RUN_SLOW=1 NEWSBOT_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_hostile_text.py -k slow
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench

@@ -15,8 +15,9 @@ from bot.render import terminal as tr
 from bot.text import WORD_JOINER
 from tests.chatkit import strings
 
-# What a reader takes for an address, found independently of bot.text's own rule.
-_SHOWN_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?((?:[^\W_][\w-]*\.)+[^\W\d_]{2,})(?![\w.])", re.I)
+# What a reader takes for an address, found independently of bot.text's own rule: host name
+# labels of letters and digits, hyphens only inside ("0-.AA" is no address).
+_SHOWN_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?((?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,})(?![\w.])", re.I)
 _BROADCASTS = re.compile(r"@(everyone|here|channel)", re.I)
 # Discord markdown characters as they look once escaped with a backslash: stand-ins outside any
 # text a renderer could produce (private use area).

@@ -6,6 +6,7 @@ fast; the `slow` variants (NEWSBOT_RUN_SLOW=1) run many more."""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -24,7 +25,8 @@ from digests.units import word_count
 from tests.hostile import NEWS, hostile_text, hostile_url, when
 from tests.render_checks import hidden_characters, renders_safely
 
-FAST, SLOW = 40, 400
+# `make fuzz` multiplies the slow tests' counts (NEWSBOT_FUZZ) for a wide random search.
+FAST, SLOW = 40, 400 * int(os.environ.get("NEWSBOT_FUZZ", "1"))
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 text = hostile_text()
 short = hostile_text(max_atoms=4)
