@@ -26,4 +26,7 @@ def to_utc(value: object) -> datetime | None:
             return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:  # past year 1 or 9999 in UTC: "0001-01-01T00:00:00+01:00", a common placeholder
+        return None

@@ -4,17 +4,22 @@ Feeds that travel over HTTP are served by a real server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
+from corpus.dates import to_utc
 from corpus.feeds import ParsedFeed, parse_feed, parse_json_feed
 from corpus.files import read_file
 from corpus.ingest import Ingestor
 from corpus.models import Article
 from corpus.raw import RawArticle, Skipped
 from corpus.web import read_url
+from tests.hostile import URLS, hostile_text
 from tests.http_server import Reply
 
 URL = "https://news.example/feed.xml"
@@ -177,6 +182,23 @@ def test_a_json_feed_without_a_title_is_named_after_its_site_whatever_its_home_p
 
 
 @pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2024-05-01T10:00:00+02:00", datetime(2024, 5, 1, 8, tzinfo=timezone.utc)),
+        ("0001-01-01T00:00:00+01:00", None),  # a placeholder date, before year 1 in UTC
+        ("9999-12-31T23:59:59-05:00", None),  # after year 9999 in UTC
+        ("not a date", None),
+        (10**20, None),
+    ],
+)
+def test_a_date_that_cant_be_read_in_utc_is_none_and_its_item_is_kept(value, expected):
+    assert to_utc(value) == expected
+    doc = {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "content_text": "Body.", "date_published": value}]}
+    (a,) = parse_feed(json.dumps(doc).encode(), URL, {"Content-Type": "application/feed+json"}).items
+    assert (a.text, a.published) == ("Body.", expected)
+
+
+@pytest.mark.parametrize(
     "body, reason",
     [
         (b"{not json", "not a feed: invalid JSON at line 1"),
@@ -321,3 +343,33 @@ def test_feed_or_page_by_root_element_then_content_type(content_type, body, kind
     from corpus.sniff import classify
 
     assert classify(content_type, body) == kind
+
+
+# --- hostile JSON Feeds ---------------------------------------------------------------------------
+
+_value = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.sampled_from(URLS) | hostile_text(max_atoms=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["name", "url", "title"]), inner, max_size=3),
+    max_leaves=6,
+)
+_url = st.sampled_from([*URLS, "https://evil.example\uff20x/", "/relative", "//host.example/x"]) | _value
+_date = st.sampled_from(["2024-05-01T10:00:00+02:00", "2024-13-45T99:99:99Z", "yesterday", "0", "9999-12-31T23:59:59-23:59"]) | _value
+_feed = st.fixed_dictionaries({}, optional={"title": _value, "home_page_url": _url, "feed_url": _url, "author": _value, "authors": _value})
+_items = st.fixed_dictionaries({}, optional={
+    "id": _value, "url": _url, "external_url": _url, "title": _value, "content_html": _value, "content_text": _value,
+    "summary": _value, "date_published": _date, "date_modified": _date, "author": _value, "authors": _value,
+}) | _value  # fmt: skip
+
+
+@settings(max_examples=200 * int(os.environ.get("NEWSBOT_FUZZ", "1")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_feed, st.lists(_items, max_size=4))
+def test_a_hostile_json_feed_is_read_or_refused_with_a_reason_never_raising(feed, items):
+    """Every field of a JSON Feed may hold anything: each item is an article or skipped with a
+    reason, and no value of a feed-level field loses the items."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", **feed, "items": items}
+    parsed = parse_feed(json.dumps(doc).encode("utf-8", "surrogatepass"), URL, {"Content-Type": "application/feed+json"})
+    assert isinstance(parsed, ParsedFeed) and len(parsed.items) == len(items)
+    for item in parsed.items:
+        assert isinstance(item, RawArticle) or item.reason
+        if isinstance(item, RawArticle):
+            assert item.url is None or item.url.startswith(("http://", "https://"))
