@@ -22,11 +22,11 @@ def to_utc(value: object) -> datetime | None:
     else:
         try:
             dt = dateparser.parse(str(value))
-        except (ValueError, OverflowError):
+        except (ValueError, ArithmeticError):  # dateutil's own errors, overflows, decimal.InvalidOperation
             return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     try:
         return dt.astimezone(timezone.utc)
-    except OverflowError:  # past year 1 or 9999 in UTC: "0001-01-01T00:00:00+01:00", a common placeholder
-        return None
+    except (OverflowError, ValueError):  # before year 1 or past 9999 in UTC ("0001-01-01T00:00:00+01:00",
+        return None  # a common placeholder), or an offset of a day or more that dateutil let through

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -189,6 +189,8 @@ def test_a_json_feed_without_a_title_is_named_after_its_site_whatever_its_home_p
         ("9999-12-31T23:59:59-05:00", None),  # after year 9999 in UTC
         ("not a date", None),
         (10**20, None),
+        ("10:00" + "9" * 40, None),  # dateutil raised decimal.InvalidOperation
+        ("-23:59-24:00", None),  # an offset of two days
     ],
 )
 def test_a_date_that_cant_be_read_in_utc_is_none_and_its_item_is_kept(value, expected):
@@ -196,6 +198,15 @@ def test_a_date_that_cant_be_read_in_utc_is_none_and_its_item_is_kept(value, exp
     doc = {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "content_text": "Body.", "date_published": value}]}
     (a,) = parse_feed(json.dumps(doc).encode(), URL, {"Content-Type": "application/feed+json"}).items
     assert (a.text, a.published) == ("Body.", expected)
+
+
+_DATE_PARTS = ["2024", "-", "05", "01", "T", "10:00", ":00", "+02:00", "Z", " ", "0001", "9999", "9" * 20, "Jan", "Monday", "-23:59", "+14:00", ".5", "24:00", "1e400", "PM", "EST", ","]
+
+
+@settings(max_examples=300 * int(os.environ.get("NEWSBOT_FUZZ", "1")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_DATE_PARTS), max_size=10).map("".join) | st.text(max_size=40) | st.integers() | st.floats())
+def test_any_date_reads_as_utc_or_none(value):
+    assert (d := to_utc(value)) is None or d.utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(
