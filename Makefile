@@ -21,10 +21,12 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The hostile-text properties with new random examples, FUZZ times the slow tests' counts.
+# The property tests over hostile input (text, feeds, dates, commands) with new random examples,
+# FUZZ times their usual counts.
 FUZZ ?= 10
 fuzz: $(STAMP)
-	@NEWSBOT_RUN_SLOW=1 NEWSBOT_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_hostile_text.py -k slow
+	@NEWSBOT_RUN_SLOW=1 NEWSBOT_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_hostile_text.py tests/test_hostile_commands.py tests/test_feeds.py -k "slow or hostile_json or any_date or never_a_crash"
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench
