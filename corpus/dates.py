@@ -28,5 +28,7 @@ def to_utc(value: object) -> datetime | None:
         dt = dt.replace(tzinfo=timezone.utc)
     try:
         return dt.astimezone(timezone.utc)
-    except (OverflowError, ValueError):  # before year 1 or past 9999 in UTC ("0001-01-01T00:00:00+01:00",
-        return None  # a common placeholder), or an offset of a day or more that dateutil let through
+    except (OverflowError, ValueError):
+        # Before year 1 or past 9999 in UTC ("0001-01-01T00:00:00+01:00", a common placeholder),
+        # or an offset of a day or more that dateutil let through.
+        return None
