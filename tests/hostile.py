@@ -5,9 +5,13 @@ control characters, NULs, lone surrogates, huge words, emoji, combining marks)."
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import strategies as st
+
+# `make fuzz` multiplies the property tests' example counts by this (NEWSBOT_FUZZ) for a wide random search.
+FUZZ = int(os.environ.get("NEWSBOT_FUZZ", "1"))
 
 NEWS = [
     "Senior Syrian army officers defected to Turkey on Friday, officials said.",

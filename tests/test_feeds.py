@@ -4,7 +4,6 @@ Feeds that travel over HTTP are served by a real server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -19,7 +18,7 @@ from corpus.ingest import Ingestor
 from corpus.models import Article
 from corpus.raw import RawArticle, Skipped
 from corpus.web import read_url
-from tests.hostile import URLS, hostile_text
+from tests.hostile import FUZZ, URLS, hostile_text
 from tests.http_server import Reply
 
 URL = "https://news.example/feed.xml"
@@ -203,7 +202,7 @@ def test_a_date_that_cant_be_read_in_utc_is_none_and_its_item_is_kept(value, exp
 _DATE_PARTS = ["2024", "-", "05", "01", "T", "10:00", ":00", "+02:00", "Z", " ", "0001", "9999", "9" * 20, "Jan", "Monday", "-23:59", "+14:00", ".5", "24:00", "1e400", "PM", "EST", ","]
 
 
-@settings(max_examples=300 * int(os.environ.get("NEWSBOT_FUZZ", "1")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_DATE_PARTS), max_size=10).map("".join) | st.text(max_size=40) | st.integers() | st.floats())
 def test_any_date_reads_as_utc_or_none(value):
     assert (d := to_utc(value)) is None or d.utcoffset() == timedelta(0)
@@ -372,7 +371,7 @@ _items = st.fixed_dictionaries({}, optional={
 }) | _value  # fmt: skip
 
 
-@settings(max_examples=200 * int(os.environ.get("NEWSBOT_FUZZ", "1")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_feed, st.lists(_items, max_size=4))
 def test_a_hostile_json_feed_is_read_or_refused_with_a_reason_never_raising(feed, items):
     """Every field of a JSON Feed may hold anything: each item is an article or skipped with a

@@ -5,8 +5,6 @@ crash inside). Property tests (hypothesis) send command words and options mixed 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +13,7 @@ from bot.commands import COMMANDS
 from bot.messages import Reply
 from bot.service import Request
 from tests.chatkit import ADMIN, HERE, MEMBER, add, article, hostile, make_service
-from tests.hostile import ATOMS
+from tests.hostile import ATOMS, FUZZ
 from tests.render_checks import renders_safely
 
 WORDS = [
@@ -28,7 +26,6 @@ WORDS = [
 ]  # fmt: skip
 _word = st.sampled_from(WORDS) | st.sampled_from(ATOMS) | st.text(max_size=12)
 _words = st.lists(_word, min_size=1, max_size=5).map(" ".join)
-FUZZ = int(os.environ.get("NEWSBOT_FUZZ", "1"))
 SETTINGS = settings(
     max_examples=100 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )

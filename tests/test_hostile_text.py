@@ -6,7 +6,6 @@ fast; the `slow` variants (NEWSBOT_RUN_SLOW=1) run many more."""
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime, timezone
 
@@ -22,11 +21,10 @@ from digests.digest import DigestOptions, StoryInput, build_digest
 from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.sentences import NewsTokenizer, segment, words
 from digests.units import word_count
-from tests.hostile import NEWS, hostile_text, hostile_url, when
+from tests.hostile import FUZZ, NEWS, hostile_text, hostile_url, when
 from tests.render_checks import hidden_characters, renders_safely
 
-# `make fuzz` multiplies the slow tests' counts (NEWSBOT_FUZZ) for a wide random search.
-FAST, SLOW = 40, 400 * int(os.environ.get("NEWSBOT_FUZZ", "1"))
+FAST, SLOW = 40, 400 * FUZZ
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 text = hostile_text()
 short = hostile_text(max_atoms=4)
