@@ -15,6 +15,7 @@ from digests.sentence_model import SentenceModel
 from digests.sumy_rank import sumy_ranking
 from digests.units import Unit, split_documents
 
+_QUOTES = ('"', "“", "'", "‘", "``")
 
 
 class UnknownAlgorithm(ValueError):
@@ -70,12 +71,13 @@ def summarize(
             # but never furniture or half a sentence (a page of boilerplate has nothing to say).
             leads = sorted((i for i, u in enumerate(units) if may_stand_in(u)), key=lambda i: (units[i].position, i))
             chosen = fill_budget(units, leads, words)
-        # The most valuable sentence that stands alone opens (not "Since then, ..."); the rest
-        # follow as their articles tell them: place in the article first, then how early the
-        # sentence was chosen.
+        # The most valuable sentence that stands alone opens (not "Since then, ..."), a reported
+        # one before a quotation, as a news lead would; the rest follow as their articles tell
+        # them: place in the article first, then how early the sentence was chosen.
         if chosen:
             rank = {i: r for r, i in enumerate(chosen)}
-            opener = next((i for i in chosen if stands_alone(units[i].text)), chosen[0])
+            alone = [i for i in chosen if stands_alone(units[i].text)]
+            opener = next((i for i in alone if not units[i].text.startswith(_QUOTES)), (alone or chosen)[0])
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.

@@ -149,6 +149,19 @@ def test_a_summary_opens_with_a_sentence_that_stands_alone():
     assert stands_alone("Since 2011, floods have forced 5,000 people out.") and stands_alone("In response to the floods, the army came.")
 
 
+def test_a_summary_opens_with_a_reported_sentence_rather_than_a_quotation():
+    """As a news lead does: the best sentence of these reports is a quotation, so the best reported
+    one opens, and the quotation follows."""
+    quote = "“We have lost everything, the water came so fast,” a farmer in the Ebro valley told reporters."
+    docs = [
+        Document("a", "Floods in the Ebro valley", f"{quote} Rescue teams reached the villages of the Ebro valley on Monday morning.", "Wire A"),
+        Document("b", "Ebro valley floods", f"{quote} The regional government opened schools as shelters for the families.", "Wire B"),
+        Document("c", "Thousands flee Ebro floods", f"{quote} Heavy rain is expected to continue until Thursday.", "Wire C"),
+    ]  # fmt: skip
+    sentences = summarize(docs, 40).sentences
+    assert quote in sentences[1:] and not sentences[0].startswith("“")
+
+
 def test_digest_ranks_by_outlets_recency_and_size():
     now = datetime(2024, 5, 2, 12, tzinfo=timezone.utc)
     fresh = [d.__class__(**{**d.__dict__, "published": now - timedelta(hours=2)}) for d in QUAKE]
