@@ -160,6 +160,11 @@ def test_a_summary_opens_with_a_reported_sentence_rather_than_a_quotation():
     ]  # fmt: skip
     sentences = summarize(docs, 40).sentences
     assert quote in sentences[1:] and not sentences[0].startswith("“")
+    # Nor does a step in a sequence ("Farmers then ...").
+    step = "Ebro valley farmers then moved their cattle to higher ground on Sunday, officials said."
+    docs = [Document(d.id, d.title, d.text.replace(quote, step), d.outlet) for d in docs]
+    sentences = summarize(docs, 40).sentences
+    assert step in sentences[1:]
 
 
 def test_digest_ranks_by_outlets_recency_and_size():
