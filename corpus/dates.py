@@ -6,6 +6,17 @@ from datetime import date, datetime, time, timezone
 
 from dateutil import parser as dateparser
 
+# The zone names RFC 822 defines, as RSS-style dates write them ("Mon, 01 Jan 2024 10:00:00 EST"),
+# in seconds east of UTC. dateutil knows none of the US ones by itself.
+_RFC822_ZONES = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0} | {
+    name: hours * 3600 for name, hours in {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}.items()
+}
+
+
+def _zone(name: str | None, offset: int | None) -> int | None:
+    # A written offset wins; an unknown name (CET, IST: ambiguous) leaves the time naive, read as UTC.
+    return offset if offset is not None else _RFC822_ZONES.get((name or "").upper())
+
 
 def to_utc(value: object) -> datetime | None:
     if value is None or value == "":
@@ -21,7 +32,7 @@ def to_utc(value: object) -> datetime | None:
             return None
     else:
         try:
-            dt = dateparser.parse(str(value))
+            dt = dateparser.parse(str(value), tzinfos=_zone)
         except (ValueError, ArithmeticError):  # dateutil's own errors, overflows, decimal.InvalidOperation
             return None
     if dt.tzinfo is None:

@@ -4,6 +4,7 @@ Feeds that travel over HTTP are served by a real server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -190,10 +191,15 @@ def test_a_json_feed_without_a_title_is_named_after_its_site_whatever_its_home_p
         (10**20, None),
         ("10:00" + "9" * 40, None),  # dateutil raised decimal.InvalidOperation
         ("-23:59-24:00", None),  # an offset of two days
+        ("Mon, 01 Jan 2024 10:00:00 EST", datetime(2024, 1, 1, 15, tzinfo=timezone.utc)),  # RFC 822's zone names
+        ("Mon, 01 Jan 2024 10:00:00 PDT", datetime(2024, 1, 1, 17, tzinfo=timezone.utc)),
+        ("2024-01-01 10:00 CET", datetime(2024, 1, 1, 10, tzinfo=timezone.utc)),  # an unknown name: read as UTC
     ],
 )
 def test_a_date_that_cant_be_read_in_utc_is_none_and_its_item_is_kept(value, expected):
-    assert to_utc(value) == expected
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # dateutil warns of zone names it doesn't know, and means to raise
+        assert to_utc(value) == expected
     doc = {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "content_text": "Body.", "date_published": value}]}
     (a,) = parse_feed(json.dumps(doc).encode(), URL, {"Content-Type": "application/feed+json"}).items
     assert (a.text, a.published) == ("Body.", expected)
