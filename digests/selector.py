@@ -89,9 +89,13 @@ _POINTS_BACK = frozenset(
 _POINTS_BACK_PHRASES = ("since then", "after that", "by then", "before that", "even so", "at the time,", "as a result,", "in response,")
 
 
+# The marks a sentence opening with a quotation starts with (the LDC's `` is “ by now).
+OPENING_QUOTES = "\"“'‘"
+
+
 def stands_alone(text: str) -> bool:
     """Whether a sentence opens without pointing back at one before it ("He added", "Since then")."""
-    opening = text.lstrip("\"“'‘(").lower()
+    opening = text.lstrip(OPENING_QUOTES + "(").lower()
     first = opening.split(" ", 1)[0].strip(",;:")
     return first not in _POINTS_BACK and not opening.startswith(_POINTS_BACK_PHRASES)
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from digests.filters import may_stand_in
 from digests.model import Document
-from digests.selector import DEFAULT, SelectorConfig, select, stands_alone
+from digests.selector import DEFAULT, OPENING_QUOTES, SelectorConfig, select, stands_alone
 from digests.sentence_model import SentenceModel
 from digests.sumy_rank import sumy_ranking
 from digests.units import Unit, split_documents
 
-_QUOTES = ('"', "“", "'", "‘", "``")
 # "Protesters then threw dirt...": a "then" right after a short subject continues a sequence, a
 # poor opening ("If it rains, then..." does not). Only the opener minds it: counted as pointing
 # back in the selector too, it cost MultiLing 0.13 of R-2 at 250 words.
@@ -83,7 +82,7 @@ def summarize(
         if chosen:
             rank = {i: r for r, i in enumerate(chosen)}
             alone = [i for i in chosen if stands_alone(units[i].text)]
-            lead = (i for i in alone if not units[i].text.startswith(_QUOTES) and not _THEN_AFTER_SUBJECT.match(units[i].text))
+            lead = (i for i in alone if not units[i].text.startswith(tuple(OPENING_QUOTES)) and not _THEN_AFTER_SUBJECT.match(units[i].text))
             opener = next(lead, (alone or chosen)[0])
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
