@@ -110,7 +110,7 @@ class StoreDigestProvider:
         return build_digest(self.stories(scope), scope.options(self.citation_similarity))
 
     def story(self, story_id: str) -> Story | None:
-        if not story_id.isdigit() or len(story_id) > 18:
+        if not (story_id.isascii() and story_id.isdigit()) or len(story_id) > 18:
             return None
         update_stories(self.store, self.cluster)
         found = load_stories(self.store, story_ids=[int(story_id)])

@@ -45,7 +45,7 @@ INVISIBLE = [
 ]
 CONTROL = ["\x00", "\x07", "\x08", "\x1b[31m", "\x1b]8;;https://evil.example\x07", "\x9b2J", "\r", "\x0b", "\x0c", "\x85", "\t", "\x7f"]
 SURROGATES = ["\ud800", "\udfff", "\ud83d"]  # lone halves: Python strings allow them, UTF-8 does not
-ODD = ["🙂", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "\U0001F1FA\U0001F1F8", "e\u0301" * 20, "Z\u0337\u0322\u034d" * 10, "漢字ニュース", "مرحبا", "\u00a0", "…"]
+ODD = ["🙂", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "\U0001F1FA\U0001F1F8", "e\u0301" * 20, "Z\u0337\u0322\u034d" * 10, "漢字ニュース", "مرحبا", "\u00a0", "…", "\u00b9", "\u00b2", "\u2460", "\u0663", "\uff13"]  # digits to str.isdigit(): int() takes only ٣ and ３
 HUGE = ["a" * 5000, "@everyone" * 300, "[x](https://evil.example)" * 200, "<" * 3000, "&" * 2000, "\\" * 1500, "word " * 1200, "_*" * 2000]
 URLS = [
     "https://news.example/story?id=1&x=<2>", "https://evil.example", "http://good.example/a b|c>d", "javascript:alert(1)",

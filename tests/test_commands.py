@@ -207,6 +207,7 @@ def test_schedule_set_show_and_off(store):
         ("*/5 9 * * mon", None, "more often than every 60 minutes"),
         ("0 0 30 2 *", None, "never runs"),
         ("0 8 * * 9", None, "Weekday 9 doesn't exist"),
+        ("0 8 * * ²", None, "cron expression doesn't work"),
         ("every now and then", None, "can't read"),
     ],
 )
@@ -238,6 +239,7 @@ def test_admin_commands_refuse_members_and_change_nothing(store):
         ("news story", {"id": "424242"}, "There is no story '424242'"),
         ("news story", {"id": "../etc/passwd"}, "Story ids look like 12"),
         ("news sources", {"id": "nope"}, "There is no story 'nope'"),
+        ("news story", {"id": "¹"}, "There is no story '¹'"),  # isdigit() takes a superscript one, int() refuses it
         ("news search", {"query": ""}, "needs a query"),
         ("news search", {"query": "   "}, "needs a query"),
         ("news search", {"query": "x" * 5000}, "5,000 characters long; keep it under 200"),

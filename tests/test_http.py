@@ -73,6 +73,7 @@ def test_retry_after_parsing():
     assert retry_after_seconds("Mon, 01 Jan 2024 00:10:00 GMT", now) == 600
     assert retry_after_seconds("Sun, 31 Dec 2023 00:00:00 GMT", now) == 0  # in the past: now
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("²") is None  # a digit to str.isdigit(), not to int()
     assert retry_after_seconds("99999999999") == 7 * 24 * 3600  # capped
 
 
