@@ -26,7 +26,7 @@ test: $(STAMP)
 FUZZ ?= 10
 fuzz: $(STAMP)
 	@NEWSBOT_RUN_SLOW=1 NEWSBOT_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -p no:cacheprovider --timeout=0 \
-		tests/test_hostile_text.py tests/test_hostile_commands.py tests/test_feeds.py -k "slow or hostile_json or any_date or never_a_crash"
+		tests/test_hostile_text.py tests/test_hostile_commands.py tests/test_hostile_files.py tests/test_feeds.py -k "slow or hostile_json or any_date or never_a_crash"
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench

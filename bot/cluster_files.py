@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus import untrusted
 from corpus.dates import to_utc
 from digests.model import Document
 
@@ -40,7 +41,7 @@ def _read_line(raw: bytes, out: ArticleFile) -> str | None:
     if not line:
         return None
     try:
-        item = json.loads(line)
+        item = untrusted.json_loads(line)
     except json.JSONDecodeError as exc:
         return f"not JSON ({exc.msg} at column {exc.colno}); skipped"
     if not isinstance(item, dict):

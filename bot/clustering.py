@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cluster_files import read_articles
+from bot.jsonl import dumps_line
 from config.settings import Settings
 from digests.cluster import ClusterConfig, cluster
 from digests.model import Document
@@ -38,7 +38,7 @@ def cluster_file(input_path: Path, output_path: Path, config: ClusterConfig) -> 
     try:
         with open(output_path, "w", encoding="utf-8") as fh:
             for d in data.documents:
-                fh.write(json.dumps({"id": data.ids[d.id], "story": labels[d.id]}, ensure_ascii=False) + "\n")
+                fh.write(dumps_line({"id": data.ids[d.id], "story": labels[d.id]}) + "\n")
     except OSError as exc:
         print(f"newsbot: cannot write {output_path}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.offline import InputError, read_clusters
 from config.settings import PROJECT_ROOT
+from corpus import untrusted
 from digests.cluster import ClusterConfig
 from digests.summarize import ALGORITHMS, DEFAULT_ALGORITHM, summarize
 from digests.units import word_count
@@ -41,7 +42,7 @@ def file_kind(path: Path) -> str:
     with path.open("rb") as handle:
         for raw in handle:
             try:
-                item = json.loads(raw)
+                item = untrusted.json_loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 continue
             if isinstance(item, dict) and "references" in item:

@@ -4,13 +4,14 @@ it is about, and every secret redacted before anything is written (library logge
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+
+from bot.jsonl import dumps_line
 
 _context: contextvars.ContextVar[dict] = contextvars.ContextVar("log_context", default={})
 
@@ -83,7 +84,7 @@ class _JsonFormatter(logging.Formatter):
         }
         if record.exc_text:
             out["exc"] = record.exc_text
-        return json.dumps(out, ensure_ascii=False)
+        return dumps_line(out)
 
 
 def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = (), stream=None) -> logging.Handler:

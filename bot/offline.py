@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.jsonl import dumps_line
+from corpus import untrusted
 from corpus.dates import to_utc
 from digests.model import Document
 from digests.summarize import summarize
@@ -25,6 +27,12 @@ class Cluster:
     id: str
     documents: list[Document]
     references: list[str]
+
+
+def shown(cluster_id: str) -> str:
+    """An id as a one-line message shows it: as written when it is short and printable, else
+    quoted with its line breaks and control characters escaped, and cut."""
+    return cluster_id if cluster_id.isprintable() and len(cluster_id) <= 80 else repr(cluster_id[:80])
 
 
 def _text(value: object) -> str:
@@ -53,7 +61,7 @@ def read_clusters(path: Path, warn: TextIO = sys.stderr) -> Iterator[Cluster]:
                     line, how = raw.decode("utf-8", errors="replace"), "undecodable bytes replaced"
                 print(f"line {n}: not valid UTF-8; {how}", file=warn)
             try:
-                item = json.loads(line)
+                item = untrusted.json_loads(line)
             except json.JSONDecodeError as exc:
                 print(f"line {n}: not valid JSON ({exc.msg}); skipped", file=warn)
                 continue
@@ -63,12 +71,12 @@ def read_clusters(path: Path, warn: TextIO = sys.stderr) -> Iterator[Cluster]:
             cid = _text(item["id"])
             docs = item.get("documents")
             if not isinstance(docs, list) or not docs:
-                print(f"line {n} (id {cid}): no documents; empty summary", file=warn)
+                print(f"line {n} (id {shown(cid)}): no documents; empty summary", file=warn)
                 docs = []
             documents = []
             for k, d in enumerate(docs):
                 if not isinstance(d, dict):
-                    print(f"line {n} (id {cid}): document {k + 1} is not an object; ignored", file=warn)
+                    print(f"line {n} (id {shown(cid)}): document {k + 1} is not an object; ignored", file=warn)
                     continue
                 documents.append(
                     Document(
@@ -97,8 +105,8 @@ def summarize_file(
         for cluster in tqdm(items, desc="summarize", unit=" clusters", disable=not progress, file=sys.stderr):
             summary = summarize(cluster.documents, words, algorithm).text if cluster.documents else ""
             if cluster.documents and not summary:
-                print(f"line {cluster.line} (id {cluster.id}): no sentence fits {words} words; empty summary", file=warn)
-            out.write(json.dumps({"id": cluster.id, "summary": summary}, ensure_ascii=False) + "\n")
+                print(f"line {cluster.line} (id {shown(cluster.id)}): no sentence fits {words} words; empty summary", file=warn)
+            out.write(dumps_line({"id": cluster.id, "summary": summary}) + "\n")
             clusters += 1
             empty += not summary
     return clusters, empty

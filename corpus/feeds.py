@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from corpus import untrusted
 from corpus.dates import to_utc
 from corpus.html_text import html_to_text, one_line, plain_text
 from corpus.raw import RawArticle, Skipped
@@ -88,9 +89,22 @@ def _parse_xml(data: bytes, url: str, headers: dict[str, str], feed_id: int | No
     return parsed
 
 
+# "&#55296;" / "&#xD800;": a reference to a surrogate, no character. expat refuses it, and
+# feedparser's fallback parser turns it into a str it then fails to encode, losing the whole feed.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _surrogate_refs_replaced(data: bytes) -> bytes:
+    def fix(m: re.Match) -> bytes:
+        code = int(m[1], 16) if m[1] else int(m[2])
+        return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF else m[0]
+
+    return _CHAR_REF.sub(fix, data) if b"&#" in data else data
+
+
 def _feedparse(data: bytes, headers: dict[str, str]):
     try:
-        return feedparser.parse(io.BytesIO(data), response_headers=headers)
+        return feedparser.parse(io.BytesIO(_surrogate_refs_replaced(data)), response_headers=headers)
     except Exception as exc:  # feedparser is meant never to raise; a crash must not lose the run
         return feedparser.FeedParserDict(entries=[], feed={}, exception=type(exc).__name__)
 
@@ -171,8 +185,8 @@ def _http_url(value, base: str | None) -> str | None:
 
 def _parse_json_bytes(data: bytes, url: str, feed_id: int | None) -> ParsedFeed | Skipped:
     try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError) as exc:
+        doc = untrusted.json_loads(data)
+    except ValueError as exc:
         where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         return Skipped(url, f"not a feed: invalid JSON{where}")
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(JSON_FEED_VERSION):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from corpus import untrusted
 from corpus.dates import to_utc
 from corpus.raw import RawArticle, Skipped
 
@@ -130,7 +131,7 @@ def _from_html(html: str, origin: str) -> RawArticle | Skipped:
 
 def _from_json(text: str, origin: str) -> Iterator[RawArticle | Skipped]:
     try:
-        data = json.loads(text)
+        data = untrusted.json_loads(text)
     except json.JSONDecodeError as exc:
         yield Skipped(origin, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
         return
@@ -150,7 +151,7 @@ def _from_jsonl(text: str, origin: str) -> Iterator[RawArticle | Skipped]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = untrusted.json_loads(line)
         except json.JSONDecodeError as exc:
             yield Skipped(f"{origin}:{n}", f"invalid JSON: {exc.msg}")
             continue

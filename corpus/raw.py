@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from corpus.untrusted import scrubbed
+
 
 @dataclass
 class RawArticle:
@@ -18,6 +20,13 @@ class RawArticle:
     origin: str = ""  # where it came from (a path or URL), for messages
     feed_id: int | None = None
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every source builds one: the one place where text bound for the database passes.
+        for name in ("title", "text", "outlet", "url", "author", "guid", "origin"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, scrubbed(value))
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ def test_cluster_command_reports_bad_lines_and_keeps_the_rest(tmp_path):
         b'{"id": "b", "title": 5, "text": ""}\n'
         b'{"id": "c", "title": "Odd date", "text": "", "published": "someday"}\n'
         b'{"id": "d", "title": "", "text": ""}\n'
+        b'{"id": "e\\ud800", "title": "Lone \\udfff surrogate", "text": ""}\n'
+        + b"[" * 100_000 + b"]" * 100_000 + b"\n"
         b"\xff\xfe\x00 binary\n\n" + json.dumps(good).encode() + b"\n"
     )
     r = run_bot(tmp_path, "cluster", "--input", str(src), "--output", str(out))
@@ -69,10 +71,10 @@ def test_cluster_command_reports_bad_lines_and_keeps_the_rest(tmp_path):
     assert "Traceback" not in r.stderr
     for reason in ("line 2: not JSON", "line 3: expected a JSON object", 'line 4: no "id"', "line 5: id 'a' repeats",
                    'line 6: id \'b\': "title" and "text" must be strings', "line 7: id 'c': unreadable \"published\"",
-                   "line 8: id 'd': empty title and text", "line 9: not UTF-8"):
+                   "line 8: id 'd': empty title and text", "line 10: not JSON (nested too deeply", "line 11: not UTF-8"):
         assert reason in r.stderr, reason
     labels = read_labels(out)
-    assert [row["id"] for row in labels] == ["a", "c", "d", 7]  # ids keep their JSON type
+    assert [row["id"] for row in labels] == ["a", "c", "d", "e\ufffd", 7]  # ids keep their JSON type; a lone surrogate is U+FFFD
 
 
 def test_cluster_command_keeps_reports_that_share_only_page_furniture_apart(tmp_path):

@@ -385,7 +385,30 @@ def test_a_hostile_json_feed_is_read_or_refused_with_a_reason_never_raising(feed
     doc = {"version": "https://jsonfeed.org/version/1.1", **feed, "items": items}
     parsed = parse_feed(json.dumps(doc).encode("utf-8", "surrogatepass"), URL, {"Content-Type": "application/feed+json"})
     assert isinstance(parsed, ParsedFeed) and len(parsed.items) == len(items)
+    parsed.title.encode("utf-8")  # what the store keeps must be text UTF-8 can hold: no lone surrogate
     for item in parsed.items:
         assert isinstance(item, RawArticle) or item.reason
         if isinstance(item, RawArticle):
             assert item.url is None or item.url.startswith(("http://", "https://"))
+            for text in (item.title, item.text, item.outlet, item.url, item.author, item.guid):
+                (text or "").encode("utf-8")
+
+
+def test_lone_surrogates_in_feeds_are_read_as_replacement_characters_and_stored(store):
+    """"\\ud800" in a JSON Feed, "&#55296;" in RSS: valid escapes of no character, which the
+    database refuses (and feedparser, for RSS, crashed on, losing the feed). Read as U+FFFD."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "Half \ud800 Times",
+           "items": [{"id": "1\udfff", "url": "https://json.example/1", "title": "Storm \ud800 hits the coast",
+                      "content_text": "A storm hit the coast on Monday \udfff and cut power to thousands of homes."}]}  # fmt: skip
+    json_feed = parse_feed(json.dumps(doc).encode(), "https://json.example/feed.json", {"Content-Type": "application/feed+json"})
+    rss = RSS.replace("Caf\u00e9 owners", "Caf&#55296; owners &#xDFFF;").replace("First", "First &#x1F600;")
+    xml_feed = parse_feed(rss.encode(), URL, {"Content-Type": "application/rss+xml"})
+    assert json_feed.title == "Half \ufffd Times"
+    (a,) = json_feed.items
+    assert (a.title, a.guid) == ("Storm \ufffd hits the coast", "1\ufffd") and "Monday \ufffd and" in a.text
+    b = items(xml_feed)[0]
+    assert b.title == "Caf\ufffd owners \ufffd & their tips" and b.text.startswith("First \U0001f600 paragraph")
+    report = Ingestor(store).ingest([a, b])
+    assert (report.new, report.failed) == (2, [])
+    with store.session() as s:
+        assert set(s.scalars(select(Article.title))) == {a.title, b.title}

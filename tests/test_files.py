@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from sqlalchemy import select
+
 from corpus.files import read_path
+from corpus.ingest import Ingestor
+from corpus.models import Article
 from corpus.raw import RawArticle, Skipped
 
 LIMIT = 10_000
@@ -35,11 +39,12 @@ def test_plain_txt_and_md(tmp_path):
 
 def test_json_jsonl_and_json_feed(tmp_path):
     (tmp_path / "one.json").write_text(json.dumps({"title": "T1", "text": "x", "source": "S"}), encoding="utf-8")
-    (tmp_path / "many.jsonl").write_text('{"title": "T2", "text": "y"}\nnot json\n{"title": "T3", "text": ""}\n', encoding="utf-8")
+    deep = "[" * 4_000 + "]" * 4_000  # json.loads raises RecursionError here, not a JSONDecodeError
+    (tmp_path / "many.jsonl").write_text(f'{{"title": "T2", "text": "y"}}\nnot json\n{deep}\n{{"title": "T3", "text": ""}}\n', encoding="utf-8")
     out = read(tmp_path)
     titles = [x.title for x in out if isinstance(x, RawArticle)]
     assert sorted(titles) == ["T1", "T2", "T3"]
-    assert [x.reason for x in out if isinstance(x, Skipped)] == ["invalid JSON: Expecting value"]
+    assert [x.reason for x in out if isinstance(x, Skipped)] == ["invalid JSON: Expecting value", "invalid JSON: nested too deeply"]
     assert next(x for x in out if getattr(x, "title", "") == "T1").outlet == "S"
 
 
@@ -87,3 +92,24 @@ def test_bundled_corpus_has_the_five_seeds_with_metadata():
         seeds = json.loads((SHARED / "seeds" / "seeds.json").read_text())
         assert sorted(a.url for a in out) == sorted(s["url"] for s in seeds)
         assert sorted(a.title for a in out) == sorted(s["title"] for s in seeds)
+
+
+def test_lone_surrogates_in_json_and_yaml_are_read_as_replacement_characters_and_stored(tmp_path, store):
+    """JSON and YAML may escape a lone surrogate ("\\ud800"): no character, which the database
+    refuses. One such line took the whole ingest run down; it is read as U+FFFD now."""
+    tmp_path = tmp_path / "files"  # beside the SQLite store's file
+    tmp_path.mkdir()
+    (tmp_path / "many.jsonl").write_text(
+        '{"title": "Budget \\ud800 passes", "text": "Parliament passed the budget \\udfff on Tuesday.", "source": "Daily \\ud83d"}\n'
+        '{"title": "Emoji \\ud83d\\ude00 pair", "text": "A pair of escapes is one character and stays one."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "post.md").write_text('---\ntitle: "Mayor \\ud800 elected"\nauthor: "Jo \\U0000dfff"\n---\nVoters chose a new mayor.', encoding="utf-8")
+    out = read(tmp_path)
+    assert all(isinstance(x, RawArticle) for x in out)
+    assert sorted(x.title for x in out) == ["Budget \ufffd passes", "Emoji \U0001f600 pair", "Mayor \ufffd elected"]
+    assert {x.outlet for x in out} >= {"Daily \ufffd"} and {x.author for x in out} >= {"Jo \ufffd"}
+    report = Ingestor(store).ingest(out)
+    assert (report.new, report.failed) == (3, [])
+    with store.session() as s:
+        assert "Parliament passed the budget \ufffd on Tuesday." in s.scalars(select(Article.text)).all()

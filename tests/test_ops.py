@@ -46,7 +46,9 @@ def test_json_logs_carry_context_and_hide_secrets(restore_logging):
         raise RuntimeError("auth failed for xoxb-1234567890-abcdefghij")
     except RuntimeError:
         log.exception("slack said no")
-    first, second = (json.loads(line) for line in buf.getvalue().splitlines())
+    log.info("a feed title with line ends: one\u2028two\x85three")  # escaped, so a record stays one line
+    first, second, third = (json.loads(line) for line in buf.getvalue().splitlines())
+    assert third["msg"] == "a feed title with line ends: one\u2028two\x85three"
     assert first["subscription"] == "12" and first["command"] == "/news feeds"
     assert first["msg"] == "posting with token [redacted]"
     assert "xoxb-" not in json.dumps(second) and "[redacted]" in second["exc"]

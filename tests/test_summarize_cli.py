@@ -59,6 +59,11 @@ def test_bad_input_gets_messages_or_empty_summaries(tmp_path):
         b'{"id": "latin", "documents": [{"title": "t", "text": "Caf\xe9 owners said prices rose sharply this year.", "source": "s"}]}',
         json.dumps(["no", "id"]),
         "",
+        # "\\ud800" is valid JSON but no character: UTF-8 can't hold it, so it is read as U+FFFD.
+        '{"id": "half\\ud800", "documents": [{"title": "t", "text": "Voters \\udfff chose a new mayor on Sunday.", "source": "s"}]}',
+        "[" * 100_000 + "]" * 100_000,  # json.loads raises RecursionError here, not a JSONDecodeError
+        '{"id": "two\\nlines", "documents": []}',  # a message about it stays on one line
+        '{"id": "sep\\u2028x\\u0085y", "documents": [{"title": "t", "text": "Rain fell over the city on Monday.", "source": "s"}]}',
     ])
     r = run_bot(tmp_path, "summarize", "--input", str(inp), "--output", str(out), "--words", "20")
     assert r.returncode == 0, r.stderr
@@ -67,11 +72,16 @@ def test_bad_input_gets_messages_or_empty_summaries(tmp_path):
     assert rows == {
         "empty": "", "blank": "", "one": "Parliament passed the budget on Tuesday.", "weird": "",
         "latin": "Café owners said prices rose sharply this year.",
+        "half\ufffd": "Voters \ufffd chose a new mayor on Sunday.",
+        "two\nlines": "",
+        "sep\u2028x\x85y": "Rain fell over the city on Monday.",  # line ends to str.splitlines(), escaped in the file
     }
     assert "line 1: not valid JSON" in r.stderr
     assert "line 2 (id empty): no documents" in r.stderr
     assert "line 6: not valid UTF-8" in r.stderr
     assert "line 7: expected an object" in r.stderr
+    assert "line 10: not valid JSON (nested too deeply); skipped" in r.stderr
+    assert "line 11 (id 'two\\nlines'): no documents; empty summary" in r.stderr
 
 
 def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):

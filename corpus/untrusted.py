@@ -1,0 +1,57 @@
+"""Input from outside read into values the rest of the code can hold: JSON nested too deeply is
+refused as invalid JSON, and lone surrogates become U+FFFD.
+
+json.loads raises RecursionError, not a JSONDecodeError, on a line of ten thousand "[": every
+reader that skipped a bad line with a reason crashed on that one. And "\\ud800" is valid JSON
+and YAML, which their parsers turn into a lone surrogate: a str that no UTF-8 encoder accepts, so
+the database, an output file or a chat message would refuse it later, far from the line that
+held it, and take the rest of a run down with it. (A surrogate pair, "\\ud83d\\ude00", is one
+character to the parsers and stays one.)"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_loads(data: str | bytes) -> object:
+    """json.loads, every string in the result (keys too) without lone surrogates. Raises
+    json.JSONDecodeError (a ValueError) on invalid JSON, nesting too deep included, and
+    UnicodeDecodeError on bytes that are not UTF-8 or UTF-16/32."""
+    try:
+        return _scrubbed_json(json.loads(data))
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from None
+
+
+def scrubbed(text: str) -> str:
+    """The text with each lone surrogate as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _scrubbed_json(value: object) -> object:
+    """The value with its strings fixed, containers changed in place; without recursion, since
+    json.loads nests as deep as its own limit allows."""
+    if isinstance(value, str):
+        return scrubbed(value)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            for i, x in enumerate(item):
+                if isinstance(x, str):
+                    item[i] = scrubbed(x)
+                elif isinstance(x, (list, dict)):
+                    stack.append(x)
+        elif isinstance(item, dict):
+            pairs = list(item.items())
+            item.clear()
+            for k, x in pairs:
+                if isinstance(x, str):
+                    x = scrubbed(x)
+                elif isinstance(x, (list, dict)):
+                    stack.append(x)
+                item[scrubbed(k)] = x
+    return value
