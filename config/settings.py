@@ -4,6 +4,7 @@ NEWSBOT_CONFIG, then NEWSBOT_* environment variables (nested with "__")."""
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -58,6 +59,15 @@ class HttpSettings(BaseModel):
     # Off by default: fetching loopback, private, link-local... addresses is refused (SSRF guard).
     allow_private_addresses: bool = False
     extra_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _one_header_line(cls, v: str) -> str:
+        # Sent as a header on every fetch: a line break or a non-ASCII character would make each
+        # one fail, feed by feed, with a reason that doesn't point here.
+        if not v.strip() or not all(" " <= c <= "~" for c in v):
+            raise ValueError("must be one line of printable ASCII (it is sent as the User-Agent header)")
+        return v
 
 
 class FeedSettings(BaseModel):
@@ -352,6 +362,18 @@ def load_settings(**overrides: Any) -> Settings:
         raise
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        # Only a TOML file is read here: the default one, or NEWSBOT_CONFIG's.
+        which = f"NEWSBOT_CONFIG ({extra})" if extra else str(DEFAULT_TOML)
+        raise ConfigError(f"{which}: {_file_problem(exc)}; fix it, or compare it with config/default.toml") from None
+
+
+def _file_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text ({exc.reason})"
+    if isinstance(exc, OSError):
+        return f"can't be read ({exc.strerror or exc})"
+    return f"not valid TOML: {exc}"
 
 
 def _explain(exc: ValidationError) -> str:

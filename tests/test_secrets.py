@@ -110,6 +110,7 @@ def test_a_missing_second_slack_secret_names_it_not_the_first(settings, monkeypa
         ("NEWSBOT_HEALTH__PORT", "70000", "health.port", "Input should be less than or equal to 65535"),
         ("NEWSBOT_DISCORD__API_URL", "ftp://hunter2pass.example/", "discord.api_url", "String should match pattern"),
         ("NEWSBOT_CHANNELS__TIMEZONE", "Mars/hunter2pass", "channels.timezone", "not an IANA timezone; use a name such as UTC or Europe/Berlin"),
+        ("NEWSBOT_HTTP__USER_AGENT", "bot\nhunter2pass", "http.user_agent", "one line of printable ASCII (it is sent as the User-Agent header)"),
     ],
 )
 def test_config_errors_name_the_setting_and_the_fix_never_the_value(settings, monkeypatch, env, value, named, fix):
@@ -119,6 +120,25 @@ def test_config_errors_name_the_setting_and_the_fix_never_the_value(settings, mo
     message = str(e.value)
     assert f"{named} (env {env.split('__')[0]}__{env.split('__')[1]}" in message and fix in message, message
     assert "hunter2pass" not in message and value not in message
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'[http]\nuser_agent = "hunter2pass', "not valid TOML: Unterminated string (at end of document)"),
+        (b'data_dir = "\\ud800hunter2pass"\n', "not valid TOML: Escaped character is not a Unicode scalar value"),
+        (b'[http]\nuser_agent = "caf\xe9 hunter2pass"\n', "not UTF-8 text"),
+    ],
+)
+def test_a_config_file_that_is_not_toml_is_one_line_without_its_content(settings, tmp_path, monkeypatch, body, reason):
+    toml = tmp_path / "local.toml"
+    toml.write_bytes(body)
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(toml))
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    message = str(e.value)
+    assert message.startswith(f"NEWSBOT_CONFIG ({toml}): {reason}") and "\n" not in message, message
+    assert message.endswith("; fix it, or compare it with config/default.toml") and "hunter2pass" not in message
 
 
 def test_check_config_masks_every_secret(tmp_path):
