@@ -3,10 +3,11 @@ NEWSBOT_CONFIG, then NEWSBOT_* environment variables (nested with "__")."""
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -16,6 +17,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings.exceptions import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TOML = Path(__file__).resolve().parent / "default.toml"
@@ -362,10 +364,45 @@ def load_settings(**overrides: Any) -> Settings:
         raise
     except ValidationError as exc:
         raise ConfigError(_explain(exc)) from None
+    except (SettingsError, RecursionError):
+        # pydantic-settings reads a list or a section from the environment as JSON, and when that
+        # fails it names only the section.
+        raise ConfigError(_unreadable_json_env()) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         # Only a TOML file is read here: the default one, or NEWSBOT_CONFIG's.
         which = f"NEWSBOT_CONFIG ({extra})" if extra else str(DEFAULT_TOML)
         raise ConfigError(f"{which}: {_file_problem(exc)}; fix it, or compare it with config/default.toml") from None
+
+
+def _unreadable_json_env() -> str:
+    lines = []
+    for key, value in sorted(os.environ.items()):
+        if not key.startswith("NEWSBOT_") or _is_json(value):
+            continue
+        path = key.removeprefix("NEWSBOT_").lower().split("__")
+        if len(path) == 1 and _is_section(path[0]):
+            lines.append(f"{key}: not valid JSON; a section is written as a JSON object, or set its settings one by one ({key}__NAME)")
+        elif len(path) == 2 and _is_section(path[0]) and _is_list(path[0], path[1]):
+            lines.append(f'{key}: not valid JSON; a list is written as [8080, 8443] or ["a", "b"]')
+    return "invalid configuration:\n  " + "\n  ".join(lines or ["a list or section set in the environment is not valid JSON"])
+
+
+def _is_json(value: str) -> bool:
+    try:
+        json.loads(value)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _is_section(name: str) -> bool:
+    field = Settings.model_fields.get(name)
+    return field is not None and isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+
+
+def _is_list(section: str, name: str) -> bool:
+    field = Settings.model_fields[section].annotation.model_fields.get(name)
+    return field is not None and get_origin(field.annotation) is list
 
 
 def _file_problem(exc: Exception) -> str:

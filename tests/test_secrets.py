@@ -141,6 +141,23 @@ def test_a_config_file_that_is_not_toml_is_one_line_without_its_content(settings
     assert message.endswith("; fix it, or compare it with config/default.toml") and "hunter2pass" not in message
 
 
+@pytest.mark.parametrize(
+    ("env", "value", "fix"),
+    [
+        ("NEWSBOT_HTTP__EXTRA_PORTS", "8080,8443", "a list is written as [8080, 8443]"),
+        ("NEWSBOT_SLACK__ADMIN_USER_IDS", '["U1", hunter2pass', "a list is written as"),
+        ("NEWSBOT_HTTP__EXTRA_PORTS", "[" * 5000 + "]" * 5000, "a list is written as"),  # json.loads: RecursionError
+        ("NEWSBOT_HTTP", "{hunter2pass", "a section is written as a JSON object, or set its settings one by one (NEWSBOT_HTTP__NAME)"),
+    ],
+)
+def test_a_list_or_section_in_the_environment_that_is_not_json_is_named(settings, monkeypatch, env, value, fix):
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    message = str(e.value)
+    assert f"{env}: not valid JSON; {fix}" in message and "hunter2pass" not in message, message
+
+
 def test_check_config_masks_every_secret(tmp_path):
     r = run_bot(tmp_path, "check-config", NEWSBOT_DISCORD__TOKEN=DISCORD_TOKEN, NEWSBOT_SLACK__BOT_TOKEN=SLACK_BOT_TOKEN,
                 NEWSBOT_SLACK__APP_TOKEN=SLACK_APP_TOKEN, NEWSBOT_SLACK__SIGNING_SECRET=SIGNING_SECRET)
