@@ -294,6 +294,9 @@ class Settings(BaseSettings):
         return [self.path(d) for d in self.corpus.dirs]
 
 
+MAX_SECRET_BYTES = 64 * 1024
+
+
 class FileSecretsSource(PydanticBaseSettingsSource):
     """NEWSBOT_<NAME>_FILE=/path sets NEWSBOT_<NAME> to that file's contents (Docker and
     Kubernetes secrets are mounted as files)."""
@@ -307,7 +310,11 @@ class FileSecretsSource(PydanticBaseSettingsSource):
             if not (key.startswith("NEWSBOT_") and key.endswith("_FILE")) or key == "NEWSBOT_CONFIG":
                 continue
             try:
-                content = Path(value).read_text(encoding="utf-8").strip()
+                with open(value, "rb") as fh:
+                    raw = fh.read(MAX_SECRET_BYTES + 1)  # not all of /dev/zero
+                if len(raw) > MAX_SECRET_BYTES:
+                    raise ConfigError(f"{key}: the secret file is over {MAX_SECRET_BYTES // 1024} KB, too large for a token; point it at the file that holds only the secret")
+                content = raw.decode("utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{key}: cannot read the secret file ({type(exc).__name__}); point it at a readable UTF-8 file") from None
             path = key[len("NEWSBOT_") : -len("_FILE")].lower().split("__")

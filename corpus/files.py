@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,11 +51,19 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
         yield Skipped(origin, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html, .json or .jsonl")
         return
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Skipped(origin, f"file too large ({size:,} bytes; the limit is corpus.max_file_bytes = {max_bytes:,})")
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # A device or a pipe (/dev/zero behind a link named x.jsonl) would be read forever.
+            yield Skipped(origin, "not a regular file (a device, pipe or socket)")
             return
-        data = path.read_bytes()
+        if st.st_size > max_bytes:
+            yield Skipped(origin, f"file too large ({st.st_size:,} bytes; the limit is corpus.max_file_bytes = {max_bytes:,})")
+            return
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # the size may have grown since stat()
+        if len(data) > max_bytes:
+            yield Skipped(origin, f"file too large (over {max_bytes:,} bytes, the limit set by corpus.max_file_bytes)")
+            return
     except OSError as exc:
         yield Skipped(origin, f"unreadable: {exc.strerror or exc}")
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -64,6 +65,8 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_go_in(tmp_path):
     (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nText", encoding="utf-8")
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")  # read to its end, it never ends
+    os.mkfifo(tmp_path / "pipe.txt")  # opened for reading, it waits for a writer forever
     (tmp_path / ".hidden.txt").write_text("Hidden\nnot an article", encoding="utf-8")
     (tmp_path / "README.md").write_text("# Docs\nnot an article", encoding="utf-8")
     out = read(tmp_path)
@@ -81,6 +84,9 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_go_in(tmp_path):
     assert all("\n" not in r for r in reasons.values())
     (gone,) = read(tmp_path / "gone.txt")
     assert isinstance(gone, Skipped)
+    # Named directly, a device or a pipe is refused before it is opened.
+    for name in ("zero.jsonl", "pipe.txt"):
+        assert [x.reason for x in read(tmp_path / name)] == ["not a regular file (a device, pipe or socket)"]
 
 
 def test_bundled_corpus_has_the_five_seeds_with_metadata():

@@ -141,6 +141,13 @@ def test_a_config_file_that_is_not_toml_is_one_line_without_its_content(settings
     assert message.endswith("; fix it, or compare it with config/default.toml") and "hunter2pass" not in message
 
 
+def test_a_secret_file_that_never_ends_is_refused(settings, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_DISCORD__TOKEN_FILE", "/dev/zero")  # was read until memory ran out
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    assert str(e.value).startswith("NEWSBOT_DISCORD__TOKEN_FILE: the secret file is over 64 KB, too large for a token")
+
+
 @pytest.mark.parametrize(
     ("env", "value", "fix"),
     [
