@@ -89,22 +89,23 @@ def _parse_xml(data: bytes, url: str, headers: dict[str, str], feed_id: int | No
     return parsed
 
 
-# "&#55296;" / "&#xD800;": a reference to a surrogate, no character. expat refuses it, and
-# feedparser's fallback parser turns it into a str it then fails to encode, losing the whole feed.
-_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# "&#55296;", "&#x110000;": references to no character (a surrogate, past U+10FFFF). expat refuses
+# them, and feedparser's fallback parser then fails on them (UnicodeEncodeError, ValueError),
+# losing the whole feed. Each becomes U+FFFD.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
 
 
-def _surrogate_refs_replaced(data: bytes) -> bytes:
+def _unusable_refs_replaced(data: bytes) -> bytes:
     def fix(m: re.Match) -> bytes:
         code = int(m[1], 16) if m[1] else int(m[2])
-        return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF else m[0]
+        return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else m[0]
 
     return _CHAR_REF.sub(fix, data) if b"&#" in data else data
 
 
 def _feedparse(data: bytes, headers: dict[str, str]):
     try:
-        return feedparser.parse(io.BytesIO(_surrogate_refs_replaced(data)), response_headers=headers)
+        return feedparser.parse(io.BytesIO(_unusable_refs_replaced(data)), response_headers=headers)
     except Exception as exc:  # feedparser is meant never to raise; a crash must not lose the run
         return feedparser.FeedParserDict(entries=[], feed={}, exception=type(exc).__name__)
 

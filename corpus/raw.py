@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from corpus.untrusted import scrubbed
+from corpus.untrusted import storable
 
 
 @dataclass
@@ -26,7 +26,7 @@ class RawArticle:
         for name in ("title", "text", "outlet", "url", "author", "guid", "origin"):
             value = getattr(self, name)
             if isinstance(value, str):
-                setattr(self, name, scrubbed(value))
+                setattr(self, name, storable(value))
 
 
 @dataclass(frozen=True)

@@ -412,3 +412,39 @@ def test_lone_surrogates_in_feeds_are_read_as_replacement_characters_and_stored(
     assert (report.new, report.failed) == (2, [])
     with store.session() as s:
         assert set(s.scalars(select(Article.title))) == {a.title, b.title}
+
+
+# --- hostile RSS and Atom --------------------------------------------------------------------------
+
+_CHAR_REFS = ["&#55296;", "&#xDFFF;", "&#xd83d;&#xde00;", "&#0;", "&#x110000;", "&#99999999999;", "&#x1F600;", "&amp;", "&bogus;", "&#"]
+_xml_text = st.lists(st.sampled_from(_CHAR_REFS) | hostile_text(max_atoms=4, huge=False), max_size=4).map(" ".join)
+_xml_item = st.fixed_dictionaries({}, optional={t: _xml_text for t in ("title", "link", "guid", "description", "pubDate", "author")})
+
+
+def _xml_feed(kind: str, title: str, items: list[dict]) -> str:
+    """Fields put in raw, unescaped: markup in them may break the XML, as it does in the wild."""
+    if kind == "rss":
+        body = "".join("<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in i.items()) + "</item>" for i in items)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'
+    names = {"title": "title", "link": "id", "guid": "id", "description": "summary", "pubDate": "updated", "author": "author"}
+    body = "".join("<entry>" + "".join(f"<{names[k]}>{v}</{names[k]}>" for k, v in i.items()) + "</entry>" for i in items)
+    return f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{title}</title>{body}</feed>'
+
+
+@settings(max_examples=100 * FUZZ, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["rss", "atom"]), _xml_text, st.lists(_xml_item, max_size=3))
+def test_a_hostile_xml_feed_is_read_or_refused_with_a_reason_never_a_crash(store, kind, title, items):
+    """Anything in any field of an RSS or Atom feed, character references to no character
+    included: its items are articles or skipped with a reason, and what is read can be stored."""
+    body = _xml_feed(kind, title, items).encode("utf-8", "surrogatepass")
+    parsed = parse_feed(body, URL, {"Content-Type": "application/xml"})
+    if isinstance(parsed, Skipped):
+        # "could not be read": feedparser itself crashed, and everything in the feed was lost
+        assert parsed.reason and "\n" not in parsed.reason and "could not be read" not in parsed.reason, parsed.reason
+        return
+    parsed.title.encode("utf-8")
+    read = [x for x in parsed.items if isinstance(x, RawArticle)]
+    for item in read:
+        assert item.url is None or item.url.startswith(("http://", "https://"))
+    report = Ingestor(store).ingest(parsed.items)
+    assert report.new + report.duplicate + len(report.failed) == len(parsed.items)

@@ -102,11 +102,12 @@ def test_bundled_corpus_has_the_five_seeds_with_metadata():
 
 def test_lone_surrogates_in_json_and_yaml_are_read_as_replacement_characters_and_stored(tmp_path, store):
     """JSON and YAML may escape a lone surrogate ("\\ud800"): no character, which the database
-    refuses. One such line took the whole ingest run down; it is read as U+FFFD now."""
+    refuses. One such line took the whole ingest run down; it is read as U+FFFD now. A NUL
+    ("\\u0000"), which PostgreSQL refuses in text, is dropped."""
     tmp_path = tmp_path / "files"  # beside the SQLite store's file
     tmp_path.mkdir()
     (tmp_path / "many.jsonl").write_text(
-        '{"title": "Budget \\ud800 passes", "text": "Parliament passed the budget \\udfff on Tuesday.", "source": "Daily \\ud83d"}\n'
+        '{"title": "Budget \\ud800 passes", "text": "Parliament passed the budget \\udfff on\\u0000 Tuesday.", "source": "Daily \\ud83d", "author": "A\\u0000B"}\n'
         '{"title": "Emoji \\ud83d\\ude00 pair", "text": "A pair of escapes is one character and stays one."}\n',
         encoding="utf-8",
     )
@@ -114,7 +115,7 @@ def test_lone_surrogates_in_json_and_yaml_are_read_as_replacement_characters_and
     out = read(tmp_path)
     assert all(isinstance(x, RawArticle) for x in out)
     assert sorted(x.title for x in out) == ["Budget \ufffd passes", "Emoji \U0001f600 pair", "Mayor \ufffd elected"]
-    assert {x.outlet for x in out} >= {"Daily \ufffd"} and {x.author for x in out} >= {"Jo \ufffd"}
+    assert {x.outlet for x in out} >= {"Daily \ufffd"} and {x.author for x in out} >= {"Jo \ufffd", "AB"}
     report = Ingestor(store).ingest(out)
     assert (report.new, report.failed) == (3, [])
     with store.session() as s:

@@ -69,11 +69,11 @@ def test_any_article_file_is_clustered_or_its_lines_refused_never_a_crash(tmp_pa
 
 @SETTINGS
 @given(_lines)
-def test_any_jsonl_file_is_ingested_or_its_lines_refused_never_a_crash(tmp_path, sqlite_store, data):
+def test_any_jsonl_file_is_ingested_or_its_lines_refused_never_a_crash(tmp_path, store, data):
     folder = tmp_path / "in"
     folder.mkdir(exist_ok=True)
     (folder / "articles.jsonl").write_bytes(data)
     items = list(read_path(folder, 1_000_000))
     assert all(isinstance(x, RawArticle) or (isinstance(x, Skipped) and x.reason and "\n" not in x.reason) for x in items)
-    report = Ingestor(sqlite_store).ingest(items)
+    report = Ingestor(store).ingest(items)
     assert report.new + report.duplicate + len(report.failed) == len(items)
