@@ -103,4 +103,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
     logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")
     # APScheduler logs every job run at INFO; the scheduler logs what each run did.
     logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
+    # trafilatura warns "discarding data: None" for a page without an article, which the reason
+    # ingestion gives ("no article text found in the page") already says.
+    logging.getLogger("trafilatura").setLevel(level if level == "DEBUG" else "ERROR")
     return handler

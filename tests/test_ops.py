@@ -58,10 +58,12 @@ def test_json_logs_carry_context_and_hide_secrets(restore_logging):
 def test_text_logs_show_context(restore_logging):
     buf = io.StringIO()
     setup_logging("INFO", "text", stream=buf)
+    logging.getLogger("trafilatura.core").warning("discarding data: %s", None)  # ingestion says why itself
     with log_context(feed="https://user:pw@feeds.example/rss"):
         logging.getLogger("newsbot").warning("feed failed")
     line = buf.getvalue().strip()
     assert line.endswith("[feed=https://[redacted]@feeds.example/rss]") and "feed failed" in line
+    assert "discarding" not in line
 
 
 def test_health_endpoint_liveness_readiness_and_metrics(sqlite_store):
