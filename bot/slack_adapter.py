@@ -26,6 +26,7 @@ from datetime import datetime
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import TOP_LEVEL, UsageError, parse_text
@@ -75,6 +76,7 @@ class SlackBot:
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         # With an empty secret every HTTP request fails verification; Socket Mode skips it.
         self.app = AsyncApp(client=client, signing_secret=secret, process_before_response=process_before_response)
+        self.verifier = SignatureVerifier(secret) if secret else None  # HTTP mode only: config requires a secret there
         self._admins: dict[str, tuple[float, bool]] = {}
         self._channel_locks: dict[str, asyncio.Lock] = {}
         self._last_post: dict[str, float] = {}
@@ -222,13 +224,23 @@ def http_app(bot: SlackBot, path: str):
     """The Starlette app for HTTP mode: Slack's requests at `path`, a health check at /healthz."""
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
     from starlette.applications import Starlette
-    from starlette.responses import PlainTextResponse
+    from starlette.responses import JSONResponse, PlainTextResponse
     from starlette.routing import Route
 
     handler = AsyncSlackRequestHandler(bot.app)
 
     async def events(request):
-        return await handler.handle(request)
+        # Bolt parses the body before it checks the signature, so anyone could make it fail on
+        # a body that isn't the JSON or form it claims (500s, a traceback logged for each).
+        # Unsigned requests stop here; a signed one it still can't read is a 400.
+        body = await request.body()
+        if bot.verifier is None or not bot.verifier.is_valid_request(body, dict(request.headers)):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        try:
+            return await handler.handle(request)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError; a body nested past Python's limit
+            log.warning("a signed Slack request could not be read (%s); answered 400", type(exc).__name__)
+            return JSONResponse({"error": "unreadable request"}, status_code=400)
 
     async def health(request):
         return PlainTextResponse("ok")
