@@ -29,7 +29,7 @@ class Cluster:
     references: list[str]
 
 
-def shown(cluster_id: str) -> str:
+def _shown(cluster_id: str) -> str:
     """An id as a one-line message shows it: as written when it is short and printable, else
     quoted with its line breaks and control characters escaped, and cut."""
     return cluster_id if cluster_id.isprintable() and len(cluster_id) <= 80 else repr(cluster_id[:80])
@@ -71,12 +71,12 @@ def read_clusters(path: Path, warn: TextIO = sys.stderr) -> Iterator[Cluster]:
             cid = _text(item["id"])
             docs = item.get("documents")
             if not isinstance(docs, list) or not docs:
-                print(f"line {n} (id {shown(cid)}): no documents; empty summary", file=warn)
+                print(f"line {n} (id {_shown(cid)}): no documents; empty summary", file=warn)
                 docs = []
             documents = []
             for k, d in enumerate(docs):
                 if not isinstance(d, dict):
-                    print(f"line {n} (id {shown(cid)}): document {k + 1} is not an object; ignored", file=warn)
+                    print(f"line {n} (id {_shown(cid)}): document {k + 1} is not an object; ignored", file=warn)
                     continue
                 documents.append(
                     Document(
@@ -105,7 +105,7 @@ def summarize_file(
         for cluster in tqdm(items, desc="summarize", unit=" clusters", disable=not progress, file=sys.stderr):
             summary = summarize(cluster.documents, words, algorithm).text if cluster.documents else ""
             if cluster.documents and not summary:
-                print(f"line {cluster.line} (id {shown(cluster.id)}): no sentence fits {words} words; empty summary", file=warn)
+                print(f"line {cluster.line} (id {_shown(cluster.id)}): no sentence fits {words} words; empty summary", file=warn)
             out.write(dumps_line({"id": cluster.id, "summary": summary}) + "\n")
             clusters += 1
             empty += not summary
