@@ -30,11 +30,13 @@ def to_utc(value: object) -> datetime | None:
             return datetime.fromtimestamp(value, timezone.utc)
         except (OverflowError, OSError, ValueError):
             return None
-    else:
+    elif isinstance(value, str):
         try:
-            dt = dateparser.parse(str(value), tzinfos=_zone)
+            dt = dateparser.parse(value, tzinfos=_zone)
         except (ValueError, ArithmeticError):  # dateutil's own errors, overflows, decimal.InvalidOperation
             return None
+    else:
+        return None  # a list or a table is no date (and YAML's aliases can make its text endless)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     try:

@@ -10,6 +10,7 @@ import json
 import re
 import stat
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -102,7 +103,7 @@ def _from_text(text: str, origin: str, markdown: bool) -> RawArticle | Skipped:
         text = text[m.end() :]
     if markdown:
         text = _MD_LINK.sub(r"\1", text)
-    title = str(meta.get("title") or "").strip()
+    title = _scalar(meta, "title")
     if not title:
         title = _first_line_title(text, markdown)
     return _article(meta, title, text, origin)
@@ -123,13 +124,20 @@ def _article(meta: dict, title: str, text: str, origin: str) -> RawArticle | Ski
     return RawArticle(
         title=title,
         text=text,
-        outlet=str(meta.get("outlet") or meta.get("source") or meta.get("sitename") or "").strip(),
-        url=(str(meta["url"]).strip() if meta.get("url") else None),
-        author=(str(meta["author"]).strip() if meta.get("author") else None),
+        outlet=_scalar(meta, "outlet", "source", "sitename"),
+        url=_scalar(meta, "url") or None,
+        author=_scalar(meta, "author") or None,
         published=to_utc(meta.get("published") or meta.get("date")),
-        guid=(str(meta["guid"]).strip() if meta.get("guid") else None),
+        guid=_scalar(meta, "guid") or None,
         origin=origin,
     )
+
+
+def _scalar(meta: dict, *keys: str) -> str:
+    """The first of `keys` that holds a value, as text; a list or a table is no title, author or
+    link (and in YAML, aliases can make one whose text never ends: a "billion laughs")."""
+    value = next((meta[k] for k in keys if meta.get(k)), "")
+    return str(value).strip() if isinstance(value, (str, int, float, date)) else ""
 
 
 def _from_html(html: str, origin: str) -> RawArticle | Skipped:
@@ -170,7 +178,7 @@ def _from_jsonl(text: str, origin: str) -> Iterator[RawArticle | Skipped]:
 def _from_mapping(item: object, origin: str) -> RawArticle | Skipped:
     if not isinstance(item, dict):
         return Skipped(origin, "expected an object with title and text")
-    title = str(item.get("title") or "").strip()
+    title = _scalar(item, "title")
     text = item.get("text") or item.get("content") or ""
     if not isinstance(text, str):
         return Skipped(origin, "'text' must be a string")

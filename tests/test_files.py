@@ -120,3 +120,17 @@ def test_lone_surrogates_in_json_and_yaml_are_read_as_replacement_characters_and
     assert (report.new, report.failed) == (3, [])
     with store.session() as s:
         assert "Parliament passed the budget \ufffd on Tuesday." in s.scalars(select(Article.text)).all()
+
+
+def test_front_matter_fields_that_are_lists_are_ignored_not_spelled_out(tmp_path):
+    """YAML aliases can nest a list in itself level after level: nine levels of nine make a
+    "billion laughs" whose text took all the memory there was when a title was spelled out with
+    str(). Six levels here (half a million items): a list is no title, author or date."""
+    lines, prev = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'], "a"
+    for name in "bcdef":
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    lines += [f"title: *{prev}", f"author: *{prev}", f"date: *{prev}", f"url: *{prev}"]
+    (tmp_path / "laughs.md").write_text("---\n" + "\n".join(lines) + "\n---\nLava reached the sea on Sunday.\n", encoding="utf-8")
+    (a,) = read(tmp_path / "laughs.md")
+    assert (a.title, a.author, a.published, a.url) == ("Lava reached the sea on Sunday.", None, None, None)
