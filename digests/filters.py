@@ -39,6 +39,8 @@ _FURNITURE_PATTERNS = (
     (("tweet",), r"\btweet location\b|\blocation information to your tweets\b"),
     (("weekday",), r"\bdelivered weekday mornings\b"), (("breaking news",), r"\bbreaking news (?:emails|alerts)\b"),
     (("breaking news",), r"\bthis is a breaking news update\b"), (("check back",), r"\bcheck back (?:soon|later)\b"),
+    # A live blog's sign-off, as the whole sentence ('"Stay tuned," advises VentureBeat' is news).
+    (("stay tuned",), r"^\W*stay tuned(?: for (?:further |more )?(?:details|updates|information|news))?\W*$"),
     (("verification email",), r"\bsent you a verification email\b"),
     # Video players' controls run into the text: "Play Facebook Twitter Embed <title> 2:55".
     (("embed",), r"\b(?:facebook twitter embed|embed x share|embed more (?:news )?videos)\b"),

@@ -225,7 +225,8 @@ def test_a_page_of_boilerplate_has_nothing_to_say_but_a_short_note_stands_in():
     """When no sentence passes the filters, lead sentences stand in, but never furniture, a line in
     capitals or half a sentence; a story with nothing to say stays out of the digest."""
     boilerplate = doc(1, "Subscribe to our newsletter for the latest updates every day. Click here to read more "
-                         "about this story today. THE BRIDGE IS CLOSED. The mayor said the bridge would reopen in...")
+                         "about this story today. THE BRIDGE IS CLOSED. The mayor said the bridge would reopen in...\n\n"
+                         "Stay tuned for further details.")
     assert summarize([boilerplate], 100).text == ""
     digest = build_digest([StoryInput("page", [boilerplate]), StoryInput("quake", QUAKE)], DigestOptions(words_per_story=60))
     assert [s.id for s in digest.stories] == ["quake"]
