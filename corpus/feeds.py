@@ -67,7 +67,11 @@ def _parse_xml(data: bytes, url: str, headers: dict[str, str], feed_id: int | No
     headers = {k: v for k, v in headers.items() if k in ("content-type", "content-language")}
     headers["content-location"] = url
     result = _feedparse(data, headers)
-    if _SINGLE_BYTE.match(result.get("encoding") or "") and _is_utf8_beyond_ascii(data):
+    if result.get("exception") and _is_utf8(data):
+        # feedparser crashed decoding a charset that is no charset ("punycode", "unicode_escape",
+        # in the header or the XML declaration): a header's charset overrides both (RFC 3023).
+        result = _feedparse(data, {**headers, "content-type": "application/xml; charset=utf-8"})
+    if _SINGLE_BYTE.match(result.get("encoding") or "") and not data.isascii() and _is_utf8(data):
         media = headers.get("content-type", "").split(";")[0].strip() or "application/xml"
         if "xml" not in media:
             media = "application/xml"
@@ -110,9 +114,7 @@ def _feedparse(data: bytes, headers: dict[str, str]):
         return feedparser.FeedParserDict(entries=[], feed={}, exception=type(exc).__name__)
 
 
-def _is_utf8_beyond_ascii(data: bytes) -> bool:
-    if data.isascii():
-        return False
+def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

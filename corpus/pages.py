@@ -73,6 +73,6 @@ def _decode(resp: Response) -> str | bytes:
     if resp.charset:
         try:
             return resp.body.decode(resp.charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: a codec such as punycode, which is no charset
             pass
     return resp.body

@@ -394,6 +394,16 @@ def test_a_hostile_json_feed_is_read_or_refused_with_a_reason_never_raising(feed
                 (text or "").encode("utf-8")
 
 
+@pytest.mark.parametrize(("header", "declared"), [("punycode", "utf-8"), ("unicode_escape", "utf-8"), (None, "punycode"), (None, "unicode_escape")])
+def test_a_charset_that_is_no_charset_does_not_lose_the_feed(header, declared):
+    """Python codecs that are no text encoding, named by the header or the XML declaration, made
+    feedparser crash ("the feed could not be read"); a feed that is valid UTF-8 is read as such."""
+    body = RSS.replace('encoding="utf-8"', f'encoding="{declared}"').replace("First", "First \\ud800").encode()
+    content_type = "application/rss+xml" + (f"; charset={header}" if header else "")
+    first = items(parse_feed(body, URL, {"Content-Type": content_type}))[0]
+    assert first.title == "Caf\u00e9 owners & their tips" and first.text.startswith("First \\ud800 paragraph")
+
+
 def test_lone_surrogates_in_feeds_are_read_as_replacement_characters_and_stored(store):
     """"\\ud800" in a JSON Feed, "&#55296;" in RSS: valid escapes of no character, which the
     database refuses (and feedparser, for RSS, crashed on, losing the feed). Read as U+FFFD."""

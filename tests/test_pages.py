@@ -50,6 +50,15 @@ def test_page_charset_from_the_header(http_server, net_settings):
     assert a.title == "Caf\u00e9 \u00e0 la plage"
 
 
+@pytest.mark.parametrize("charset", ["punycode", "idna", "base64", "x-no-such-charset"])
+def test_a_charset_that_is_no_charset_falls_back_to_the_pages_own(http_server, net_settings, charset):
+    """Python has codecs by these names that are no text encoding; decoding with punycode raised a
+    UnicodeError that lost the page. The page's own <meta charset> is read instead."""
+    url = http_server.route("/p", Reply(body=page("Pier reopens"), headers={"Content-Type": f"text/html; charset={charset}"}))
+    (a,) = read_url(url, net_settings)
+    assert isinstance(a, RawArticle) and a.title == "Pier reopens", a
+
+
 def test_something_else_is_refused_with_its_type(http_server, net_settings):
     url = http_server.route("/img", Reply(body=b"\x89PNG\r\n\x1a\n" + b"\0" * 100, headers={"Content-Type": "image/png"}))
     assert list(read_url(url, net_settings)) == [Skipped(url, "neither a feed nor a web page (image/png)")]
