@@ -364,7 +364,8 @@ def load_settings(**overrides: Any) -> Settings:
     """Read and validate all settings, or raise ConfigError with one line per bad setting."""
     extra = os.environ.get("NEWSBOT_CONFIG")
     if extra and not Path(extra).is_file():
-        raise ConfigError(f"NEWSBOT_CONFIG: no such file {extra!r}; point it at a TOML file like config/default.toml")
+        what = "not a file" if Path(extra).exists() else "no such file"  # a folder, /dev/zero...
+        raise ConfigError(f"NEWSBOT_CONFIG: {what} {extra!r}; point it at a TOML file like config/default.toml")
     try:
         return Settings(**overrides)
     except ConfigError:

@@ -141,6 +141,14 @@ def test_a_config_file_that_is_not_toml_is_one_line_without_its_content(settings
     assert message.endswith("; fix it, or compare it with config/default.toml") and "hunter2pass" not in message
 
 
+@pytest.mark.parametrize(("path", "what"), [("/dev/zero", "not a file"), ("/", "not a file"), ("/no/such/newsbot.toml", "no such file")])
+def test_a_config_path_that_is_no_file_says_which(settings, monkeypatch, path, what):
+    monkeypatch.setenv("NEWSBOT_CONFIG", path)
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    assert str(e.value) == f"NEWSBOT_CONFIG: {what} {path!r}; point it at a TOML file like config/default.toml"
+
+
 def test_a_secret_file_that_never_ends_is_refused(settings, monkeypatch):
     monkeypatch.setenv("NEWSBOT_DISCORD__TOKEN_FILE", "/dev/zero")  # was read until memory ran out
     with pytest.raises(ConfigError) as e:
