@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.stories import load_stories, update_stories
 from corpus.search import query_words, search
 from corpus.store import Store
+from corpus.untrusted import is_number
 from digests.algorithms import DEFAULT_ALGORITHM
 from digests.attribution import CITATION_SIMILARITY
 from digests.cluster import ClusterConfig
@@ -110,7 +111,7 @@ class StoreDigestProvider:
         return build_digest(self.stories(scope), scope.options(self.citation_similarity))
 
     def story(self, story_id: str) -> Story | None:
-        if not (story_id.isascii() and story_id.isdigit()) or len(story_id) > 18:
+        if not is_number(story_id) or len(story_id) > 18:
             return None
         update_stories(self.store, self.cluster)
         found = load_stories(self.store, story_ids=[int(story_id)])

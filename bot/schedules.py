@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from apscheduler.triggers.cron import CronTrigger
 
+from corpus.untrusted import is_number
+
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _DAY_WORDS = {
     **{d: d for d in DAYS},
@@ -47,7 +49,7 @@ class Schedule:
 
     def describe(self) -> str:
         minute, hour, day, month, dow = self.cron.split()
-        if minute.isascii() and minute.isdigit() and hour.isascii() and hour.isdigit() and day == month == "*":
+        if is_number(minute) and is_number(hour) and day == month == "*":
             at = f"{int(hour):02d}:{int(minute):02d}"
             names = {"*": "every day", "mon-fri": "weekdays", "sat,sun": "weekends"}
             when = names.get(dow) or (f"{dow.capitalize()}s" if dow in DAYS else f"on {dow}")
@@ -136,7 +138,7 @@ def _normalise_cron(fields: list[str]) -> str:
     """Standard cron, weekday numbers (0 or 7 = Sunday) replaced by names."""
 
     def day(token: str) -> str:
-        if token.isascii() and token.isdigit():  # not '²', which isdigit() takes and int() refuses
+        if is_number(token):
             n = int(token)
             if n > 7:
                 raise ScheduleError(f"Weekday {n} doesn't exist; use 0-7 (0 and 7 are Sunday) or mon..sun.")

@@ -23,6 +23,7 @@ import httpx
 from config.settings import HttpSettings
 from corpus.guarded_connect import GuardedTransport, default_ssl_context
 from corpus.netguard import DEFAULT_PORTS, Guard, NameNotResolved, Resolver, URLRefused
+from corpus.untrusted import is_number
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
@@ -152,7 +153,7 @@ class Fetcher:
 def read_body(resp: httpx.Response, s: HttpSettings, deadline: float, budget: float) -> bytes:
     """The decoded body, read as it streams in; stops at the first limit crossed."""
     declared = resp.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > s.max_response_bytes:
+    if is_number(declared) and int(declared) > s.max_response_bytes:
         raise FetchError(f"response larger than {s.max_response_bytes:,} bytes (it announced {int(declared):,})")
     decoder = _Decoder(resp.headers.get("content-encoding", ""))
     out = bytearray()
@@ -234,7 +235,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isascii() and value.isdigit():  # not '²', which isdigit() takes and int() refuses
+    if is_number(value):
         return float(min(int(value), MAX_RETRY_AFTER))
     try:
         when = parsedate_to_datetime(value)

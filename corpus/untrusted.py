@@ -27,6 +27,12 @@ def json_loads(data: str | bytes) -> object:
         raise json.JSONDecodeError("nested too deeply", data if isinstance(data, str) else "", 0) from None
 
 
+def is_number(text: str) -> bool:
+    """Whether `text` is a whole number int() reads: ASCII digits only, since str.isdigit() also
+    takes '¹', '²' and '①', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def storable(text: str) -> str:
     """The text as both databases and UTF-8 can hold it: each lone surrogate as U+FFFD, without NUL."""
     return _LONE_SURROGATE.sub("\ufffd", text).replace("\x00", "")
