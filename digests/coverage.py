@@ -7,7 +7,9 @@ within its node or time limit, so the caller can fall back to its greedy choice.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 # solve faster than with HiGHS's default of 0.01%.
 GAP = 0.005
 _QUIET = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def best_subset(
@@ -59,7 +62,7 @@ def best_subset(
         rows.append(sparse.hstack([pairs, sparse.csr_matrix((k, m))]))
         upper += [1.0] * k
     matrix = sparse.vstack(rows).tocsr()
-    with _stdout_to_stderr():
+    with _solver_output_captured():
         result = milp(
             -np.concatenate([bonus, w]),
             constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
@@ -79,11 +82,12 @@ def best_subset(
 
 
 @contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """While HiGHS runs, C-level stdout goes to stderr: the HiGHS inside scipy 1.17 printf()s a
-    debug line ("...transformNewIntegerFeasibleSolution tmpSolver.run();") when it repairs a
-    solution, whatever its options, and stdout may be a digest or a CLI's output. Nothing is
-    lost: output of other threads in that window lands on stderr too."""
+def _solver_output_captured() -> Iterator[None]:
+    """While HiGHS runs, C-level stdout goes into a pipe: the HiGHS inside scipy 1.17 printf()s a
+    debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();") when
+    it repairs a solution, whatever its options. On stdout it would land in a digest or a CLI's
+    output; on stderr, between the JSON log lines. Its own lines are logged at DEBUG; anything
+    else written to stdout meanwhile (by another thread) is passed on to stdout."""
     with _QUIET:
         try:
             if sys.stdout is not None:
@@ -93,12 +97,52 @@ def _stdout_to_stderr() -> Iterator[None]:
             yield
             return
         try:
-            os.dup2(2, 1)
+            read_end, write_end = os.pipe()
+        except OSError:  # out of file descriptors: solve uncaptured rather than not at all
+            os.close(saved)
+            yield
+            return
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=_drain, args=(read_end, chunks), daemon=True)
+        reader.start()
+        try:
+            os.dup2(write_end, 1)
             yield
         finally:
             _LIBC.fflush(None)  # C's stdout buffer still holds what HiGHS wrote
             os.dup2(saved, 1)
+            os.close(write_end)  # the reader sees the end of the pipe...
+            # ...unless a process forked meanwhile still holds it as its stdout: then what came
+            # so far is passed on, and the reader ends with that process.
+            reader.join(timeout=1.0)
+            _pass_on(b"".join(chunks), saved)
             os.close(saved)
+
+
+def _drain(fd: int, chunks: list[bytes]) -> None:
+    try:
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+# HiGHS's own debug lines name the class and method that print them.
+_SOLVER_LINE = re.compile(rb"^Highs\w*::")
+
+
+def _pass_on(data: bytes, fd: int) -> None:
+    """HiGHS's lines to the log, the rest to `fd` (stdout), as far as it still takes them."""
+    for line in data.splitlines(keepends=True):
+        if _SOLVER_LINE.match(line):
+            log.debug("HiGHS: %s", line.decode("utf-8", "replace").rstrip())
+            continue
+        view = memoryview(line)
+        try:
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError:  # stdout closed under us: its reader is gone
+            return
 
 
 _LIBC = ctypes.CDLL(None)
