@@ -4,11 +4,13 @@ line. Reading, checking and writing live here; the algorithms live in digests/."
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from bot.jsonl import dumps_line
 from corpus import untrusted
@@ -18,7 +20,8 @@ from digests.summarize import summarize
 
 
 class InputError(Exception):
-    """The input file as a whole can't be read; the message says what to do."""
+    """The input file as a whole can't be read, or the output can't be written; the message says
+    what to do."""
 
 
 @dataclass(frozen=True)
@@ -43,70 +46,100 @@ def read_clusters(path: Path, warn: TextIO = sys.stderr) -> Iterator[Cluster]:
     """Clusters from a JSON Lines file, one a line. A bad line is reported on `warn` with its
     number and skipped (or, when it has an id, kept with no documents); nothing raises after
     the file is opened."""
+    with _open_input(path) as handle:
+        yield from _clusters(handle, warn)
+
+
+def _open_input(path: Path) -> BinaryIO:
     try:
-        handle = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}; give a JSON Lines file, one cluster a line") from None
-    with handle:
-        for n, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
+
+
+def _clusters(handle: BinaryIO, warn: TextIO) -> Iterator[Cluster]:
+    for n, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            # Most often Windows-1252 text saved as is; read it as that, else replace the bytes.
             try:
-                line = raw.decode("utf-8")
+                line, how = raw.decode("cp1252"), "read as Windows-1252"
             except UnicodeDecodeError:
-                # Most often Windows-1252 text saved as is; read it as that, else replace the bytes.
-                try:
-                    line, how = raw.decode("cp1252"), "read as Windows-1252"
-                except UnicodeDecodeError:
-                    line, how = raw.decode("utf-8", errors="replace"), "undecodable bytes replaced"
-                print(f"line {n}: not valid UTF-8; {how}", file=warn)
-            try:
-                item = untrusted.json_loads(line)
-            except json.JSONDecodeError as exc:
-                print(f"line {n}: not valid JSON ({exc.msg}); skipped", file=warn)
+                line, how = raw.decode("utf-8", errors="replace"), "undecodable bytes replaced"
+            print(f"line {n}: not valid UTF-8; {how}", file=warn)
+        try:
+            item = untrusted.json_loads(line)
+        except json.JSONDecodeError as exc:
+            print(f"line {n}: not valid JSON ({exc.msg}); skipped", file=warn)
+            continue
+        if not isinstance(item, dict) or "id" not in item:
+            print(f'line {n}: expected an object with "id" and "documents"; skipped', file=warn)
+            continue
+        cid = _text(item["id"])
+        docs = item.get("documents")
+        if not isinstance(docs, list) or not docs:
+            print(f"line {n} (id {_shown(cid)}): no documents; empty summary", file=warn)
+            docs = []
+        documents = []
+        for k, d in enumerate(docs):
+            if not isinstance(d, dict):
+                print(f"line {n} (id {_shown(cid)}): document {k + 1} is not an object; ignored", file=warn)
                 continue
-            if not isinstance(item, dict) or "id" not in item:
-                print(f'line {n}: expected an object with "id" and "documents"; skipped', file=warn)
-                continue
-            cid = _text(item["id"])
-            docs = item.get("documents")
-            if not isinstance(docs, list) or not docs:
-                print(f"line {n} (id {_shown(cid)}): no documents; empty summary", file=warn)
-                docs = []
-            documents = []
-            for k, d in enumerate(docs):
-                if not isinstance(d, dict):
-                    print(f"line {n} (id {_shown(cid)}): document {k + 1} is not an object; ignored", file=warn)
-                    continue
-                documents.append(
-                    Document(
-                        id=f"{cid}/{k}",
-                        title=_text(d.get("title")),
-                        text=_text(d.get("text")),
-                        outlet=_text(d.get("source") or d.get("outlet")),
-                        url=_text(d.get("url")) or None,
-                        published=to_utc(d.get("published")),
-                    )
+            documents.append(
+                Document(
+                    id=f"{cid}/{k}",
+                    title=_text(d.get("title")),
+                    text=_text(d.get("text")),
+                    outlet=_text(d.get("source") or d.get("outlet")),
+                    url=_text(d.get("url")) or None,
+                    published=to_utc(d.get("published")),
                 )
-            refs = item.get("references")
-            references = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
-            yield Cluster(n, cid, documents, references)
+            )
+        refs = item.get("references")
+        references = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+        yield Cluster(n, cid, documents, references)
 
 
 def summarize_file(
     input_path: Path, output_path: Path, words: int, algorithm: str, warn: TextIO = sys.stderr, progress: bool = True
 ) -> tuple[int, int]:
     """Summarise every cluster of `input_path` into `output_path`; returns (clusters, empty)."""
+    # The input is opened first: an existing output is not emptied for an input that can't be
+    # read, nor is the input itself, named as the output too, emptied before it is read.
+    with _open_input(input_path) as handle:
+        if _same_file(handle, output_path):
+            raise InputError(f"{output_path} is the input file; writing the summaries there would erase the clusters before they are read. Choose another --output")
+        try:
+            out = output_path.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output_path}: {exc.strerror or exc}; choose an --output in a folder that exists and that you may write to") from None
+        with out:
+            return _summarize_all(_clusters(handle, warn), out, words, algorithm, warn, progress)
+
+
+def _same_file(handle: BinaryIO, path: Path) -> bool:
+    """Whether `path` names the regular file `handle` reads (not so for /dev/stdin and
+    /dev/stdout, which may both be one terminal)."""
+    here = os.fstat(handle.fileno())
+    try:
+        there = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(here.st_mode) and (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _summarize_all(items: Iterator[Cluster], out: TextIO, words: int, algorithm: str, warn: TextIO, progress: bool) -> tuple[int, int]:
     from tqdm import tqdm
 
     clusters = empty = 0
-    with output_path.open("w", encoding="utf-8") as out:
-        items = read_clusters(input_path, warn)
-        for cluster in tqdm(items, desc="summarize", unit=" clusters", disable=not progress, file=sys.stderr):
-            summary = summarize(cluster.documents, words, algorithm).text if cluster.documents else ""
-            if cluster.documents and not summary:
-                print(f"line {cluster.line} (id {_shown(cluster.id)}): no sentence fits {words} words; empty summary", file=warn)
-            out.write(dumps_line({"id": cluster.id, "summary": summary}) + "\n")
-            clusters += 1
-            empty += not summary
+    for cluster in tqdm(items, desc="summarize", unit=" clusters", disable=not progress, file=sys.stderr):
+        summary = summarize(cluster.documents, words, algorithm).text if cluster.documents else ""
+        if cluster.documents and not summary:
+            print(f"line {cluster.line} (id {_shown(cluster.id)}): no sentence fits {words} words; empty summary", file=warn)
+        out.write(dumps_line({"id": cluster.id, "summary": summary}) + "\n")
+        clusters += 1
+        empty += not summary
     return clusters, empty

@@ -93,6 +93,32 @@ def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):
     assert r.returncode == 2 and "invalid choice" in r.stderr
 
 
+def test_the_output_never_costs_the_input_or_an_earlier_output(tmp_path):
+    clusters = tmp_path / "clusters.jsonl"
+    write_lines(clusters, [json.dumps({"id": "quake", "documents": QUAKE_DOCS})])
+    before = clusters.read_bytes()
+    # The input named as the output too (as itself or through a link) would be emptied before it is read.
+    (tmp_path / "link.jsonl").symlink_to(clusters)
+    for output in (clusters, tmp_path / "link.jsonl"):
+        r = run_bot(tmp_path, "summarize", "--input", str(clusters), "--output", str(output), "--words", "30")
+        assert r.returncode == 2 and "is the input file" in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert clusters.read_bytes() == before
+    # An output in a folder that does not exist, or a folder as the output: one line, no traceback.
+    for output in (tmp_path / "missing" / "out.jsonl", tmp_path):
+        r = run_bot(tmp_path, "summarize", "--input", str(clusters), "--output", str(output), "--words", "30")
+        assert r.returncode == 2 and f"cannot write {output}" in r.stderr and "Traceback" not in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    # An input that can't be read leaves an earlier output as it was.
+    earlier = tmp_path / "earlier.jsonl"
+    earlier.write_text('{"id": "quake", "summary": "kept"}\n')
+    r = run_bot(tmp_path, "summarize", "--input", str(tmp_path / "nope.jsonl"), "--output", str(earlier), "--words", "30")
+    assert r.returncode == 2 and "cannot read" in r.stderr
+    assert earlier.read_text() == '{"id": "quake", "summary": "kept"}\n'
+    # A pipe in and out is no "same file", even where both ends are one device.
+    r = run_bot(tmp_path, "summarize", "--input", "/dev/stdin", "--output", "/dev/stdout", "--words", "30", stdin=before.decode())
+    assert r.returncode == 0 and json.loads(r.stdout)["id"] == "quake"
+
+
 def test_algorithm_selection_for_evaluate():
     assert pick_algorithms("newsbot,lexrank") == ["newsbot", "lexrank"]
     assert "kl" not in pick_algorithms("-kl") and "lexrank" in pick_algorithms("-kl")
