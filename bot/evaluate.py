@@ -126,7 +126,8 @@ def run(
     status = 0
     for path in paths:
         if not path.is_file():
-            print(f"evaluate: {path}: no such file", file=sys.stderr)
+            what = "not a file" if path.exists() else "no such file"
+            print(f"evaluate: {path}: {what}; give a JSON Lines file with references or story labels", file=sys.stderr)
             status = 1
             continue
         kind = file_kind(path)

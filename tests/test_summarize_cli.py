@@ -126,6 +126,12 @@ def test_algorithm_selection_for_evaluate():
         pick_algorithms("bert")
 
 
+def test_evaluate_names_what_is_wrong_with_a_path(tmp_path):
+    r = run_bot(tmp_path, "evaluate", str(tmp_path / "nope.jsonl"), str(tmp_path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{tmp_path / 'nope.jsonl'}: no such file" in r.stderr and f"{tmp_path}: not a file" in r.stderr
+
+
 def needs(name):
     path = EVAL_DIR / name
     if not path.is_file():
