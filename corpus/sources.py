@@ -19,7 +19,7 @@ def expand(targets: list[str]) -> list[str]:
     """Each target, with folders opened into their files, so progress can be counted."""
     units: list[str] = []
     for t in targets:
-        if not is_url(t) and Path(t).is_dir():
+        if t.strip() and not is_url(t) and Path(t).is_dir():  # Path("") is the current folder
             units.extend(str(p) for p in iter_paths(Path(t)))
         else:
             units.append(t)
@@ -28,6 +28,9 @@ def expand(targets: list[str]) -> list[str]:
 
 def read_target(target: str, settings: Settings, store: Store | None = None) -> Iterator[RawArticle | Skipped]:
     """`store`: where the articles go (a feed's teasers stored there already are not fetched again)."""
+    if not target.strip():  # an unset shell variable, say: never the current folder
+        yield Skipped(repr(target), "an empty name; give a file, a folder or an http(s) URL")
+        return
     if is_url(target):
         from corpus.web import read_url  # network stack only when a URL is given
 

@@ -114,6 +114,18 @@ def test_bundled_corpus_ingests_five_articles_then_dedupes(store, settings):
     assert count(store, Article) == 5
 
 
+def test_an_empty_name_is_refused_not_read_as_the_current_folder(store, settings, tmp_path, monkeypatch):
+    # `ingest "$FEED"` with FEED unset: Path("") is the current folder, whose files are not news.
+    from bot.ingesting import ingest_targets
+
+    (tmp_path / "notes.txt").write_text("A private note that is no article.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    report = ingest_targets(store, settings, ["", "  "])
+    assert (report.new, report.duplicate) == (0, 0) and count(store, Article) == 0
+    assert [str(f) for f in report.failed] == ["'': an empty name; give a file, a folder or an http(s) URL",
+                                              "'  ': an empty name; give a file, a folder or an http(s) URL"]
+
+
 def test_every_feed_that_carried_an_article_is_recorded(store):
     """The same story through two feeds: one article, and both feeds know it."""
     from corpus.models import ArticleFeed
