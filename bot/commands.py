@@ -185,7 +185,8 @@ def check_args(command: Command, args: dict[str, object]) -> dict[str, object]:
         value = args.get(p.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if p.required:
-                raise UsageError(f"{command.usage} needs a {p.name}; for example: {command.example}")
+                article = "an" if p.name[0] in "aeiou" else "a"
+                raise UsageError(f"{command.usage} needs {article} {p.name}; for example: {command.example}")
             continue
         if p.kind is int and not isinstance(value, int):
             try:

@@ -76,10 +76,16 @@ def _looks_like_timezone(token: str) -> bool:
     return any(c.isalpha() for c in token) and ("/" in token or token.lower() in _zones())
 
 
+_NO_QUOTES = str.maketrans("", "", "'\"‘’“”`")
+
+
 def parse_schedule(text: str, timezone: str | None, default_timezone: str, min_minutes: int) -> Schedule | None:
     """`text` as typed after `/news schedule`; None means "off". A trailing IANA timezone in the
-    text wins over `timezone`, which wins over the channel's current one (`default_timezone`)."""
-    tokens = text.split()
+    text wins over `timezone`, which wins over the channel's current one (`default_timezone`).
+    Quotation marks are left out: the examples quote cron ('30 7 * * mon-fri'), and no schedule
+    or timezone holds one."""
+    tokens = text.translate(_NO_QUOTES).split()
+    timezone = timezone.translate(_NO_QUOTES) if timezone else timezone
     if tokens and len(tokens) > 1 and _looks_like_timezone(tokens[-1]):
         timezone = tokens.pop()
     tz = resolve_timezone(timezone) if timezone else default_timezone

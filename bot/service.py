@@ -270,6 +270,11 @@ class CommandService:
             self._require_admin(req, "change this channel's filters")
             sub = self.get_or_create(s, req)
             keywords = _keywords(str(args.get("keywords") or ""))
+            if mode != "clear" and not keywords:
+                # Not a way to empty one list: a bare "/news filter include" is more often a
+                # question than a wish to drop the channel's filter.
+                raise UsageError(f"/news filter {mode} needs keywords; for example: /news filter {mode} climate, energy. "
+                                 "To see the filters: /news filter; to remove both lists: /news filter clear")
             if mode == "clear":
                 sub.include_keywords, sub.exclude_keywords = [], []
             elif mode == "include":

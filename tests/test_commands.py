@@ -28,7 +28,7 @@ def test_text_parsing_follows_the_command_definitions():
         parse_text("news", "frobnicate")
     with pytest.raises(UsageError, match="whole number"):
         parse_text("news", "search x page:two")
-    with pytest.raises(UsageError, match="needs a id"):
+    with pytest.raises(UsageError, match="needs an id"):
         parse_text("news", "story")
     with pytest.raises(UsageError, match="must be one of include, exclude, clear"):
         parse_text("news", "filter sports")
@@ -80,6 +80,12 @@ def test_digest_topic_and_channel_filters(store):
     assert kept == ["Story number 2 about volcanoes and lava"]
     run(svc, "news filter", mode="include", keywords="towns")
     assert run(svc, "digest").messages[0].__class__ is Notice  # include towns, exclude storm: nothing left
+    shown = run(svc, "news filter", caller=MEMBER)
+    assert "towns" in texts(shown) and "football, storm" in texts(shown)
+    # include or exclude with no keywords is a question, not a wish to drop a filter
+    for mode in ("include", "exclude"):
+        bare = run(svc, "news filter", mode=mode, keywords=" , ")
+        assert bare.error and f"/news filter {mode} needs keywords" in texts(bare) and "/news filter clear" in texts(bare)
     shown = run(svc, "news filter", caller=MEMBER)
     assert "towns" in texts(shown) and "football, storm" in texts(shown)
     run(svc, "news filter", mode="clear")
@@ -189,6 +195,10 @@ def test_schedule_set_show_and_off(store):
     # only a timezone: same times, new zone
     run(svc, "news schedule", timezone="Asia/Tokyo")
     assert dict(run(svc, "news schedule").messages[0].rows)["Cron"] == "0 9 * * sun in Asia/Tokyo"
+    # quoted as the examples quote it, in any quotation marks
+    for quoted in ("'30 7 * * mon-fri'", '"30 7 * * mon-fri" UTC', "‘30 7 * * mon-fri’", "“30 7 * * mon-fri”"):
+        assert not run(svc, "news schedule", when=quoted, timezone="'UTC'").error, quoted
+        assert dict(run(svc, "news schedule").messages[0].rows)["Cron"] == "30 7 * * mon-fri in UTC"
     assert "off" in texts(run(svc, "news schedule", when="off"))
     with store.session() as s:
         assert s.scalar(select(Subscription.cron)) is None
