@@ -64,19 +64,31 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.messages import DigestView, Reply
     from bot.render.terminal import render
     from bot.runner import build_service
+    from bot.commands import UsageError
+    from bot.service import check_query
 
+    topic = (args.topic or "").strip() or None
+    if topic:
+        try:
+            check_query(topic, "topic")
+        except UsageError as exc:
+            print(f"newsbot: {exc}", file=sys.stderr)
+            return 2
     store = open_store(settings)
     report = ingest_targets(store, settings, [str(d) for d in settings.corpus_dirs], progress=True)
     if report.failed:
         print(f"corpus: {report.summary()}", file=sys.stderr)
     scope = DigestScope(
-        topic=args.topic, story_count=args.stories, words=args.words or settings.channels.words,
+        topic=topic, story_count=args.stories, words=args.words or settings.channels.words,
         algorithm=args.algorithm or settings.channels.algorithm,
-        title=f"News digest: {args.topic}" if args.topic else "News digest",
+        title=f"News digest: {topic}" if topic else "News digest",
     )
     digest = build_service(settings, store).provider.digest(scope)
     if not digest.stories:
-        print("No stories to show: ingest some articles first (python run_bot.py ingest PATH_OR_URL).", file=sys.stderr)
+        if topic:
+            print(f"No stored story mentions {topic!r}. Try a broader word, or leave out --topic.", file=sys.stderr)
+        else:
+            print("No stories to show: ingest some articles first (python run_bot.py ingest PATH_OR_URL).", file=sys.stderr)
         return 1
     print(render(Reply.of(DigestView(digest))))
     return 0

@@ -126,7 +126,7 @@ class CommandService:
     def cmd_digest(self, req: Request, args: dict) -> Reply:
         topic = str(args.get("topic") or "").strip()
         if topic:
-            _check_query(topic, "topic")
+            check_query(topic, "topic")
         with self.store.session() as s:
             sub = self.find(s, req.place)
             if sub is not None and not topic and (latest := latest_posted_digest(s, sub.id)):
@@ -154,7 +154,7 @@ class CommandService:
 
     def cmd_news_search(self, req: Request, args: dict) -> Reply:
         query = str(args["query"]).strip()
-        words = _check_query(query, "query")
+        words = check_query(query, "query")
         page = int(args["page"]) if args.get("page") is not None else 1
         if not 1 <= page <= MAX_PAGE:
             raise UsageError(f"page must be between 1 and {MAX_PAGE}.")
@@ -379,7 +379,7 @@ def subscription_scope(sub: Subscription, topic: str | None = None, since: datet
     )
 
 
-def _check_query(query: str, what: str) -> list[str]:
+def check_query(query: str, what: str) -> list[str]:
     """The query's plain words, or a UsageError that says what to type instead."""
     if not query:
         raise UsageError("Tell me what to look for, for example: /news search election results")

@@ -58,3 +58,10 @@ def test_digest_topic_and_empty_store(tmp_path):
     empty.mkdir()
     none = run_bot(tmp_path, "digest", NEWSBOT_CORPUS__DIRS=f'["{empty}"]', NEWSBOT_DATA_DIR=str(tmp_path / "other"))
     assert none.returncode == 1 and "ingest some articles first" in none.stderr and "Traceback" not in none.stderr
+    # A topic that no story mentions is said as such (there are stories); a blank one is no topic.
+    r = run_bot(tmp_path, "digest", "--topic", "zeppelin")
+    assert r.returncode == 1 and "No stored story mentions 'zeppelin'" in r.stderr and "ingest" not in r.stderr
+    r = run_bot(tmp_path, "digest", "--topic", "   ", "--stories", "1")
+    assert r.returncode == 0 and r.stdout.startswith("== News digest · 1 story"), r.stderr
+    r = run_bot(tmp_path, "digest", "--topic", "x" * 300)
+    assert r.returncode == 2 and "keep it under 200" in r.stderr and "Traceback" not in r.stderr
