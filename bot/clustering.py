@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cluster_files import read_articles
-from bot.jsonl import dumps_line
+from bot.jsonl import dumps_line, same_file
 from config.settings import Settings
 from digests.cluster import ClusterConfig, cluster
 from digests.model import Document
@@ -27,6 +27,9 @@ def label_documents(documents: Sequence[Document], config: ClusterConfig) -> dic
 
 def cluster_file(input_path: Path, output_path: Path, config: ClusterConfig) -> int:
     """Read articles, cluster them, write {"id", "story"} lines in input order. Returns an exit code."""
+    if same_file(input_path, output_path):
+        print(f"newsbot: {output_path} is the input file; writing the labels there would replace the articles. Choose another --output", file=sys.stderr)
+        return 2
     try:
         data = read_articles(input_path)
     except OSError as exc:

@@ -4,15 +4,13 @@ line. Reading, checking and writing live here; the algorithms live in digests/."
 from __future__ import annotations
 
 import json
-import os
-import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from bot.jsonl import dumps_line
+from bot.jsonl import dumps_line, same_file
 from corpus import untrusted
 from corpus.dates import to_utc
 from digests.model import Document
@@ -110,7 +108,7 @@ def summarize_file(
     # The input is opened first: an existing output is not emptied for an input that can't be
     # read, nor is the input itself, named as the output too, emptied before it is read.
     with _open_input(input_path) as handle:
-        if _same_file(handle, output_path):
+        if same_file(input_path, output_path):
             raise InputError(f"{output_path} is the input file; writing the summaries there would erase the clusters before they are read. Choose another --output")
         try:
             out = output_path.open("w", encoding="utf-8")
@@ -118,17 +116,6 @@ def summarize_file(
             raise InputError(f"cannot write {output_path}: {exc.strerror or exc}; choose an --output in a folder that exists and that you may write to") from None
         with out:
             return _summarize_all(_clusters(handle, warn), out, words, algorithm, warn, progress)
-
-
-def _same_file(handle: BinaryIO, path: Path) -> bool:
-    """Whether `path` names the regular file `handle` reads (not so for /dev/stdin and
-    /dev/stdout, which may both be one terminal)."""
-    here = os.fstat(handle.fileno())
-    try:
-        there = path.stat()
-    except OSError:
-        return False
-    return stat.S_ISREG(here.st_mode) and (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _summarize_all(items: Iterator[Cluster], out: TextIO, words: int, algorithm: str, warn: TextIO, progress: bool) -> tuple[int, int]:

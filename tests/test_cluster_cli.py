@@ -93,6 +93,14 @@ def test_cluster_command_missing_input_and_arguments(tmp_path):
     assert r.returncode == 1 and "cannot read" in r.stderr and "Traceback" not in r.stderr
     r = run_bot(tmp_path, "cluster", "--input", str(tmp_path / "x"))
     assert r.returncode == 2 and "--output" in r.stderr
+    # The input named as the output too, or through a link, would be replaced by the labels.
+    src = tmp_path / "in.jsonl"
+    write_articles(src, sample_documents())
+    before = src.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(src)
+    for output in (src, tmp_path / "link.jsonl"):
+        r = run_bot(tmp_path, "cluster", "--input", str(src), "--output", str(output))
+        assert r.returncode == 2 and "is the input file" in r.stderr and src.read_bytes() == before, r.stderr
 
 
 def test_bcubed_on_known_partitions():
