@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.messages import DigestView, Reply
 from bot.render.terminal import render
 from bot.service import Caller, CommandService, Place, Request
+from bot.text import clean
 from digests.model import Digest
 
 PLACE = Place("terminal", "", "terminal")
@@ -71,7 +72,8 @@ def answer_line(service: CommandService, line: str) -> str:
     if not line:
         return ""
     if not line.startswith("/"):
-        return f"Commands start with a slash, like /news search {line.split()[0][:30]}. {HELP}"
+        word = clean(line.split()[0])[:30] or "hello"  # typed text, echoed: no control characters
+        return f"Commands start with a slash, like /news search {word}. {HELP}"
     top, _, text = line[1:].partition(" ")
     return render(service.handle_text(top, text, CALLER, PLACE))
 

@@ -13,6 +13,7 @@ SESSION = """\
 /news schedule weekdays 07:30 Europe/Berlin
 /news subscribe ftp://example.com/feed
 what is this
+\x1b]0;pwned\x07\x1b[2Jhello there
 /news frobnicate
 /digest turkey
 """
@@ -34,7 +35,10 @@ def test_the_command_loop_answers_each_line_and_exits_at_end_of_input(tmp_path):
     assert "! '25:00' is not a time of day" in out
     assert "weekdays at 07:30 (Europe/Berlin)" in out
     assert "! Can't follow that feed: only http:// and https://" in out
-    assert "Commands start with a slash" in out
+    assert "Commands start with a slash, like /news search what." in out
+    # typed text echoed back: never a terminal's control sequence (a title, a cleared screen)
+    assert "Commands start with a slash, like /news search ]0;pwned[2Jhello." in out
+    assert "\x1b" not in out and "\x07" not in out
     assert "! /news has no 'frobnicate' command" in out
     # 000 and 004 report on Turkey; 002 named it only in its "related diaries" list, which
     # cleaning removes before storing.
