@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select, tuple_
@@ -19,6 +20,15 @@ from corpus.cleaning import clean_text
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
 from corpus.raw import RawArticle, Skipped
 from corpus.store import Store
+
+# A date this far past the moment an article is first seen is a wrong clock or time zone, or a
+# post scheduled ahead: it is dated when it was seen, as feed readers do. Left as it is, a story
+# dated 2099 would lead every digest and never leave its story window.
+FUTURE_SKEW = timedelta(minutes=10)
+
+
+def first_seen_date(published: datetime | None, seen: datetime) -> datetime | None:
+    return seen if published is not None and published > seen + FUTURE_SKEW else published
 
 
 def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Callable[[RawArticle], bool]:
@@ -123,6 +133,7 @@ class Ingestor:
             article, reason = found
             self._add_sighting(s, article, *place)
             return Outcome("duplicate", raw.origin, article.id, reason)
+        seen = utcnow()
         try:
             with s.begin_nested():
                 article = Article(
@@ -132,8 +143,8 @@ class Ingestor:
                     text=text,
                     outlet=place[0] or None,
                     author=(raw.author or None) and raw.author[:256],
-                    published_at=raw.published,
-                    fetched_at=utcnow(),
+                    published_at=first_seen_date(raw.published, seen),
+                    fetched_at=seen,
                     content_hash=chash,
                     minhash=dedupe.to_bytes(mh) if mh else None,
                     feed_id=raw.feed_id,

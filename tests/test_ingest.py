@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from sqlalchemy import func, select
 
 from corpus.dedupe import canonical_url
@@ -139,3 +141,26 @@ def test_every_feed_that_carried_an_article_is_recorded(store):
     assert (report.new, report.duplicate) == (1, 2)
     with store.session() as s:
         assert sorted(s.execute(select(ArticleFeed.feed_id)).scalars()) == sorted(ids)
+
+
+def test_a_date_in_the_future_is_stored_as_when_the_article_was_seen(store):
+    # A wrong clock or time zone, or a post scheduled ahead: dated 2099, a story would lead
+    # every digest and never leave its window. A few minutes ahead is clock skew and stays.
+    now = datetime.now(timezone.utc)
+    soon = now + timedelta(minutes=5)
+    texts = {
+        "Far ahead": "The city council approved a new budget for parks and libraries on Monday evening.",
+        "Hours ahead": "A freight train derailed near the river crossing, and no injuries were reported.",
+        "Skewed": "The central bank kept its interest rate unchanged, citing slowing inflation.",
+        "Undated": "Thousands of runners took part in the marathon despite the heavy rain.",
+    }
+    dates = {"Far ahead": datetime(2099, 1, 1, tzinfo=timezone.utc), "Hours ahead": now + timedelta(hours=13), "Skewed": soon, "Undated": None}
+    Ingestor(store).ingest([raw(title=t, text=texts[t], url=f"https://a.example/{k}", published=dates[t]) for k, t in enumerate(texts)])
+    with store.session() as s:
+        rows = {a.title: (a.published_at, a.fetched_at) for a in s.scalars(select(Article))}
+    aware = lambda d: d if d is None or d.tzinfo else d.replace(tzinfo=timezone.utc)  # SQLite keeps no zone
+    for title in ("Far ahead", "Hours ahead"):
+        published, fetched = map(aware, rows[title])
+        assert published == fetched and abs(published - now) < timedelta(minutes=1), title
+    assert aware(rows["Skewed"][0]) == soon
+    assert rows["Undated"][0] is None
