@@ -25,8 +25,9 @@ log = logging.getLogger("newsbot")
 def build_service(settings: Settings, store: Store) -> CommandService:
     # The feed guard follows the http settings (tests allow loopback feed servers explicitly).
     add_feed = functools.partial(polling.add_feed, settings=settings)
+    probe_feed = functools.partial(polling.probe_feed, settings=settings)
     provider = StoreDigestProvider(store, cluster_config(settings), settings.summaries.citation_similarity)
-    return CommandService(store, provider, settings.channels, add_feed=add_feed)
+    return CommandService(store, provider, settings.channels, add_feed=add_feed, probe_feed=probe_feed)
 
 
 async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:

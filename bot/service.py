@@ -69,6 +69,7 @@ class Refused(Exception):
 
 
 AddFeed = Callable[[Store, str], Feed]
+ProbeFeed = Callable[[str], str | None]  # why a URL can't be followed as a feed, or None
 
 
 class CommandService:
@@ -79,11 +80,13 @@ class CommandService:
         channels: ChannelSettings | None = None,
         add_feed: AddFeed = polling.add_feed,
         clock: Callable[[], datetime] = utcnow,
+        probe_feed: ProbeFeed | None = None,
     ) -> None:
         self.store = store
         self.provider = provider
         self.defaults = channels or ChannelSettings()
         self.add_feed = add_feed
+        self.probe_feed = probe_feed  # None: a feed is followed unchecked, and its first poll tells
         self.clock = clock
         # Told the subscription id after a schedule changes (the scheduler, when this process runs it).
         self.on_schedule_change: Callable[[int], None] | None = None
@@ -203,6 +206,8 @@ class CommandService:
             sub = self.find(s, req.place)
             disabled = {f.id for f in (sub.feeds if sub else []) if f.disabled_at is not None}
         try:
+            if self.probe_feed is not None and (reason := self.probe_feed(str(args["url"]))) is not None:
+                return Reply.fail(f"Can't follow that feed: {reason}. /news subscribe takes the address of an RSS, Atom or JSON feed.")
             feed = self.add_feed(self.store, str(args["url"]))
         except InvalidFeedURL as exc:
             return Reply.fail(f"Can't follow that feed: {exc}")

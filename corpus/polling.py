@@ -102,6 +102,23 @@ def add_feed(store: Store, url: str, settings: Settings | None = None) -> Feed:
         return feed
 
 
+def probe_feed(url: str, settings: Settings, fetcher: Fetcher | None = None) -> str | None:
+    """Why `url` can't be followed as a feed (its address is refused, it answers an error or a web
+    page, it holds no feed), or None when it answers with a feed: a channel that asks to follow it
+    is told at once, not when the feed is disabled after hours of failed polls. Raises
+    InvalidFeedURL for an address no fetch may reach, as add_feed does."""
+    url = validate_feed_url(url, settings.http)
+    fetcher = fetcher or Fetcher(settings.http)
+    try:
+        parsed = _read(fetcher.fetch(url, accept=ACCEPT_FEED), None)
+    except FetchError as exc:
+        return exc.reason
+    except Exception as exc:  # as in _poll: a bug on one feed's content is a reason, not a crash
+        log.exception("probing %s failed", url)
+        return f"the feed could not be read (internal error {type(exc).__name__})"
+    return parsed.reason if isinstance(parsed, Skipped) else None
+
+
 def due_feeds(store: Store, now: datetime, limit: int | None = None) -> list[Feed]:
     """Enabled feeds whose next check is due (never-checked ones first)."""
     with store.session() as s:
@@ -159,7 +176,7 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
     return result
 
 
-def _read(resp: Response, feed_id: int) -> ParsedFeed | Skipped:
+def _read(resp: Response, feed_id: int | None) -> ParsedFeed | Skipped:
     if classify(resp.content_type, resp.body) == "page":
         links = feed_links(resp.body, resp.url)
         hint = f"; the page names its feed: {links[0]}" if links else ""

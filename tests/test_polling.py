@@ -170,6 +170,39 @@ def test_a_web_page_is_not_a_feed_and_its_feed_link_is_named(store, http_server,
     assert (r.status, r.error) == ("failed", f"not a feed: a web page; the page names its feed: {http_server.url('/rss.xml')}")
 
 
+def test_a_channel_is_told_at_once_when_an_address_is_no_feed(store, http_server, poll_settings):
+    # The real command service, as the runner builds it, against a real feed server: a URL that
+    # answers no feed is refused with its reason, and nothing is stored for it.
+    from bot.runner import build_service
+    from corpus.channels import SubscriptionFeed
+    from corpus.polling import probe_feed
+    from tests.chatkit import run, texts
+
+    head = '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+    page = http_server.route("/page", Reply(body=f"<html><head>{head}</head><body><p>Hi</p></body></html>".encode(), headers={"Content-Type": "text/html"}))
+    feed = http_server.route("/rss.xml", Reply(body=rss(("a", "Alpha"))))
+    empty = http_server.route("/empty.xml", Reply(body=rss()))  # a new feed may have no entries yet
+    svc = build_service(poll_settings, store)
+    for url, reason in [
+        (http_server.url("/gone"), "HTTP 404"),
+        (page, f"not a feed: a web page; the page names its feed: {feed}"),
+        (http_server.route("/down", Reply(503)), "HTTP 503"),
+    ]:
+        reply = run(svc, "news subscribe", url=url)
+        assert reply.error and f"Can't follow that feed: {reason}" in texts(reply), texts(reply)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Feed)) == 0
+        assert s.scalar(select(func.count()).select_from(SubscriptionFeed)) == 0
+    for url in (feed, empty):
+        ok = run(svc, "news subscribe", url=url)
+        assert not ok.error and f"now follows {url}" in texts(ok)
+    assert probe_feed(feed, poll_settings) is None
+    # an address no fetch may reach is refused before any request, as add_feed refuses it
+    poll_settings.http.allow_private_addresses = False
+    with pytest.raises(InvalidFeedURL, match="loopback"):
+        probe_feed(feed, poll_settings)
+
+
 def test_permanent_redirect_moves_the_feed(store, http_server, poll_settings):
     http_server.route("/old", Reply(301, headers={"Location": "/new"}))
     new = http_server.route("/new", Reply(body=rss(("a", "Alpha"))))
