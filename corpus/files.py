@@ -6,6 +6,7 @@ block for title, outlet, url, published and author. Plain .txt, .md, .html and .
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import stat
@@ -68,13 +69,16 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
     except OSError as exc:
         yield Skipped(origin, f"unreadable: {exc.strerror or exc}")
         return
-    if b"\x00" in data[:8192]:
+    # Text saved as UTF-16 or UTF-32 (Windows' "Unicode") says so in its byte order mark; without
+    # one, its NUL bytes make it binary.
+    codec = next((c for bom, c in _UNICODE_BOMS if data.startswith(bom)), None)
+    if codec is None and b"\x00" in data[:8192]:
         yield Skipped(origin, "binary file, not text")
         return
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(codec or "utf-8-sig")
     except UnicodeDecodeError as exc:
-        yield Skipped(origin, f"not UTF-8 (bad byte at offset {exc.start}); save it as UTF-8")
+        yield Skipped(origin, f"not {(codec or 'utf-8').upper()} (bad byte at offset {exc.start}); save it as UTF-8")
         return
     if not text.strip():
         yield Skipped(origin, "empty file")
@@ -87,6 +91,10 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
         yield from _from_jsonl(text, origin)
     else:
         yield _from_text(text, origin, markdown=suffix != ".txt")
+
+
+# UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's. The codecs drop the mark.
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def _from_text(text: str, origin: str, markdown: bool) -> RawArticle | Skipped:

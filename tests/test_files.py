@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from datetime import datetime, timezone
@@ -87,6 +88,29 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_go_in(tmp_path):
     # Named directly, a device or a pipe is refused before it is opened.
     for name in ("zero.jsonl", "pipe.txt"):
         assert [x.reason for x in read(tmp_path / name)] == ["not a regular file (a device, pipe or socket)"]
+
+
+def test_text_saved_as_utf16_or_utf32_with_its_byte_order_mark_is_read(tmp_path):
+    # Windows' "Unicode" is UTF-16 with a byte order mark; its NUL bytes are no sign of a binary.
+    body = "Storm hits coast\n\nA storm hit the coast on Monday – 40,000 homes lost power.\n"
+    (tmp_path / "utf8.txt").write_text(body, encoding="utf-8")
+    (same,) = read(tmp_path / "utf8.txt")
+    for name, data in [
+        ("le16.txt", body.encode("utf-16-le")), ("be16.txt", body.encode("utf-16-be")),
+        ("le32.txt", body.encode("utf-32-le")), ("be32.txt", body.encode("utf-32-be")),
+    ]:
+        bom = {"le16": codecs.BOM_UTF16_LE, "be16": codecs.BOM_UTF16_BE, "le32": codecs.BOM_UTF32_LE, "be32": codecs.BOM_UTF32_BE}[name[:4]]
+        (tmp_path / name).write_bytes(bom + data)
+        (article,) = read(tmp_path / name)
+        assert isinstance(article, RawArticle), article
+        assert (article.title, article.text) == (same.title, same.text) and article.title == "Storm hits coast", name
+    (tmp_path / "front.md").write_bytes(codecs.BOM_UTF16_LE + "---\ntitle: Quake\n---\nA quake struck.\n".encode("utf-16-le"))
+    assert read(tmp_path / "front.md")[0].title == "Quake"
+    # A lone surrogate is no UTF-16; without a mark, NUL bytes still mean binary.
+    (tmp_path / "bad.txt").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8A\x00")
+    assert read(tmp_path / "bad.txt")[0].reason.startswith("not UTF-16 (bad byte")
+    (tmp_path / "nomark.txt").write_bytes(body.encode("utf-16-le"))
+    assert read(tmp_path / "nomark.txt")[0].reason == "binary file, not text"
 
 
 def test_bundled_corpus_has_the_five_seeds_with_metadata():
