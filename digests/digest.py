@@ -43,16 +43,53 @@ class DigestOptions:
 def headline(documents: Sequence[Document]) -> str:
     """The best title among a story's articles: the one whose words most of the story's articles
     use (in title or text), shorter on ties."""
+    ranked = _titles_best_first(documents)
+    return ranked[0][0] if ranked else ""
+
+
+def _titles_best_first(documents: Sequence[Document]) -> list[tuple[str, int]]:
+    """The articles' titles with their article's index, those whose words most of the story's
+    articles use (in title or text) first, shorter on ties."""
     titles = [(d.title.strip(), i) for i, d in enumerate(documents) if d.title and d.title.strip()]
     if len(titles) <= 1:
-        return titles[0][0] if titles else ""
+        return titles
     vocab = [set(content_terms(d.title)) | set(content_terms(d.text)) for d in documents]
 
     def score(title: str) -> float:
         terms = set(content_terms(title))
         return sum(sum(t in v for v in vocab) for t in terms) / math.sqrt(len(terms)) if terms else 0.0
 
-    return max(titles, key=lambda ti: (round(score(ti[0]), 9), -len(ti[0]), -ti[1]))[0]
+    return sorted(titles, key=lambda ti: (-round(score(ti[0]), 9), len(ti[0]), ti[1]))
+
+
+# A story of headlines only says at most this many of its other headlines.
+HEADLINE_LINES = 4
+
+
+def _headline_lines(docs: Sequence[Document], shown: str, words: int) -> tuple[list[str], list[list[int]]]:
+    """A story whose articles carry headlines and no text (feeds of titles only): its other
+    outlets' headlines are what it has to say, the most representative first, each wording once
+    (citing every article that carries it), none that only repeats the story's own headline,
+    within `words`."""
+    wording = [frozenset(content_terms(bare_headline(d.title))) for d in docs]  # "BREAKING:" aside
+    seen = {frozenset(content_terms(shown))}
+    lines: list[str] = []
+    cites: list[list[int]] = []
+    left = words
+    for title, i in _titles_best_first(docs):
+        terms = wording[i]
+        if not terms or terms in seen:
+            continue
+        seen.add(terms)
+        line = " ".join(bare_headline(title).split())
+        if not line.endswith((".", "!", "?", "…")):
+            line += "."  # a headline among sentences reads as one
+        if len(line.split()) > left or len(lines) == HEADLINE_LINES:
+            continue
+        left -= len(line.split())
+        lines.append(line)
+        cites.append([k for k, w in enumerate(wording) if w == terms])
+    return lines, cites
 
 
 # An urgency or format label on a headline ("BREAKING:", "UPDATE:", "LIVE:", "WATCH:"): stale or
@@ -132,8 +169,12 @@ DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True)
 
 def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     docs = [decoded(d) for d in story.documents]
+    shown_headline = bare_headline((story.headline or "").strip() or headline(docs))
     extract = summarize(docs, options.words_per_story, options.algorithm, DIGEST_SELECTOR)
+    lines = extract.sentences
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
+    if not lines and headlines_only(docs):
+        lines, supports = _headline_lines(docs, shown_headline, options.words_per_story)
     # A citation names an article: the sections of one live-blog post share its source.
     article = [d.section_of or d.id for d in docs]
     # Number sources in the order a reader first meets them, then the uncited ones.
@@ -152,16 +193,21 @@ def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     )
     sentences = tuple(
         SummarySentence(readable(text), tuple(dict.fromkeys(number[article[d]] for d in support)))
-        for text, support in zip(extract.sentences, supports)
+        for text, support in zip(lines, supports)
     )
     dates = [d.published for d in docs if d.published]
     return Story(
         id=story.id,
-        headline=bare_headline((story.headline or "").strip() or headline(docs) or (extract.sentences[:1] or [""])[0]),
+        headline=shown_headline or bare_headline((extract.sentences[:1] or [""])[0]),
         sentences=sentences,
         sources=sources,
         updated=max(dates) if dates else None,
     )
+
+
+def headlines_only(documents: Sequence[Document]) -> bool:
+    """Whether a story's articles carry a headline and no text at all."""
+    return any(d.title.strip() for d in documents) and not any(d.text.strip() for d in documents)
 
 
 def story_weight(story: StoryInput, now: datetime) -> float:
@@ -184,6 +230,8 @@ def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestO
     for story in ranked:
         if len(built) == options.max_stories:
             break
-        if (summary := build_story(story, options)).sentences:  # a story with nothing to say is left out
+        # A story with nothing to say (a page of boilerplate) is left out; one of headlines only
+        # (a feed of titles) is shown by its headline, its other headlines and its sources.
+        if (summary := build_story(story, options)).sentences or headlines_only(story.documents):
             built.append(summary)
     return Digest(title=options.title, generated_at=now, stories=tuple(built))

@@ -17,7 +17,7 @@ from bot.messages import DigestView, Fields, Link, Links, Notice, Reply, StoryVi
 from bot.text import _CONTROL, clean
 from corpus.cleaning import clean_text
 from corpus.cleaning.shape import normalise
-from digests.digest import DigestOptions, StoryInput, build_digest
+from digests.digest import DigestOptions, StoryInput, build_digest, headlines_only
 from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.sentences import NewsTokenizer, segment, words
 from digests.units import word_count
@@ -145,7 +145,8 @@ def summarises_safely(groups: list[list[Document]], budget: int) -> None:
     )
     for story, docs in ((s, groups[int(s.id)]) for s in digest.stories):
         assert sum(word_count(x.text) for x in story.sentences) <= budget
-        source = " ".join(" ".join(d.text for d in docs).split())
+        # a story of headlines only says its headlines; any other says its articles' text
+        source = " ".join(" ".join(d.title if headlines_only(docs) else d.text for d in docs).split())
         assert all(w.casefold() in source.casefold() for x in story.sentences for w in words(x.text))
         assert {n for x in story.sentences for n in x.citations} <= {s.number for s in story.sources}
     renders_safely(Reply.of(DigestView(digest, footer="Read one story: /news story <id>")))

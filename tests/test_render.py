@@ -69,6 +69,24 @@ def test_citations_are_numbered_and_tied_to_their_source_links():
     assert "end1x0. [1][2]" in t and "[2] Outlet 2 · Title 2 of story 1 · 2024-06-01 https://o2.example/s/1?a=1&b=(2)" in t
 
 
+def test_a_story_with_no_line_beyond_its_headline_shows_headline_and_sources_only():
+    # A lone headline-only article (a feed of titles): no empty summary, no "(no summary)".
+    story = replace(big_story(7, sentences=0), headline="Titanfall ships at 792p on Xbox One")
+    for reply in (Reply.of(StoryView(story)), Reply.of(DigestView(Digest("Digest", NOW, (story,))))):
+        d = dr.render(reply)
+        discord_limits_hold(d)
+        embed = next(e for m in d for e in m["embeds"] if "**Sources**" in e.get("description", ""))
+        assert embed["description"].startswith("**Sources**\n[1] [Outlet 1](https://o1.example/s/7?a=1&b=%282%29)")
+        s = sr.render(reply)
+        slack_limits_hold(s)
+        text = "\n".join(strings(s))
+        assert "no summary" not in text and "Titanfall ships at 792p on Xbox One" in text and "[1] <https://o1.example" in text
+        t = tr.render(reply)
+        lines = t.splitlines()
+        at = next(k for k, line in enumerate(lines) if line.endswith("Titanfall ships at 792p on Xbox One"))
+        assert lines[at + 1].startswith("   (") and lines[at + 2].startswith("   [1] Outlet 1")
+
+
 def test_many_long_fields_and_links_split_across_embeds_and_blocks():
     rows = tuple((f"row {i} " + "n" * 300, "value " * 400) for i in range(60))
     fields = Reply.of(Fields("Many rows", rows, footer="the end"))

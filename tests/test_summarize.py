@@ -238,6 +238,40 @@ def test_a_page_of_boilerplate_has_nothing_to_say_but_a_short_note_stands_in():
     assert summarize([introduced], 100).text == f"{lead_in} I believe the bridge is safe."
 
 
+def test_a_story_of_headlines_only_is_shown_by_its_headlines():
+    """Feeds of titles only (no text, and no page to fetch): the story is not left out of the
+    digest; it says its other outlets' headlines, each wording once with every outlet that carries
+    it, never one that only repeats its own headline; a lone headline shows with its source."""
+    def titled(i, title, outlet):
+        return Document(id=f"h{i}", title=title, text="", outlet=outlet, url=f"https://n{i}.example/x")
+
+    heads = [
+        titled(1, "Chiquita and Fyffes merge to create the biggest banana company", "Wire A"),
+        titled(2, "BREAKING: Chiquita, Fyffes merger creates world's biggest banana supplier", "Wire B"),
+        titled(3, "Chiquita, Fyffes merger creates world's biggest banana supplier", "Wire C"),
+        titled(4, "Chiquita and Fyffes merge to create the biggest banana company", "Wire D"),
+        titled(5, "Banana giants Chiquita and Fyffes agree all-share deal", "Wire E"),
+    ]
+    lone = titled(6, "Titanfall ships at 792p on Xbox One", "Games")
+    digest = build_digest([StoryInput("bananas", heads, headline=heads[0].title), StoryInput("lone", [lone]),
+                           StoryInput("page", [doc(9, "Subscribe to our newsletter for the latest updates every day.")])],
+                          DigestOptions(words_per_story=40))
+    assert [s.id for s in digest.stories] == ["bananas", "lone"]  # the page of boilerplate stays out
+    bananas, alone = digest.stories
+    lines = [(x.text, [bananas.sources[n - 1].outlet for n in x.citations]) for x in bananas.sentences]
+    assert sorted(lines) == [
+        ("Banana giants Chiquita and Fyffes agree all-share deal.", ["Wire E"]),
+        ("Chiquita, Fyffes merger creates world's biggest banana supplier.", ["Wire B", "Wire C"]),
+    ]
+    assert sum(len(x.text.split()) for x in bananas.sentences) <= 40
+    assert {s.outlet for s in bananas.sources} == {"Wire A", "Wire B", "Wire C", "Wire D", "Wire E"}
+    assert (alone.headline, alone.sentences, [s.url for s in alone.sources]) == (lone.title, (), [lone.url])
+    # a smaller budget says fewer headlines, never part of one
+    small = build_story(StoryInput("bananas", heads, headline=heads[0].title), DigestOptions(words_per_story=9))
+    assert len(small.sentences) == 1 and small.sentences[0].text in {text for text, _ in lines}
+    assert len(small.sentences[0].text.split()) <= 9
+
+
 def test_settings_offer_the_engines_algorithms(settings):
     from digests.summarize import ALGORITHMS
 

@@ -162,7 +162,7 @@ def _story(s: Story, color: int) -> list[dict]:
     title = fit(s.headline, TITLE)
     if len(title) < len(esc(s.headline)):  # too long for a title: show it whole in the text
         sentences = f"**{esc(s.headline)}**\n{sentences}"
-    description = "\n".join([sentences, "", "**Sources**", *sources])
+    description = "\n".join([*([sentences, ""] if sentences else []), "**Sources**", *sources])
     first = safe_url(s.link)
     if first and shows_another_address(title, first):
         first = None  # the title would show one address and open another

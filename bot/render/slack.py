@@ -120,6 +120,6 @@ def _story(s: Story) -> list[dict]:
     )
     return [
         *section(f"*{link(esc(s.headline), first)}*  {esc(story_meta(s))}"),
-        *section(summary or "_(no summary)_"),
+        *(section(summary) if summary else []),  # a story of headlines only may have no line
         *section(f"Sources: {sources}"),
     ]

@@ -44,4 +44,5 @@ def _link(i: int, link: Link) -> str:
 def _story(s: Story, mark: str = "") -> str:
     summary = " ".join(f"{clean(x.text)} {''.join(f'[{n}]' for n in x.citations)}".strip() for x in s.sentences)
     sources = [f"   [{src.number}] {meta(src.outlet, clean(src.title), day(src.published))} {clean(src.url or '')}".rstrip() for src in s.sources]
-    return "\n".join([f"{mark}{clean(s.headline)}", f"   ({story_meta(s)})", f"   {summary}", *sources])
+    # A story of headlines only may have no line to say beyond its headline.
+    return "\n".join([f"{mark}{clean(s.headline)}", f"   ({story_meta(s)})", *([f"   {summary}"] if summary else []), *sources])
