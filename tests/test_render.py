@@ -87,6 +87,29 @@ def test_a_story_with_no_line_beyond_its_headline_shows_headline_and_sources_onl
         assert lines[at + 1].startswith("   (") and lines[at + 2].startswith("   [1] Outlet 1")
 
 
+def test_a_story_many_outlets_carried_lists_its_cited_sources_and_says_where_the_rest_are():
+    # 170 sources listed whole took a Discord digest to 34 messages; /news sources has them all.
+    sources = tuple(Source(n, f"a{n}", f"Outlet {n}", f"Title {n}", f"https://o{n}.example/x", NOW) for n in range(1, 171))
+    sents = (SummarySentence("First line.", (1, 2)), SummarySentence("Second line.", (150,)))
+    story = Story("32", "Mt. Gox files for bankruptcy", sents, sources, NOW)
+    digest = Reply.of(DigestView(Digest("Digest", NOW, tuple(replace(story, id=str(i)) for i in range(10)))))
+    d = dr.render(digest)
+    discord_limits_hold(d)
+    assert len(d) <= 3
+    desc = "".join(e.get("description", "") for e in d[0]["embeds"])
+    shown = [int(n) for n in re.findall(r"^\[(\d+)\] \[Outlet", desc.split("**Sources**")[1], re.M)]
+    assert shown == [1, 2, 3, 4, 5, 6, 7, 150]  # the cited ones, then the first others, in order
+    assert "… and 162 more: /news sources 0" in desc
+    s = sr.render(digest)
+    slack_limits_hold(s)
+    assert len(s) == 1 and "… and 162 more: /news sources 9" in "\n".join(strings(s))
+    t = tr.render(Reply.of(StoryView(story)))
+    assert "   [150] Outlet 150" in t and "[8] Outlet 8" not in t and t.rstrip().endswith("… and 162 more: /news sources 32")
+    # a story that cites more than the cap lists every cited source
+    wide = replace(story, sentences=(SummarySentence("Line.", tuple(range(1, 13))),))
+    assert tr.render(Reply.of(StoryView(wide))).count("   [") == 12
+
+
 def test_many_long_fields_and_links_split_across_embeds_and_blocks():
     rows = tuple((f"row {i} " + "n" * 300, "value " * 400) for i in range(60))
     fields = Reply.of(Fields("Many rows", rows, footer="the end"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.text import clean
-from digests.model import Digest, Story
+from digests.model import Digest, Source, Story
 
 
 def day(dt: datetime | None) -> str:
@@ -26,3 +26,22 @@ def digest_heading(d: Digest) -> str:
 def story_meta(s: Story) -> str:
     outlets = s.outlets
     return meta(f"story {s.id}", f"{outlets} outlet{'s' if outlets != 1 else ''}", day(s.updated))
+
+
+# A story lists at most this many sources (more when its lines cite more); /news sources lists
+# them all. A story that 170 outlets carried took four embeds of source lines, and a digest of
+# ten such stories 34 Discord messages.
+SHOWN_SOURCES = 8
+
+
+def shown_sources(s: Story) -> tuple[tuple[Source, ...], str]:
+    """The sources a story lists: every one its lines cite, then the others in order, up to
+    SHOWN_SOURCES; and a line that says how many more there are and where they are ("" if none)."""
+    cited = {n for x in s.sentences for n in x.citations}
+    room = max(SHOWN_SOURCES, len(cited))
+    shown = [src for src in s.sources if src.number in cited]
+    shown += [src for src in s.sources if src.number not in cited][: room - len(shown)]
+    shown.sort(key=lambda src: src.number)
+    hidden = len(s.sources) - len(shown)
+    more = f"… and {hidden} more: /news sources {s.id}" if hidden else ""
+    return tuple(shown), more

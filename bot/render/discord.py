@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
-from bot.render import day, digest_heading, meta, story_meta
+from bot.render import day, digest_heading, meta, shown_sources, story_meta
 from bot.text import chunks, clean, defuse_broadcasts, safe_url, shorten, shows_another_address
 from bot.text import fit as fit_text
 from digests.model import Story
@@ -155,10 +155,11 @@ def _link_line(i: int, x: Link) -> str:
 
 def _story(s: Story, color: int) -> list[dict]:
     sentences = " ".join(f"{esc(x.text)} {''.join(f'[{n}]' for n in x.citations)}".strip() for x in s.sentences)
+    listed, more = shown_sources(s)
     sources = [
         f"[{src.number}] {link(esc(src.outlet or src.title) or 'source', src.url)}" + (f" · {esc(day(src.published))}" if src.published else "")
-        for src in s.sources
-    ]
+        for src in listed
+    ] + ([esc(more)] if more else [])
     title = fit(s.headline, TITLE)
     if len(title) < len(esc(s.headline)):  # too long for a title: show it whole in the text
         sentences = f"**{esc(s.headline)}**\n{sentences}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
-from bot.render import day, digest_heading, meta, story_meta
+from bot.render import day, digest_heading, meta, shown_sources, story_meta
 from bot.text import chunks, clean, defuse_broadcasts, fit, safe_url, shorten, shows_another_address
 from digests.model import Story
 
@@ -114,9 +114,10 @@ def _story(s: Story) -> list[dict]:
 
     first = safe_url(s.link)
     summary = " ".join(filter(None, (f"{esc(x.text)} {''.join(cite(n) for n in x.citations)}".strip() for x in s.sentences)))
+    listed, more = shown_sources(s)
     sources = " · ".join(
-        f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")
-        for src in s.sources
+        [f"[{src.number}] " + link(esc(src.outlet or src.title) or "source", src.url) + (f" {day(src.published)}" if src.published else "")
+         for src in listed] + ([esc(more)] if more else [])
     )
     return [
         *section(f"*{link(esc(s.headline), first)}*  {esc(story_meta(s))}"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.messages import DigestView, Fields, Link, Links, Message, Notice, Reply, StoryView
-from bot.render import day, digest_heading, meta, story_meta
+from bot.render import day, digest_heading, meta, shown_sources, story_meta
 from bot.text import clean
 from digests.model import Story
 
@@ -43,6 +43,8 @@ def _link(i: int, link: Link) -> str:
 
 def _story(s: Story, mark: str = "") -> str:
     summary = " ".join(f"{clean(x.text)} {''.join(f'[{n}]' for n in x.citations)}".strip() for x in s.sentences)
-    sources = [f"   [{src.number}] {meta(src.outlet, clean(src.title), day(src.published))} {clean(src.url or '')}".rstrip() for src in s.sources]
+    listed, more = shown_sources(s)
+    sources = [f"   [{src.number}] {meta(src.outlet, clean(src.title), day(src.published))} {clean(src.url or '')}".rstrip() for src in listed]
+    sources += [f"   {more}"] if more else []
     # A story of headlines only may have no line to say beyond its headline.
     return "\n".join([f"{mark}{clean(s.headline)}", f"   ({story_meta(s)})", *([f"   {summary}"] if summary else []), *sources])
