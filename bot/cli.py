@@ -59,12 +59,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest the configured corpus folders (already stored articles are skipped), then print a
     digest of everything stored."""
+    from bot.commands import UsageError
     from bot.ingesting import ingest_targets
-    from bot.provider import DigestScope
     from bot.messages import DigestView, Reply
+    from bot.provider import DigestScope
     from bot.render.terminal import render
     from bot.runner import build_service
-    from bot.commands import UsageError
     from bot.service import check_query
 
     topic = (args.topic or "").strip() or None

@@ -94,7 +94,10 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
 
 
 # UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's. The codecs drop the mark.
-_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _from_text(text: str, origin: str, markdown: bool) -> RawArticle | Skipped:

@@ -78,13 +78,15 @@ def _headline_lines(docs: Sequence[Document], shown: str, words: int) -> tuple[l
     left = words
     for title, i in _titles_best_first(docs):
         terms = wording[i]
+        if len(lines) == HEADLINE_LINES:
+            break
         if not terms or terms in seen:
             continue
         seen.add(terms)
         line = " ".join(bare_headline(title).split())
         if not line.endswith((".", "!", "?", "…")):
             line += "."  # a headline among sentences reads as one
-        if len(line.split()) > left or len(lines) == HEADLINE_LINES:
+        if len(line.split()) > left:
             continue
         left -= len(line.split())
         lines.append(line)
