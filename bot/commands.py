@@ -80,7 +80,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "news sources",
         "The source links of a story: outlet, title and date",
-        (Param("id", "The story's id, as shown in the digest", required=True, max_length=64),),
+        (
+            Param("id", "The story's id, as shown in the digest", required=True, max_length=64),
+            Param("page", "Which page of sources, from 1", kind=int),
+        ),
         example="/news sources 3",
     ),
     Command(

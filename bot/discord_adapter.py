@@ -100,8 +100,8 @@ class NewsCog(commands.Cog):
 
     @news.command(name="sources", description=describe("news sources"))
     @app_commands.describe(**params("news sources"))
-    async def sources(self, interaction: discord.Interaction, id: str) -> None:
-        await self.bot.answer(interaction, "news sources", id=id)
+    async def sources(self, interaction: discord.Interaction, id: str, page: Optional[int] = None) -> None:
+        await self.bot.answer(interaction, "news sources", id=id, page=page)
 
     @news.command(name="subscribe", description=describe("news subscribe"))
     @app_commands.describe(**params("news subscribe"))

@@ -8,6 +8,7 @@ logged with its traceback and the user gets an apology, never the traceback."""
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ _OPERATORS = re.compile(r"[\"*()^~:+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|NEAR)\b")
 _STORY_ID = re.compile(r"^[\w-]{1,64}$")
 MAX_KEYWORDS = 20
 MAX_PAGE = 100
+SOURCES_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,16 @@ class CommandService:
 
     def cmd_news_sources(self, req: Request, args: dict) -> Reply:
         story = self._story(str(args["id"]))
-        links = tuple(Link(src.title, src.url, src.outlet, src.published, number=src.number) for src in story.sources)
-        return Reply.of(Links(f"Sources of story {story.id}: {story.headline}", links))
+        # A page at a time: a story that 170 outlets carried took 8 Discord messages whole.
+        pages = max(1, math.ceil(len(story.sources) / SOURCES_PAGE))
+        page = int(args["page"]) if args.get("page") is not None else 1
+        if not 1 <= page <= pages:
+            raise UsageError(f"Story {story.id} has {pages} page{'s' if pages > 1 else ''} of sources; give a page from 1 to {pages}.")
+        shown = story.sources[(page - 1) * SOURCES_PAGE : page * SOURCES_PAGE]
+        links = tuple(Link(src.title, src.url, src.outlet, src.published, number=src.number) for src in shown)
+        title = f"Sources of story {story.id}: {story.headline}" + (f" (page {page} of {pages})" if pages > 1 else "")
+        more = f"{len(story.sources) - page * SOURCES_PAGE} more: /news sources {story.id} page:{page + 1}" if page < pages else ""
+        return Reply.of(Links(title, links, more))
 
     def cmd_news_feeds(self, req: Request, args: dict) -> Reply:
         with self.store.session() as s:

@@ -65,6 +65,26 @@ def test_digest_search_story_and_sources(store):
     assert links.links[0].outlet == "Outlet 1" and links.links[0].published == datetime(2024, 5, 8, tzinfo=timezone.utc)
 
 
+def test_a_story_many_outlets_carried_shows_its_sources_a_page_at_a_time(store):
+    # 45 headline-only reports of one merger (a feed of titles): the story shows, and its
+    # sources come 20 a page.
+    wordings = ["Chiquita and Fyffes merge to create the top banana company", "Chiquita, Fyffes merger makes the top banana company",
+                "Banana giants Chiquita and Fyffes agree to merge"]
+    add(store, *(article(k, title=f"{wordings[k % 3]}, report {k}", text="", published=datetime(2024, 3, 10, tzinfo=timezone.utc))
+                 for k in range(1, 46)))
+    svc = make_service(store)
+    (view,) = run(svc, "digest").messages
+    (story,) = view.digest.stories
+    assert len(story.sources) == 45 and story.sentences  # other outlets' headlines as its lines
+    pages = [run(svc, "news sources", id=story.id, page=n) for n in (1, 2, 3)]
+    assert [len(p.messages[0].links) for p in pages] == [20, 20, 5]
+    assert [x.number for p in pages for x in p.messages[0].links] == list(range(1, 46))
+    assert pages[0].messages[0].footer == f"25 more: /news sources {story.id} page:2"
+    assert "(page 3 of 3)" in pages[2].messages[0].title and pages[2].messages[0].footer == ""
+    past = run(svc, "news sources", id=story.id, page=4)
+    assert past.error and "has 3 pages of sources; give a page from 1 to 3" in texts(past)
+
+
 def test_digest_topic_and_channel_filters(store):
     add(store, article(1, title="Flood warnings in the valley", text="Rivers rose after the storm. Towns were evacuated."),
         article(2), article(3, title="Football final tonight", text="The football match starts at eight. Fans gathered."))
