@@ -70,16 +70,17 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
         yield Skipped(origin, f"unreadable: {exc.strerror or exc}")
         return
     # Text saved as UTF-16 or UTF-32 (Windows' "Unicode") says so in its byte order mark; without
-    # one, its NUL bytes make it binary.
-    codec = next((c for bom, c in _UNICODE_BOMS if data.startswith(bom)), None)
-    if codec is None and b"\x00" in data[:8192]:
-        yield Skipped(origin, "binary file, not text")
-        return
-    try:
-        text = data.decode(codec or "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield Skipped(origin, f"not {(codec or 'utf-8').upper()} (bad byte at offset {exc.start}); save it as UTF-8")
-        return
+    # one, or when what follows the mark is no such text, its NUL bytes make it binary.
+    text = _unicode_with_mark(data)
+    if text is None:
+        if b"\x00" in data[:8192]:
+            yield Skipped(origin, "binary file, not text")
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            yield Skipped(origin, f"not UTF-8 (bad byte at offset {exc.start}); save it as UTF-8")
+            return
     if not text.strip():
         yield Skipped(origin, "empty file")
         return
@@ -91,6 +92,14 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
         yield from _from_jsonl(text, origin)
     else:
         yield _from_text(text, origin, markdown=suffix != ".txt")
+
+
+def _unicode_with_mark(data: bytes) -> str | None:
+    codec = next((c for bom, c in _UNICODE_BOMS if data.startswith(bom)), None)
+    try:
+        return data.decode(codec) if codec else None
+    except UnicodeDecodeError:
+        return None
 
 
 # UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's. The codecs drop the mark.
