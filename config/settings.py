@@ -3,13 +3,14 @@ NEWSBOT_CONFIG, then NEWSBOT_* environment variables (nested with "__")."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_origin
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
 from pydantic_settings import (
     BaseSettings,
@@ -27,7 +28,21 @@ class ConfigError(Exception):
     """A setting is wrong. The message names the setting and the fix, never the value."""
 
 
-class DatabaseSettings(BaseModel):
+class _Section(BaseModel):
+    # A misspelt setting ("wordz = 5" under [channels]) is an error, not silently the default.
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_secret_file_names(cls, data: Any) -> Any:
+        # NEWSBOT_DISCORD__TOKEN_FILE also reaches [discord] as "token_file" from the environment
+        # source; FileSecretsSource has read the file into "token".
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.endswith("_file") and k[:-5] in cls.model_fields)}
+        return data
+
+
+class DatabaseSettings(_Section):
     url: str = ""
 
     @field_validator("url")
@@ -45,12 +60,12 @@ class DatabaseSettings(BaseModel):
         return v
 
 
-class CorpusSettings(BaseModel):
+class CorpusSettings(_Section):
     dirs: list[Path] = Field(default_factory=lambda: [Path("corpus/articles")])
     max_file_bytes: int = Field(5_000_000, gt=0)
 
 
-class HttpSettings(BaseModel):
+class HttpSettings(_Section):
     connect_timeout: float = Field(5.0, gt=0)
     read_timeout: float = Field(15.0, gt=0)
     total_timeout: float = Field(30.0, gt=0)
@@ -72,7 +87,7 @@ class HttpSettings(BaseModel):
         return v
 
 
-class FeedSettings(BaseModel):
+class FeedSettings(_Section):
     poll_minutes: int = Field(30, ge=1)
     max_failures: int = Field(6, ge=1)
     backoff_base_minutes: int = Field(5, ge=1)
@@ -82,28 +97,28 @@ class FeedSettings(BaseModel):
     max_full_text_pages: int = Field(20, ge=0)
 
 
-class PageSettings(BaseModel):
+class PageSettings(_Section):
     timeout: float = Field(20.0, gt=0)
 
 
-class DedupeSettings(BaseModel):
+class DedupeSettings(_Section):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1)
 
 
-class LogSettings(BaseModel):
+class LogSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     # "text" for people, "json" for log collectors (one object a line).
     format: Literal["text", "json"] = "text"
 
 
-class HealthSettings(BaseModel):
+class HealthSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)  # 0: any free port
 
 
 # --- chat platforms: channel defaults, Discord, Slack, terminal ---------------------------------
-class ChannelSettings(BaseModel):
+class ChannelSettings(_Section):
     """Defaults for a channel's digests, and limits on what commands accept."""
 
     story_count: int = Field(5, ge=1, le=25)
@@ -134,7 +149,7 @@ def _blank_is_unset(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(_Section):
     token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal; Discord runs when it is set.")
     _token_blank = field_validator("token", mode="before")(_blank_is_unset)
     dev_guild_id: int | None = None  # sync commands to this guild only (instant), else globally
@@ -156,7 +171,7 @@ class DiscordSettings(BaseModel):
         return self
 
 
-class SlackSettings(BaseModel):
+class SlackSettings(_Section):
     bot_token: SecretStr | None = Field(None, description="The xoxb-... bot token; Slack runs when it is set.")
     app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
     signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
@@ -179,7 +194,7 @@ class SlackSettings(BaseModel):
 
 
 # --- scheduled digests: the scheduler, delivery, leader election --------------------------------
-class SchedulerSettings(BaseModel):
+class SchedulerSettings(_Section):
     """Scheduled digests and feed polling (run by one process at a time: the leader)."""
 
     enabled: bool = True
@@ -204,17 +219,17 @@ class SchedulerSettings(BaseModel):
     shutdown_wait_seconds: float = Field(10.0, ge=0)
 
 
-class TerminalSettings(BaseModel):
+class TerminalSettings(_Section):
     enabled: bool = True
 
 
-class SummarySettings(BaseModel):
+class SummarySettings(_Section):
     """How summaries cite (the per-channel budget and algorithm are in [channels])."""
 
     citation_similarity: float = Field(0.5, gt=0, le=1)
 
 
-class StorySettings(BaseModel):
+class StorySettings(_Section):
     """How articles are grouped into stories (digests/cluster.py)."""
 
     threshold: float = Field(0.09, gt=0, le=1)
@@ -426,5 +441,17 @@ def _explain(exc: ValidationError) -> str:
     for err in exc.errors(include_input=False, include_url=False):
         name = ".".join(str(p) for p in err["loc"]) or "settings"
         env = "NEWSBOT_" + "__".join(str(p).upper() for p in err["loc"])
-        lines.append(f"{name} (env {env}): {err['msg'].removeprefix('Value error, ')}")
+        message = _unknown(err["loc"]) if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+        lines.append(f"{name} (env {env}): {message}")
     return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def _unknown(loc: tuple) -> str:
+    """What to say of a name that is no setting: the one it was probably meant to be."""
+    fields = Settings.model_fields
+    for part in loc[:-1]:  # the section it stands in
+        annotation = fields[str(part)].annotation if str(part) in fields else None
+        fields = annotation.model_fields if isinstance(annotation, type) and issubclass(annotation, BaseModel) else {}
+    close = difflib.get_close_matches(str(loc[-1]), list(fields), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"not a setting{hint}; config/default.toml lists them all"

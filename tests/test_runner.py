@@ -79,6 +79,25 @@ def test_bad_platform_settings_name_the_setting(settings, monkeypatch, env, mess
     assert "xoxb-1" not in str(e.value)
 
 
+def test_a_misspelt_setting_is_named_with_the_one_meant(settings, tmp_path, monkeypatch):
+    # "wordz = 5" under [channels] was silently the default before.
+    toml = tmp_path / "local.toml"
+    toml.write_text("[channels]\nwordz = 5\n[stories]\nthreshhold = 0.2\n")
+    monkeypatch.setenv("NEWSBOT_CONFIG", str(toml))
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    assert "channels.wordz (env NEWSBOT_CHANNELS__WORDZ): not a setting (did you mean words?); config/default.toml" in str(e.value)
+    assert "stories.threshhold (env NEWSBOT_STORIES__THRESHHOLD): not a setting (did you mean threshold?)" in str(e.value)
+    monkeypatch.delenv("NEWSBOT_CONFIG")
+    monkeypatch.setenv("NEWSBOT_FEEDS__POLL_MINUTE", "5")
+    with pytest.raises(ConfigError, match=r"feeds.poll_minute .*\(did you mean poll_minutes\?\)"):
+        load_settings()
+    monkeypatch.delenv("NEWSBOT_FEEDS__POLL_MINUTE")
+    monkeypatch.setenv("NEWSBOT_HTTP__ZZZ", "1")
+    with pytest.raises(ConfigError, match=r"http.zzz \(env NEWSBOT_HTTP__ZZZ\): not a setting; config/default.toml lists them all"):
+        load_settings()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
