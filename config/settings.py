@@ -448,10 +448,8 @@ def _explain(exc: ValidationError) -> str:
 
 def _unknown(loc: tuple) -> str:
     """What to say of a name that is no setting: the one it was probably meant to be."""
-    fields = Settings.model_fields
-    for part in loc[:-1]:  # the section it stands in
-        annotation = fields[str(part)].annotation if str(part) in fields else None
-        fields = annotation.model_fields if isinstance(annotation, type) and issubclass(annotation, BaseModel) else {}
-    close = difflib.get_close_matches(str(loc[-1]), list(fields), n=1)
+    section = str(loc[0]) if len(loc) == 2 else None  # sections are one level deep
+    names = Settings.model_fields[section].annotation.model_fields if section and _is_section(section) else Settings.model_fields
+    close = difflib.get_close_matches(str(loc[-1]), list(names), n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"not a setting{hint}; config/default.toml lists them all"
