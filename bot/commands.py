@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.settings import STORY_COUNT_RANGE, WORDS_RANGE
+from digests.algorithms import ALGORITHMS
+
 MAX_QUERY_CHARS = 200
+# The summarizers a channel may choose: all but KL, whose time grows with the cube of a story's
+# sentences (minutes for a big story), which would hold up every digest after it.
+CHANNEL_ALGORITHMS = tuple(a for a in ALGORITHMS if a != "kl")
 
 
 class UsageError(ValueError):
@@ -23,11 +29,15 @@ class Param:
     choices: tuple[str, ...] = ()
     rest: bool = False  # in text form it takes the rest of the line
     max_length: int | None = None
+    named: bool = False  # in text form only as name:value, never a bare word
+    bounds: tuple[int, int] | None = None  # for a whole number: the least and the most
 
     @property
     def usage(self) -> str:
         if self.required:
             return f"<{self.name}>"
+        if self.named:
+            return f"[{self.name}:{'N' if self.kind is int else 'NAME'}]"
         if self.choices:
             return f"[{'|'.join(self.choices)}]"
         return f"[{self.name}:N]" if self.kind is int else f"[{self.name}]"
@@ -122,6 +132,18 @@ COMMANDS: tuple[Command, ...] = (
         admin=True,
         example="/news filter exclude sports, celebrity",
     ),
+    Command(
+        "news settings",
+        "Show this channel's digest size and summarizer, or set them (admins)",
+        (
+            Param("stories", "Stories in each digest", kind=int, named=True, bounds=STORY_COUNT_RANGE),
+            Param("words", "Words in each story's summary (whole sentences only)", kind=int, named=True, bounds=WORDS_RANGE),
+            Param("algorithm", "newsbot (cites and never repeats a fact) or a plain sumy algorithm", choices=CHANNEL_ALGORITHMS, named=True),
+            Param("reset", "Go back to the bot's defaults for all three", choices=("reset",)),
+        ),
+        admin=True,
+        example="/news settings stories:3 words:150",
+    ),
     Command("news help", "How to use this bot", example="/news help"),
 )
 
@@ -129,7 +151,7 @@ BY_NAME = {c.name: c for c in COMMANDS}
 TOP_LEVEL = tuple(dict.fromkeys(c.top for c in COMMANDS))  # ("digest", "news")
 TOP_DESCRIPTIONS = {
     "digest": BY_NAME["digest"].description,
-    "news": "Search the news, read stories with their sources, manage this channel's feeds and schedule",
+    "news": "Search the news, read stories with their sources, manage this channel's feeds, schedule and settings",
 }
 
 
@@ -174,7 +196,7 @@ def parse_args(command: Command, words: list[str]) -> dict[str, object]:
             if left:
                 args[p.name] = " ".join(left)
                 left = []
-        elif left and (p.required or p.choices):
+        elif left and (p.required or p.choices) and not p.named:
             args[p.name] = left.pop(0)
     if left:
         raise UsageError(f"Too many words for {command.usage}; for example: {command.example}")
@@ -196,8 +218,12 @@ def check_args(command: Command, args: dict[str, object]) -> dict[str, object]:
                 value = int(str(value))
             except ValueError:
                 raise UsageError(f"{p.name} must be a whole number, like {p.name}:2") from None
+        if p.bounds and not p.bounds[0] <= value <= p.bounds[1]:
+            raise UsageError(f"{p.name} must be from {p.bounds[0]} to {p.bounds[1]}; for example: {command.example}")
         if p.choices:
             value = str(value).lower()
+            if value not in p.choices and len(p.choices) == 1:  # a lone keyword such as "reset"
+                raise UsageError(f"I can't read {str(value)[:40]!r} in {command.usage}; for example: {command.example}")
             if value not in p.choices:
                 raise UsageError(f"{p.name} must be one of {', '.join(p.choices)}; for example: {command.example}")
         out[p.name] = value

@@ -26,12 +26,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.commands import BY_NAME, TOP_DESCRIPTIONS
+from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, TOP_DESCRIPTIONS
 from bot.delivery import DeliveryRefused
 from bot.messages import DigestView, Reply
 from bot.render.discord import render
 from bot.service import Caller, CommandService, Place, Request
-from config.settings import DiscordSettings
+from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
 from digests.model import Digest
 
 log = logging.getLogger("newsbot.discord")
@@ -130,6 +130,18 @@ class NewsCog(commands.Cog):
         self, interaction: discord.Interaction, mode: Optional[Literal["include", "exclude", "clear"]] = None, keywords: Optional[str] = None
     ) -> None:
         await self.bot.answer(interaction, "news filter", mode=mode, keywords=keywords)
+
+    @news.command(name="settings", description=describe("news settings"))
+    @app_commands.describe(**params("news settings"))
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        stories: Optional[app_commands.Range[int, STORY_COUNT_RANGE[0], STORY_COUNT_RANGE[1]]] = None,
+        words: Optional[app_commands.Range[int, WORDS_RANGE[0], WORDS_RANGE[1]]] = None,
+        algorithm: Optional[Literal[CHANNEL_ALGORITHMS]] = None,  # type: ignore[valid-type]  # the names, as choices
+        reset: Optional[Literal["reset"]] = None,
+    ) -> None:
+        await self.bot.answer(interaction, "news settings", stories=stories, words=words, algorithm=algorithm, reset=reset)
 
     @news.command(name="help", description=describe("news help"))
     async def help(self, interaction: discord.Interaction) -> None:

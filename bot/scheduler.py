@@ -432,7 +432,7 @@ class DigestScheduler:
             sub = s.get(Subscription, row.subscription_id)
             if row.payload is None:
                 first = deliveries.last_digest(s, sub.id) is None  # the backfill: only news from `since` on
-                scope = subscription_scope(sub, since=row.since, news_since=row.since if first else None)
+                scope = subscription_scope(sub, self.settings.channels, since=row.since, news_since=row.since if first else None)
                 try:
                     digest = self.provider.digest(scope)
                 except Exception as exc:

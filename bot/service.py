@@ -205,7 +205,7 @@ class CommandService:
 
     def cmd_news_help(self, req: Request, args: dict) -> Reply:
         rows = tuple((c.usage, c.description) for c in COMMANDS)
-        footer = "Story ids come from /digest. Changing feeds, the schedule or filters needs " + req.caller.admin_hint + "."
+        footer = "Story ids come from /digest. Changing feeds, the schedule, filters or digest settings needs " + req.caller.admin_hint + "."
         return Reply.of(Fields("newsbot commands", rows, footer), ephemeral=True)
 
     # --- changing (admins) ------------------------------------------------------------------------
@@ -298,6 +298,21 @@ class CommandService:
                 sub.exclude_keywords = keywords
             return self._show_filters(sub, "Keyword filters set")
 
+    def cmd_news_settings(self, req: Request, args: dict) -> Reply:
+        changes = {name: args.get(param) for name, param in _SETTINGS.items() if args.get(param) is not None}
+        reset = args.get("reset") is not None
+        with self.store.session() as s:
+            sub = self.find(s, req.place)
+            if not changes and not reset:
+                return self._show_settings(sub, "Digest settings")
+            self._require_admin(req, "change this channel's digest settings")
+            sub = self.get_or_create(s, req)
+            for name in _SETTINGS if reset else ():
+                setattr(sub, name, None)
+            for name, value in changes.items():
+                setattr(sub, name, value)
+            return self._show_settings(sub, "Digest settings set")
+
     # --- channel state ----------------------------------------------------------------------------
 
     @staticmethod
@@ -319,8 +334,8 @@ class CommandService:
             with s.begin_nested():
                 sub = Subscription(
                     platform=req.place.platform, workspace=req.place.workspace, channel=req.place.channel,
-                    timezone=d.timezone, include_keywords=[], exclude_keywords=[], story_count=d.story_count,
-                    words=d.words, algorithm=d.algorithm, post_when_empty=False, created_by=req.caller.user_id,
+                    timezone=d.timezone, include_keywords=[], exclude_keywords=[], post_when_empty=False,
+                    created_by=req.caller.user_id,
                 )
                 s.add(sub)
         except IntegrityError:  # a command in the same channel created it a moment ago
@@ -330,10 +345,10 @@ class CommandService:
     def scope_for(self, sub: Subscription | None, topic: str | None = None) -> DigestScope:
         """What a channel's digest covers: its feeds (all stored articles when it has none),
         its filters and its size."""
+        d = self.defaults
         if sub is None:
-            d = self.defaults
             return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=_title(topic))
-        return subscription_scope(sub, topic)
+        return subscription_scope(sub, d, topic)
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -362,12 +377,28 @@ class CommandService:
             rows += (("Last digest", f"{_LAST[last.status]}, {last.slot_at.astimezone(ZoneInfo(sub.timezone)):%a %d %b %H:%M %Z}" + (f": {last.error}" if last.error else "")),)
         return Reply.of(Fields(title, rows, "Turn it off with /news schedule off"))
 
+    def _show_settings(self, sub: Subscription | None, title: str) -> Reply:
+        d = self.defaults
+
+        def shown(own: object, default: object) -> str:
+            return f"{own}" if own is not None else f"{default} (the bot's default)"
+
+        rows = (
+            ("Stories in each digest", shown(sub and sub.story_count, d.story_count)),
+            ("Words in each story's summary", shown(sub and sub.words, d.words)),
+            ("Summarizer", shown(sub and sub.algorithm, d.algorithm)),
+        )
+        return Reply.of(Fields(title, rows, "Set with /news settings stories:3 words:150 algorithm:lexrank; /news settings reset goes back to the defaults"))
+
     def _show_filters(self, sub: Subscription | None, title: str) -> Reply:
         include = ", ".join(sub.include_keywords) if sub and sub.include_keywords else "(any)"
         exclude = ", ".join(sub.exclude_keywords) if sub and sub.exclude_keywords else "(none)"
         rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
         return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
 
+
+# /news settings' options, by the Subscription column each one sets.
+_SETTINGS = {"story_count": "stories", "words": "words", "algorithm": "algorithm"}
 
 _LAST = {"claimed": "being posted", "posted": "posted", "empty": "nothing new, nothing posted", "failed": "not posted", "missed": "skipped (the bot was down)"}
 
@@ -376,10 +407,13 @@ def _title(topic: str | None) -> str:
     return "News digest" + (f": {topic}" if topic else "")
 
 
-def subscription_scope(sub: Subscription, topic: str | None = None, since: datetime | None = None, news_since: datetime | None = None) -> DigestScope:
-    """A channel's digest: its feeds (all stored articles when it has none), filters and size;
-    `since` limits it to stories new or grown after then (the scheduler's "new since the last
-    digest"), `news_since` to stories with news from then on (a first digest's backfill)."""
+def subscription_scope(
+    sub: Subscription, defaults: ChannelSettings, topic: str | None = None, since: datetime | None = None, news_since: datetime | None = None
+) -> DigestScope:
+    """A channel's digest: its feeds (all stored articles when it has none), filters, size and
+    summarizer (its own, else the configured defaults); `since` limits it to stories new or grown
+    after then (the scheduler's "new since the last digest"), `news_since` to stories with news
+    from then on (a first digest's backfill)."""
     return DigestScope(
         feed_ids=tuple(f.id for f in sub.feeds) or None,
         include=tuple(sub.include_keywords or ()),
@@ -387,9 +421,9 @@ def subscription_scope(sub: Subscription, topic: str | None = None, since: datet
         topic=topic,
         since=since,
         news_since=news_since,
-        story_count=sub.story_count,
-        words=sub.words,
-        algorithm=sub.algorithm,
+        story_count=sub.story_count or defaults.story_count,
+        words=sub.words or defaults.words,
+        algorithm=sub.algorithm or defaults.algorithm,
         title=_title(topic),
     )
 

@@ -118,11 +118,16 @@ class HealthSettings(_Section):
 
 
 # --- chat platforms: channel defaults, Discord, Slack, terminal ---------------------------------
+# What a channel's digest size may be, here and in /news settings.
+STORY_COUNT_RANGE = (1, 25)
+WORDS_RANGE = (10, 400)
+
+
 class ChannelSettings(_Section):
     """Defaults for a channel's digests, and limits on what commands accept."""
 
-    story_count: int = Field(5, ge=1, le=25)
-    words: int = Field(100, ge=10, le=400)  # each story's summary, whole sentences only
+    story_count: int = Field(5, ge=STORY_COUNT_RANGE[0], le=STORY_COUNT_RANGE[1])
+    words: int = Field(100, ge=WORDS_RANGE[0], le=WORDS_RANGE[1])  # each story's summary, whole sentences only
     # Must match digests.algorithms.ALGORITHMS (a test checks); config imports nothing of ours.
     algorithm: Literal[
         "newsbot", "lexrank", "textrank", "lsa", "luhn", "edmundson", "sumbasic", "kl", "reduction", "random"

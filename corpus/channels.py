@@ -1,8 +1,8 @@
 """Per-channel state: what each chat channel (Discord, Slack, terminal) asked for.
 
 A subscription is one channel's settings: its feeds, its digest schedule (a standard 5-field
-cron expression with day-of-week names, in an IANA timezone), keyword filters and digest size.
-The scheduler runs the schedules stored here."""
+cron expression with day-of-week names, in an IANA timezone), keyword filters, digest size and
+summarizer. The scheduler runs the schedules stored here."""
 
 from __future__ import annotations
 
@@ -27,9 +27,11 @@ class Subscription(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     include_keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     exclude_keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    story_count: Mapped[int] = mapped_column(Integer, default=5)
-    words: Mapped[int] = mapped_column(Integer, default=80)  # word budget of each story's summary
-    algorithm: Mapped[str] = mapped_column(String(32), default="lexrank")
+    # The channel's own digest size and summarizer (/news settings); None: the configured
+    # default ([channels] in config/default.toml), as it is when the digest is built.
+    story_count: Mapped[int | None] = mapped_column(Integer)
+    words: Mapped[int | None] = mapped_column(Integer)  # word budget of each story's summary
+    algorithm: Mapped[str | None] = mapped_column(String(32))
     post_when_empty: Mapped[bool] = mapped_column(Boolean, default=False)  # a one-line "no news"
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,7 +34,7 @@ def subscribe(store, cron: str | None, tz: str = "UTC", *, platform: str = "slac
     with store.session() as s:
         sub = Subscription(
             platform=platform, workspace=workspace, channel=channel, cron=cron, timezone=tz, include_keywords=[], exclude_keywords=[],
-            story_count=fields.pop("story_count", 5), words=fields.pop("words", 40), algorithm="lexrank",
+            story_count=fields.pop("story_count", 5), words=fields.pop("words", 40), algorithm=fields.pop("algorithm", "lexrank"),
             post_when_empty=fields.pop("post_when_empty", False), created_by="U1", **fields,
         )  # fmt: skip
         s.add(sub)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timezone
 
 import pytest
@@ -12,7 +13,7 @@ from bot.messages import DigestView, Fields, Links, Notice, StoryView
 from bot.service import Caller, Place
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus.models import Feed
-from tests.chatkit import MEMBER, add, article, make_service, run, texts
+from tests.chatkit import HERE, MEMBER, PLACES, add, article, make_service, run, texts
 
 
 def test_text_parsing_follows_the_command_definitions():
@@ -32,6 +33,18 @@ def test_text_parsing_follows_the_command_definitions():
         parse_text("news", "story")
     with pytest.raises(UsageError, match="must be one of include, exclude, clear"):
         parse_text("news", "filter sports")
+    cmd, args = parse_text("news", "settings stories:3 words:150 algorithm:LexRank")
+    assert cmd.name == "news settings" and args == {"stories": 3, "words": 150, "algorithm": "lexrank"}
+    assert parse_text("news", "settings reset")[1] == {"reset": "reset"}
+    assert parse_text("news", "settings")[1] == {}
+    with pytest.raises(UsageError, match="I can't read 'lexrank' in /news settings"):
+        parse_text("news", "settings lexrank")  # options are named: algorithm:lexrank
+    with pytest.raises(UsageError, match="stories must be from 1 to 25"):
+        parse_text("news", "settings stories:0")
+    with pytest.raises(UsageError, match="words must be from 10 to 400"):
+        parse_text("news", "settings words:5000")
+    with pytest.raises(UsageError, match="algorithm must be one of newsbot, lexrank"):
+        parse_text("news", "settings algorithm:kl")  # cubic in sentences: not for a chat admin to pick
     # every description fits Discord's 100-character limit
     assert all(len(c.description) <= 100 and all(len(p.description) <= 100 for p in c.params) for c in COMMANDS)
 
@@ -255,6 +268,8 @@ def test_admin_commands_refuse_members_and_change_nothing(store):
         ("news schedule", {"when": "daily 08:00"}),
         ("news filter", {"mode": "include", "keywords": "x"}),
         ("news filter", {"mode": "clear"}),
+        ("news settings", {"stories": 3}),
+        ("news settings", {"reset": "reset"}),
     ]:
         reply = run(svc, command, caller=MEMBER, **args)
         assert reply.error and reply.ephemeral
@@ -345,3 +360,60 @@ def test_channel_tables_keep_one_row_a_channel_and_cascade(store):
         assert s.scalars(select(SubscriptionFeed)).all() == [] and s.scalar(select(Subscription.id))
         s.execute(delete(Subscription))
     assert "follows no feeds" in texts(run(svc, "news feeds"))
+
+
+def _digest_size(reply) -> tuple[int, int]:
+    """Stories in a digest reply, and the most words any one story's summary has."""
+    (view,) = reply.messages
+    stories = view.digest.stories
+    return len(stories), max(sum(len(x.text.split()) for x in st.sentences) for st in stories)
+
+
+def test_settings_show_set_and_reset_a_channels_digest_size(store):
+    words = "ash lava smoke roads schools flights farms rivers bridges homes power water crops cattle ports tourists clinics markets trains radios".split()
+
+    def text(i: int) -> str:  # sentences that share little, so a summary has several to choose
+        pick = random.Random(i)
+        return " ".join(f"Near {PLACES[i - 1]} the eruption hit {', '.join(pick.sample(words, 4))} and {pick.choice(words)}." for _ in range(12))
+
+    add(store, *(article(i, text=text(i)) for i in range(1, 9)))
+    svc = make_service(store, story_count=4, words=60)
+
+    shown = run(svc, "news settings", caller=MEMBER)
+    assert not shown.error and dict(shown.messages[0].rows) == {
+        "Stories in each digest": "4 (the bot's default)",
+        "Words in each story's summary": "60 (the bot's default)",
+        "Summarizer": "newsbot (the bot's default)",
+    }
+    count, longest = _digest_size(run(svc, "digest"))
+    assert count == 4 and 40 < longest <= 60
+
+    set_ = run(svc, "news settings", stories=2, words=25, algorithm="lexrank")
+    assert not set_.error and dict(set_.messages[0].rows) == {
+        "Stories in each digest": "2", "Words in each story's summary": "25", "Summarizer": "lexrank",
+    }
+    count, longest = _digest_size(run(svc, "digest"))
+    assert count == 2 and 0 < longest <= 25
+    with store.session() as s:
+        assert svc.scope_for(svc.find(s, HERE)).algorithm == "lexrank"
+
+    run(svc, "news settings", words=40)  # one setting changes, the others stay
+    assert dict(run(svc, "news settings").messages[0].rows)["Stories in each digest"] == "2"
+    count, longest = _digest_size(run(svc, "digest"))
+    assert count == 2 and 25 < longest <= 40
+
+    reset = run(svc, "news settings", reset="reset")
+    assert all(v.endswith("(the bot's default)") for v in dict(reset.messages[0].rows).values())
+    assert _digest_size(run(svc, "digest"))[0] == 4
+
+
+def test_a_channel_follows_the_configured_defaults_until_it_sets_its_own(store):
+    """A channel's row (made by /news schedule or /news filter) no longer freezes the defaults of
+    the day it was made: the operator's later [channels] change reaches it."""
+    add(store, *(article(i) for i in range(1, 9)))
+    run(make_service(store, story_count=5, words=100), "news filter", mode="exclude", keywords="football")
+    changed = make_service(store, story_count=2, words=20)  # the operator edited [channels] and restarted
+    count, longest = _digest_size(run(changed, "digest"))
+    assert count == 2 and longest <= 20
+    run(changed, "news settings", stories=3)
+    assert _digest_size(run(make_service(store, story_count=7), "digest"))[0] == 3

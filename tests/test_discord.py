@@ -13,10 +13,10 @@ import discord
 import pytest
 from sqlalchemy import select
 
-from bot.commands import BY_NAME, subcommands
+from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, subcommands
 from bot.discord_adapter import make_bot
 from bot.render import discord as dr
-from config.settings import DiscordSettings
+from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
 from corpus.models import Feed
 from digests.model import Digest
 from tests.chatkit import add, article, hostile, make_service, strings
@@ -109,6 +109,10 @@ def test_sync_publishes_the_command_schema_globally_or_to_a_dev_guild(sqlite_sto
                 want = [(p.name, 4 if p.kind is int else 3, p.required, p.description) for p in c.params]
                 assert sorted(got) == sorted(want)
             assert [ch["value"] for ch in next(o for o in subs["filter"]["options"] if o["name"] == "mode")["choices"]] == ["include", "exclude", "clear"]
+            settings = {o["name"]: o for o in subs["settings"]["options"]}
+            assert (settings["stories"]["min_value"], settings["stories"]["max_value"]) == STORY_COUNT_RANGE
+            assert (settings["words"]["min_value"], settings["words"]["max_value"]) == WORDS_RANGE
+            assert tuple(ch["value"] for ch in settings["algorithm"]["choices"]) == CHANNEL_ALGORITHMS
             assert schema["news"]["contexts"] == [0] and schema["digest"]["contexts"] == [0]  # guilds only
         async with discord_env(sqlite_store, dev_guild_id=int(GUILD_ID)) as (bot, server):
             (put,) = [r for r in server.requests if r.method == "PUT"]
@@ -189,6 +193,7 @@ def test_admin_commands_need_manage_server_or_the_configured_role(sqlite_store):
                 ("news schedule", {"when": "daily 08:00"}),
                 ("news filter", {"mode": "exclude", "keywords": "sports"}),
                 ("news unsubscribe", {"url": "https://example.com/feed.xml"}),
+                ("news settings", {"stories": 3}),
             ]:
                 reqs = await invoke(bot, server, command, options)
                 assert callback(reqs).flags & EPHEMERAL
@@ -200,6 +205,8 @@ def test_admin_commands_need_manage_server_or_the_configured_role(sqlite_store):
             assert not callback(reqs).flags & EPHEMERAL and "now follows https://example.com/feed.xml" in text_of(reqs)
             reqs = await invoke(bot, server, "news schedule", {"when": "weekdays 07:30 Europe/Berlin"}, roles=(ADMIN_ROLE,))
             assert "weekdays at 07:30 (Europe/Berlin)" in text_of(reqs)
+            reqs = await invoke(bot, server, "news settings", {"stories": 3, "words": 150, "algorithm": "lexrank"}, permissions=MANAGE_GUILD)
+            assert "Digest settings set" in text_of(reqs) and "lexrank" in text_of(reqs)
             reqs = await invoke(bot, server, "news feeds")  # reading needs no rights
             assert "https://example.com/feed.xml" in text_of(reqs)
 

@@ -62,6 +62,26 @@ def test_a_slot_is_claimed_posted_and_recorded_once(store, cfg):
     assert row.slot_at == at(2024, 5, 6, 6, 0) and row.payload["digest"]["stories"]
 
 
+def test_a_channel_without_its_own_digest_size_gets_the_configured_one(store, cfg):
+    own = subscribe(store, "0 8 * * *", "UTC", channel="COWN", story_count=3)
+    default = subscribe(store, "0 8 * * *", "UTC", channel="CDEFAULT", story_count=None, words=None, algorithm=None)
+    cfg.channels.story_count, cfg.channels.words = 2, 12
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        news(store, 4, tag="many")
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                await sched.run_due()
+                assert slack.posts("COWN")[0]["text"].startswith("News digest · 3 stories")
+                assert slack.posts("CDEFAULT")[0]["text"].startswith("News digest · 2 stories")
+
+        go(scenario())
+    stories = rows(store, default)[0].payload["digest"]["stories"]
+    assert all(sum(len(x["text"].split()) for x in st["sentences"]) <= 12 for st in stories)
+    assert rows(store, own)[0].status == POSTED
+
+
 def articles_in(delivery) -> set[str]:
     """The stored articles a delivered digest cites."""
     return {src["document_id"] for st in delivery.payload["digest"]["stories"] for src in st["sources"]}

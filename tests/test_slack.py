@@ -102,7 +102,7 @@ def test_every_reading_command_answers_in_the_acknowledgement(sqlite_store, comm
 def test_admin_commands_for_workspace_admins_and_configured_users_only(sqlite_store):
     async def scenario():
         async with slack_env(sqlite_store, admin_user_ids=["U0CONFIGURED"]) as (bot, server):
-            for text in ["subscribe https://example.com/feed.xml", "schedule daily 08:00", "filter exclude sports", "unsubscribe https://example.com/feed.xml"]:
+            for text in ["subscribe https://example.com/feed.xml", "schedule daily 08:00", "filter exclude sports", "unsubscribe https://example.com/feed.xml", "settings stories:3"]:
                 resp = await dispatch(bot, slash_body(server, "/news", text, user=MEMBER))
                 (message,) = answers(resp, server)
                 assert message["response_type"] == "ephemeral"
@@ -118,6 +118,11 @@ def test_admin_commands_for_workspace_admins_and_configured_users_only(sqlite_st
             assert "weekdays at 07:30 (Europe/Berlin)" in shown(answers(resp, server))
             resp = await dispatch(bot, slash_body(server, "/news", "filter exclude sports, celebrity", user=WORKSPACE_ADMIN))
             assert "sports, celebrity" in shown(answers(resp, server))
+            resp = await dispatch(bot, slash_body(server, "/news", "settings stories:3 algorithm:lexrank", user=WORKSPACE_ADMIN))
+            assert "Digest settings set" in shown(answers(resp, server))
+            resp = await dispatch(bot, slash_body(server, "/news", "settings", user=MEMBER))  # showing needs no rights
+            (message,) = answers(resp, server)
+            assert "Stories in each digest" in shown([message]) and "lexrank" in shown([message])
             before = server.methods().count("users.info")
             resp = await dispatch(bot, slash_body(server, "/news", "unsubscribe https://example.com/feed.xml", user="U0CONFIGURED"))
             assert "no longer follows" in shown(answers(resp, server))
