@@ -37,7 +37,8 @@ class Param:
         if self.required:
             return f"<{self.name}>"
         if self.named:
-            return f"[{self.name}:{'N' if self.kind is int else 'NAME'}]"
+            value = "N" if self.kind is int else "|".join(self.choices) if 0 < len(self.choices) <= 3 else "NAME"
+            return f"[{self.name}:{value}]"
         if self.choices:
             return f"[{'|'.join(self.choices)}]"
         return f"[{self.name}:N]" if self.kind is int else f"[{self.name}]"
@@ -117,7 +118,8 @@ COMMANDS: tuple[Command, ...] = (
         (
             Param("when", "daily 08:00, weekdays 07:30, mondays 09:00, a cron expression, or off", rest=True, max_length=100),
             Param("timezone", "An IANA timezone such as Europe/Berlin (default: the channel's, else UTC)", max_length=64),
-            Param("empty", "When nothing is new: post a one-line note, or skip the slot (the default)", choices=("post", "skip")),
+            # Named: a bare "post" would read as part of `when`.
+            Param("empty", "When nothing is new: post a one-line note, or skip the slot (the default)", choices=("post", "skip"), named=True),
         ),
         admin=True,
         example="/news schedule daily 08:00 Europe/Berlin",

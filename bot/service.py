@@ -245,6 +245,9 @@ class CommandService:
 
     def cmd_news_schedule(self, req: Request, args: dict) -> Reply:
         when, tz, empty = str(args.get("when") or "").strip(), args.get("timezone"), args.get("empty")
+        if when.lower().endswith((" post", " skip")) or when.lower() in ("post", "skip"):
+            last = when.split()[-1].lower()
+            raise UsageError(f"To {last} when nothing is new, write empty:{last}; for example: /news schedule daily 08:00 empty:{last}")
         with self.store.session() as s:
             sub = self.find(s, req.place)
             if not when and not tz and empty is None:

@@ -33,6 +33,8 @@ def test_text_parsing_follows_the_command_definitions():
         parse_text("news", "story")
     with pytest.raises(UsageError, match="must be one of include, exclude, clear"):
         parse_text("news", "filter sports")
+    cmd, args = parse_text("news", "schedule daily 08:00 Europe/Berlin empty:post")
+    assert args == {"when": "daily 08:00 Europe/Berlin", "empty": "post"} and "[empty:post|skip]" in cmd.usage
     cmd, args = parse_text("news", "settings stories:3 words:150 algorithm:LexRank")
     assert cmd.name == "news settings" and args == {"stories": 3, "words": 150, "algorithm": "lexrank"}
     assert parse_text("news", "settings reset")[1] == {"reset": "reset"}
@@ -252,6 +254,8 @@ def test_schedule_set_show_and_off(store):
         ("0 8 * * 9", None, "Weekday 9 doesn't exist"),
         ("0 8 * * ²", None, "cron expression doesn't work"),
         ("every now and then", None, "can't read"),
+        ("daily 08:00 Post", None, "write empty:post; for example: /news schedule daily 08:00 empty:post"),
+        ("skip", None, "write empty:skip"),
     ],
 )
 def test_bad_schedules_get_a_specific_reason(sqlite_store, when, tz, reason):
