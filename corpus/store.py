@@ -70,10 +70,25 @@ class Store:
         """Bring the schema to the newest revision (idempotent)."""
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
+        sqlite = self.dialect == "sqlite"
         try:
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            with self.engine.connect() as conn:
+                try:
+                    if sqlite:
+                        # SQLite changes a column by rebuilding its table (Alembic's batch mode);
+                        # with foreign keys on, dropping the old table would cascade-delete every
+                        # row that refers to it (a channel's feeds, its delivery log). The pragma
+                        # only takes effect outside a transaction.
+                        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                        conn.commit()
+                    with conn.begin():
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, "head")
+                        if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                            raise RuntimeError(f"the migration left a row of {broken[0]} pointing at nothing in {broken[2]}")
+                finally:
+                    if sqlite:
+                        conn.invalidate()  # not back to the pool with foreign keys off
         except DBAPIError as exc:  # can't connect, can't open the file, not a database
             fix = (
                 "check database.url (env NEWSBOT_DATABASE__URL): it must name an SQLite database file (or a new one) in a writable folder"

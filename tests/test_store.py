@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, select, text, update
 
 from corpus.channels import Subscription
+from corpus.deliveries import Delivery
 from corpus.models import Article
 from corpus.search import search
 from corpus.store import MIGRATIONS, DatabaseUnavailable, Store, unreachable
@@ -210,13 +211,23 @@ def test_channels_made_before_digest_settings_follow_the_configuration(blank_sto
     with blank_store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         alembic_command.upgrade(cfg, "0004_deliveries")
+        conn.execute(text("INSERT INTO feeds (id, url, error_count, created_at) VALUES (1, 'https://x.example/feed', 0, :t)"), {"t": T0})
         conn.execute(text(
-            "INSERT INTO subscriptions (platform, workspace, channel, timezone, include_keywords, exclude_keywords,"
+            "INSERT INTO subscriptions (id, platform, workspace, channel, timezone, include_keywords, exclude_keywords,"
             " story_count, words, algorithm, post_when_empty, created_at, updated_at)"
-            " VALUES ('slack', 'T1', 'C1', 'UTC', '[]', '[\"sports\"]', 5, 80, 'lexrank', false, :t, :t)"
+            " VALUES (1, 'slack', 'T1', 'C1', 'UTC', '[]', '[\"sports\"]', 5, 80, 'lexrank', false, :t, :t)"
         ), {"t": T0})
+        conn.execute(text("INSERT INTO subscription_feeds (subscription_id, feed_id, created_at) VALUES (1, 1, :t)"), {"t": T0})
+        conn.execute(text("INSERT INTO deliveries (subscription_id, slot, slot_at, kind, status, attempts) VALUES (1, 's1', :t, 'digest', 'posted', 1)"), {"t": T0})
     blank_store.migrate()
     with blank_store.session() as s:
         sub = s.scalar(select(Subscription))
         assert (sub.story_count, sub.words, sub.algorithm) == (None, None, None)
-        assert sub.exclude_keywords == ["sports"] and sub.channel == "C1"  # the rest is kept
+        assert sub.exclude_keywords == ["sports"] and sub.channel == "C1"  # the rest is kept...
+        # ...and so is what refers to the channel: SQLite rebuilds the table to change a column,
+        # and with foreign keys on, that deleted the channel's feeds and delivery log.
+        assert [f.url for f in sub.feeds] == ["https://x.example/feed"]
+        assert s.scalar(select(Delivery.slot)) == "s1"
+    if blank_store.dialect == "sqlite":
+        with blank_store.engine.connect() as c:
+            assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
