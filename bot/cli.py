@@ -31,7 +31,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(report.summary())
     if report.new:
         print(f"stories: {update_stories(store, cluster_config(settings)).summary()}")
-    return 0 if report.new or report.duplicate or not report.failed else 1
+    return 0 if report.new or report.duplicate or report.completed or not report.failed else 1
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:

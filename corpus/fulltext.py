@@ -1,14 +1,22 @@
 """Feed entries that carry only a teaser get their article page fetched and extracted
 (settings feeds.fetch_full_text, feeds.teaser_words, feeds.max_full_text_pages). When the page
-can't be had, the teaser is kept and the entry says why (RawArticle.extra["note"])."""
+can't be had, the teaser is kept and the entry says why (RawArticle.extra["note"]); when only the
+poll's page budget was spent, the entry is marked so (extra["page_pending"]) and a later poll
+that sees it again fetches its page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Literal
 
 from config.settings import Settings
 from corpus.http import Fetcher
 from corpus.raw import RawArticle, Skipped
+
+
+# What the store holds of a feed entry: nothing (None), the entry ("stored"), or its teaser with
+# the page still to fetch ("pending").
+Stored = Literal["stored", "pending"] | None
 
 
 def word_count(text: str) -> int:
@@ -19,25 +27,37 @@ def complete_teasers(
     items: Iterable[RawArticle | Skipped],
     settings: Settings,
     fetcher: Fetcher,
-    known: Callable[[RawArticle], bool] | None = None,
+    known: Callable[[RawArticle], Stored] | None = None,
     extractor=None,
 ) -> Iterator[RawArticle | Skipped]:
     """`items` with teasers replaced by their page's text. `known(raw)` says an entry is stored
-    already, so its page is not fetched again on every poll."""
+    already, so its page is not fetched again on every poll, unless a poll before ran out of
+    pages for it: new entries get the page budget first, then those pending, in the feed's order."""
     from corpus.pages import fetch_page  # trafilatura only when a page is needed
 
     cfg = settings.feeds
     pages_left = cfg.max_full_text_pages
-    for raw in items:
-        if isinstance(raw, Skipped) or word_count(raw.text) >= cfg.teaser_words or (known and known(raw)):
+    items = list(items)
+    stored = [known(raw) if known and isinstance(raw, RawArticle) else None for raw in items]
+    wanted = sum(1 for raw, st in zip(items, stored) if st is None and isinstance(raw, RawArticle) and word_count(raw.text) < cfg.teaser_words)
+    pending_pages = max(0, cfg.max_full_text_pages - wanted)  # what new entries leave to pending ones
+    for raw, st in zip(items, stored):
+        if isinstance(raw, Skipped) or word_count(raw.text) >= cfg.teaser_words or st == "stored":
             yield raw
             continue
+        if st == "pending" and cfg.fetch_full_text:
+            if pending_pages <= 0 or pages_left <= 0:
+                raw.extra["page_pending"] = True  # still: the stored teaser waits for another poll
+                yield raw
+                continue
+            pending_pages -= 1
         if not raw.url:
             yield _keep(raw, "no link to fetch the full text from")
         elif not cfg.fetch_full_text:
             yield _keep(raw, None)
         elif pages_left <= 0:
-            yield _keep(raw, f"full text not fetched: at most {cfg.max_full_text_pages} pages a feed (feeds.max_full_text_pages)")
+            raw.extra["page_pending"] = True
+            yield _keep(raw, f"full text not fetched yet: at most {cfg.max_full_text_pages} pages each time a feed is read (feeds.max_full_text_pages); the next read fetches it")
         else:
             pages_left -= 1
             page = fetch_page(raw.url, settings, fetcher, extractor)

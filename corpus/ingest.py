@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corpus import dedupe
 from corpus.cleaning import clean_text
+from corpus.fulltext import Stored
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
 from corpus.raw import RawArticle, Skipped
 from corpus.store import Store
@@ -31,22 +32,42 @@ def first_seen_date(published: datetime | None, seen: datetime) -> datetime | No
     return seen if published is not None and published > seen + FUTURE_SKEW else published
 
 
-def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Callable[[RawArticle], bool]:
+def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Callable[[RawArticle], Stored]:
     """Whether a feed entry is stored already, by the same rules as a duplicate (its canonical
-    URL, or its GUID within its feed): a teaser's page is then not fetched again."""
+    URL, or its GUID within its feed): a teaser's page is then not fetched again, unless it is
+    "pending" (a poll before ran out of pages for it)."""
     raws = [i for i in items if isinstance(i, RawArticle)]
     guids = sorted({r.guid for r in raws if r.guid})
     urls = sorted({u for r in raws if (u := dedupe.canonical_url(r.url))})
     feed_id = raws[0].feed_id if raws else None
     same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
-    guids_found: set[str] = set()
-    urls_found: set[str] = set()
+    by_guid: dict[str, bool] = {}
+    by_url: dict[str, bool] = {}  # stored, and whether its page is pending
     with store.session() as s:
         for chunk in _chunks(guids):
-            guids_found.update(s.scalars(select(Article.guid).where(Article.guid.in_(chunk), same_feed)))
+            by_guid.update(s.execute(select(Article.guid, Article.page_pending).where(Article.guid.in_(chunk), same_feed)).all())
         for chunk in _chunks(urls):
-            urls_found.update(s.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
-    return lambda raw: bool(raw.guid and raw.guid in guids_found) or dedupe.canonical_url(raw.url) in urls_found
+            by_url.update(s.execute(select(Article.canonical_url, Article.page_pending).where(Article.canonical_url.in_(chunk))).all())
+
+    def known(raw: RawArticle) -> Stored:
+        url = dedupe.canonical_url(raw.url)
+        pending = by_url.get(url) if url in by_url else by_guid.get(raw.guid) if raw.guid in by_guid else None
+        return None if pending is None else "pending" if pending else "stored"
+
+    return known
+
+
+def forget_pending(store: Store, feed_id: int, items: Iterable[RawArticle | Skipped]) -> None:
+    """A teaser whose entry left the feed waits for its page no longer (polls read a feed with
+    pending pages in full, so one left pending would cost the conditional GET for good)."""
+    raws = [i for i in items if isinstance(i, RawArticle)]
+    urls = {u for r in raws if (u := dedupe.canonical_url(r.url))}
+    guids = {r.guid for r in raws if r.guid}
+    with store.session() as s:
+        pending = s.execute(select(Article.id, Article.canonical_url, Article.guid).where(Article.feed_id == feed_id, Article.page_pending)).all()
+        gone = [i for i, url, guid in pending if url not in urls and guid not in guids]
+        if gone:
+            s.execute(update(Article).where(Article.id.in_(gone)).values(page_pending=False))
 
 
 def _chunks(values: list[str], size: int = 500):
@@ -56,7 +77,7 @@ def _chunks(values: list[str], size: int = 500):
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: Literal["new", "duplicate", "failed"]
+    kind: Literal["new", "duplicate", "completed", "failed"]  # completed: a stored teaser got its page
     origin: str
     article_id: int | None = None
     reason: str = ""
@@ -66,6 +87,7 @@ class Outcome:
 class IngestReport:
     new: int = 0
     duplicate: int = 0
+    completed: int = 0  # stored teasers that got their page's text (after a poll ran out of pages)
     failed: list[Skipped] = field(default_factory=list)
     duplicate_reasons: Counter = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
@@ -78,6 +100,8 @@ class IngestReport:
         elif outcome.kind == "duplicate":
             self.duplicate += 1
             self.duplicate_reasons[outcome.reason.split(" of ")[0]] += 1
+        elif outcome.kind == "completed":
+            self.completed += 1
         else:
             self.failed.append(Skipped(outcome.origin, outcome.reason))
 
@@ -88,7 +112,8 @@ class IngestReport:
         dup = ""
         if self.duplicate_reasons:
             dup = " (" + ", ".join(f"{n} {why}" for why, n in self.duplicate_reasons.most_common()) + ")"
-        lines = [f"{self.new} new, {self.duplicate} duplicate{dup}, {len(self.failed)} failed"]
+        completed = f", {self.completed} stored teaser{'s' if self.completed != 1 else ''} given the full text" if self.completed else ""
+        lines = [f"{self.new} new, {self.duplicate} duplicate{dup}{completed}, {len(self.failed)} failed"]
         lines += [f"  failed: {s}" for s in self.failed]
         lines += [f"  note: {s}" for s in self.notes]
         return "\n".join(lines)
@@ -132,6 +157,8 @@ class Ingestor:
         if found:
             article, reason = found
             self._add_sighting(s, article, *place)
+            if article.page_pending and reason.startswith(("same URL", "same GUID")):
+                return self._page_arrived(s, article, raw, text, chash, mh) or Outcome("duplicate", raw.origin, article.id, reason)
             return Outcome("duplicate", raw.origin, article.id, reason)
         seen = utcnow()
         try:
@@ -148,6 +175,7 @@ class Ingestor:
                     content_hash=chash,
                     minhash=dedupe.to_bytes(mh) if mh else None,
                     feed_id=raw.feed_id,
+                    page_pending=bool(raw.extra.get("page_pending")),
                 )
                 s.add(article)
                 s.flush()
@@ -162,6 +190,24 @@ class Ingestor:
             self._add_sighting(s, found[0], *place)
             return Outcome("duplicate", raw.origin, found[0].id, found[1])
         return Outcome("new", raw.origin, article.id)
+
+    def _page_arrived(self, s: Session, article: Article, raw: RawArticle, text: str, chash: str, mh) -> Outcome | None:
+        """A stored teaser seen again: its page's text replaces it (the article keeps its id, story
+        and sightings); without the page it waits for a later poll only while the budget is what
+        kept it (a page that failed or held no more is not fetched again)."""
+        article.page_pending = bool(raw.extra.get("page_pending"))
+        if not raw.extra.get("full_text") or len(text.split()) <= len(article.text.split()):
+            return None
+        if s.scalar(select(Article.id).where(Article.content_hash == chash, Article.id != article.id)):
+            article.page_pending = False  # the page is another stored article's text: the teaser stays
+            return None
+        article.text, article.content_hash = text, chash
+        article.author = article.author or ((raw.author or None) and raw.author[:256])
+        article.minhash = dedupe.to_bytes(mh) if mh else None
+        s.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
+        s.add_all(ArticleBand(article_id=article.id, band=b, hash=h) for b, h in (dedupe.bands(mh) if mh else []))
+        s.flush()
+        return Outcome("completed", raw.origin, article.id, f"full text of #{article.id}")
 
     def _find_duplicate(self, s, url, guid, feed_id, chash, mh) -> tuple[Article, str] | None:
         if url and (a := s.scalar(select(Article).where(Article.canonical_url == url))):

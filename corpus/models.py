@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -86,6 +87,9 @@ class Article(Base):
     # datasketch MinHash hash values (uint64, little-endian) for near-duplicate checks.
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"), index=True)
+    # A feed's teaser stored without its page because the poll's page budget was spent
+    # (feeds.max_full_text_pages): the page is fetched when the entry is seen again.
+    page_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     sightings: Mapped[list[Sighting]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Sighting.id"

@@ -12,15 +12,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import HttpSettings, Settings
 from corpus.feeds import ParsedFeed, parse_feed
 from corpus.fulltext import complete_teasers
 from corpus.http import ACCEPT_FEED, Fetcher, FetchError, Response
-from corpus.ingest import Ingestor, stored_already
-from corpus.models import Feed
+from corpus.ingest import Ingestor, forget_pending, stored_already
+from corpus.models import Article, Feed
 from corpus.netguard import DEFAULT_PORTS, Guard, NameNotResolved, URLRefused
 from corpus.raw import Skipped
 from corpus.sniff import classify, feed_links
@@ -46,6 +46,7 @@ class PollResult:
     entries: int = 0  # entries in the feed as fetched
     new: int = 0
     duplicate: int = 0
+    completed: int = 0  # stored teasers that got their page's text
     failed: list[Skipped] = field(default_factory=list)  # entries rejected, with reasons
     notes: list[Skipped] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
@@ -67,7 +68,8 @@ class PollResult:
         if self.status == "failed":
             tail = f"; feed disabled: {self.disabled_reason}" if self.just_disabled else ""
             return f"{self.url}: failed: {self.error}{tail}"
-        return f"{self.url}: {self.new} new, {self.duplicate} duplicate, {len(self.failed)} failed"
+        completed = f", {self.completed} teasers given the full text" if self.completed else ""
+        return f"{self.url}: {self.new} new, {self.duplicate} duplicate{completed}, {len(self.failed)} failed"
 
 
 def validate_feed_url(url: str, http: HttpSettings | None = None) -> str:
@@ -145,6 +147,8 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
         url, etag, modified = feed.url, feed.etag, feed.last_modified
         if feed.disabled_at is not None:
             return PollResult(feed_id, url, "disabled", disabled_reason=feed.disabled_reason)
+        if s.scalar(select(exists().where(Article.feed_id == feed_id, Article.page_pending))):
+            etag = modified = None  # teasers wait for their pages: read the entries even if unchanged
 
     fetcher = fetcher or Fetcher(settings.http)
     # No database session is held while the network is used.
@@ -168,8 +172,9 @@ def _poll(store: Store, settings: Settings, feed_id: int, now: datetime, fetcher
     if isinstance(parsed, Skipped):
         return _failed(store, settings, feed_id, now, parsed.reason, None)
     report = Ingestor(store, settings.dedupe.near_duplicate_threshold).ingest(items)
+    forget_pending(store, feed_id, items)
     result = PollResult(
-        feed_id, url, "ok", entries=len(parsed.items), new=report.new, duplicate=report.duplicate,
+        feed_id, url, "ok", entries=len(parsed.items), new=report.new, duplicate=report.duplicate, completed=report.completed,
         failed=report.failed, notes=report.notes, new_ids=report.new_ids,
     )  # fmt: skip
     _succeeded(store, settings, feed_id, now, result, resp.headers.get("etag"), resp.headers.get("last-modified"), parsed, resp.permanent_url)

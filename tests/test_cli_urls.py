@@ -60,3 +60,23 @@ def test_ingesting_a_feed_again_does_not_fetch_its_teasers_pages_again(tmp_path,
     assert http_server.hits("/ferry") == 1 and http_server.hits("/rss") == 2
     s = run_bot(tmp_path, "search", "pier", **env)
     assert "Ferry resumes" in s.stdout  # the page's text was stored, not the teaser's
+
+
+def test_ingesting_a_feed_again_fetches_the_pages_the_first_run_had_no_budget_for(tmp_path, http_server):
+    """With one page a run, the first `ingest` stores a whole article and a teaser; the second
+    fetches the teaser's page, and the article is searchable by its page's words."""
+    stories = []
+    for name, words in (("ferry", "The ferry service resumes on Monday after the storm damaged the pier. "),
+                        ("lighthouse", "The old lighthouse on the cape gets a new lamp and a coat of paint. ")):
+        html = f"<!DOCTYPE html><html><head><title>{name}</title></head><body><article><p>{words * 8}</p></article></body></html>"
+        stories.append(http_server.route(f"/{name}", Reply(body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"})))
+    items = "".join(f"<item><title>{t}</title><link>{u}</link><description>{t} news.</description></item>" for t, u in zip(("Ferry", "Lighthouse"), stories))
+    feed = http_server.route("/rss", Reply(body=f"<rss version='2.0'><channel><title>Harbour News</title>{items}</channel></rss>".encode()))
+    env = {"NEWSBOT_HTTP__ALLOW_PRIVATE_ADDRESSES": "true", "NEWSBOT_HTTP__EXTRA_PORTS": f"[{http_server.port}]", "NEWSBOT_FEEDS__MAX_FULL_TEXT_PAGES": "1"}
+    first = run_bot(tmp_path, "ingest", feed, **env)
+    assert "2 new, 0 duplicate, 0 failed" in first.stdout and "the next read fetches it" in first.stdout, first.stdout + first.stderr
+    assert "paint" not in run_bot(tmp_path, "search", "paint", **env).stdout.replace("'paint'", "")
+    second = run_bot(tmp_path, "ingest", feed, **env)
+    assert "0 new, 1 duplicate (1 same URL), 1 stored teaser given the full text, 0 failed" in second.stdout, second.stdout + second.stderr
+    assert "Lighthouse" in run_bot(tmp_path, "search", "paint", **env).stdout
+    assert [http_server.hits("/ferry"), http_server.hits("/lighthouse")] == [1, 1]

@@ -130,7 +130,8 @@ def test_page_fetches_per_feed_are_capped(http_server, net_settings):
     url = http_server.route("/feed", Reply(body=feed(*[(f"Story {i}", u, "Teaser.") for i, u in enumerate(stories)])))
     a, b, c = read_url(url, net_settings)
     assert a.extra.get("full_text") and sum(http_server.hits(f"/s{i}") for i in range(3)) == 1
-    assert b.extra["note"] == "kept the teaser: full text not fetched: at most 1 pages a feed (feeds.max_full_text_pages)"
+    assert b.extra["note"] == "kept the teaser: full text not fetched yet: at most 1 pages each time a feed is read (feeds.max_full_text_pages); the next read fetches it"
+    assert b.extra["page_pending"] and c.extra["page_pending"] and not a.extra.get("page_pending")
 
 
 def test_a_hanging_page_is_bounded_by_pages_timeout(http_server, net_settings):

@@ -223,6 +223,62 @@ def test_teaser_pages_are_fetched_once_not_on_every_poll(store, http_server, pol
         assert "told in full" in s.scalar(select(Article.text))
 
 
+def test_teasers_past_the_page_budget_get_their_pages_on_later_polls(store, http_server, poll_settings):
+    """A feed of 5 teasers with a budget of 2 pages a poll: the first poll stores 2 whole articles
+    and 3 teasers, the next ones fetch the rest (read in full although the feed answers 304 to a
+    conditional GET), each page once; the articles keep their ids. A page that fails is not
+    fetched again, nor is one whose entry left the feed."""
+    poll_settings.feeds.max_full_text_pages = 2
+    pages = {}
+    for i in range(5):
+        text = f"<p>Article {i} is told in full on its own page, sentence {{}} after sentence.</p>"
+        body = "<html><head><title>S</title></head><body><article>" + "".join(text.format(j) for j in range(30)) + "</article></body></html>"
+        pages[i] = http_server.route(f"/s{i}", Reply(body=body.encode(), headers={"Content-Type": "text/html"}) if i != 3 else Reply(404))
+    entries = list(range(5))
+
+    def feed(req):
+        etag = f'"{"-".join(map(str, entries))}"'
+        if req.headers.get("If-None-Match") == etag:
+            return Reply(304, headers={"ETag": etag})
+        items = "".join(f"<item><title>Story {i}</title><link>{pages[i]}</link><description>Teaser {i}.</description></item>" for i in entries)
+        return Reply(body=f"<rss version='2.0'><channel><title>T</title>{items}</channel></rss>".encode(), headers={"ETag": etag})
+
+    f = add_feed(store, http_server.route("/rss", feed), poll_settings)
+
+    def texts() -> dict[str, tuple[int, bool]]:
+        with store.session() as s:
+            return {url: (len(text.split()), pending) for url, text, pending in s.execute(select(Article.canonical_url, Article.text, Article.page_pending))}
+
+    first = poll_feed(store, poll_settings, f.id, NOW)
+    assert (first.new, first.completed) == (5, 0)
+    assert [texts()[pages[i]] for i in range(5)][2:] == [(2, True)] * 3  # teasers, pages to come
+    with store.session() as s:
+        ids = dict(s.execute(select(Article.canonical_url, Article.id)).all())
+
+    second = poll_feed(store, poll_settings, f.id, NOW + timedelta(minutes=30))
+    assert (second.new, second.completed) == (0, 1)  # page 2 arrived; page 3 is a 404
+    third = poll_feed(store, poll_settings, f.id, NOW + timedelta(minutes=60))
+    assert third.status == "ok" and (third.new, third.completed) == (0, 1)  # page 4, though the feed is "unchanged"
+    now = texts()
+    assert all(now[pages[i]][0] > 100 for i in (0, 1, 2, 4)) and now[pages[3]] == (2, False)
+    assert not any(pending for _, pending in now.values())
+    assert poll_feed(store, poll_settings, f.id, NOW + timedelta(minutes=90)).status == "not_modified"
+    assert [http_server.hits(f"/s{i}") for i in range(5)] == [1, 1, 1, 1, 1]
+    with store.session() as s:
+        assert dict(s.execute(select(Article.canonical_url, Article.id)).all()) == ids
+        assert "told in full" in s.scalar(select(Article.text).where(Article.canonical_url == pages[4]))
+
+    # A teaser still waiting when its entry leaves the feed waits no more.
+    poll_settings.feeds.max_full_text_pages = 0
+    pages[5] = http_server.route("/s5", Reply(body=b"<html></html>", headers={"Content-Type": "text/html"}))
+    entries[:] = [5]
+    assert poll_feed(store, poll_settings, f.id, NOW + timedelta(hours=2)).new == 1
+    assert texts()[pages[5]] == (2, True)
+    entries[:] = [0]
+    poll_feed(store, poll_settings, f.id, NOW + timedelta(hours=3))
+    assert texts()[pages[5]] == (2, False) and http_server.hits("/s5") == 0
+
+
 FAULTS = {
     "hangs after headers": (Reply(body=b"<rss/>", hang=30), "timed out after 0.5 s without data from the server"),
     "resets the connection": (Reply(reset=True), "the server reset the connection"),
