@@ -43,6 +43,11 @@ class Extract:
         return " ".join(self.sentences)
 
 
+def _introduced(units: Sequence[Unit], i: int) -> bool:
+    """Whether the sentence before unit i, in its article, ends in a colon that introduces it."""
+    return i > 0 and units[i - 1].doc == units[i].doc and units[i - 1].text.rstrip().endswith(":")
+
+
 def fill_budget(units: Sequence[Unit], ranking: Sequence[int], words: int) -> list[int]:
     """Take sentences best first, skipping any that no longer fit."""
     chosen, left = [], words
@@ -81,9 +86,11 @@ def summarize(
         # was chosen.
         if chosen:
             rank = {i: r for r, i in enumerate(chosen)}
-            alone = [i for i in chosen if stands_alone(units[i].text)]
+            # Not an opener either: what a sentence ending in a colon introduces ("X said:").
+            alone = [i for i in chosen if stands_alone(units[i].text) and not _introduced(units, i)]
             lead = (i for i in alone if not units[i].text.startswith(tuple(OPENING_QUOTES)) and not _THEN_AFTER_SUBJECT.match(units[i].text))
-            opener = next(lead, (alone or chosen)[0])
+            # With no sentence that stands alone, the articles' own order reads best.
+            opener = next(lead, alone[0] if alone else min(chosen, key=lambda i: (units[i].position, rank[i])))
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.

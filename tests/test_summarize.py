@@ -149,6 +149,21 @@ def test_a_summary_opens_with_a_sentence_that_stands_alone():
     assert stands_alone("Since 2011, floods have forced 5,000 people out.") and stands_alone("In response to the floods, the army came.")
 
 
+def test_what_a_colon_introduces_never_opens_and_with_no_sentence_that_stands_alone_the_article_order_stays():
+    """The seed live blog quotes an expert after "This bomb has been IDed by Brown Moses who
+    said ...:"; the lead-in points back ("This bomb"), and the quotation is what it introduces:
+    neither opens, so the summary keeps the article's order (it put the quotation first)."""
+    from corpus.files import read_path
+    from digests.sections import split_sections
+    from tests.helpers import ROOT
+
+    (seed,) = [a for a in read_path(ROOT / "corpus" / "articles", 5_000_000) if "Brown Moses" in a.text]
+    (section,) = [d for d in split_sections(Document("2", seed.title, seed.text, seed.outlet)) if "Brown Moses" in d.text]
+    sentences = summarize([section], 100).sentences
+    assert len(sentences) == 2, sentences
+    assert sentences[0].startswith("This bomb has been IDed by Brown Moses") and sentences[1].startswith("I believe what we are seeing")
+
+
 def test_a_summary_opens_with_a_reported_sentence_rather_than_a_quotation():
     """As a news lead does: the best sentence of these reports is a quotation, so the best reported
     one opens, and the quotation follows."""
