@@ -103,6 +103,15 @@ class NewsCog(commands.Cog):
     async def sources(self, interaction: discord.Interaction, id: str, page: Optional[int] = None) -> None:
         await self.bot.answer(interaction, "news sources", id=id, page=page)
 
+    @story.autocomplete("id")
+    @sources.autocomplete("id")
+    async def story_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The newest stories matching what is typed, by id or headline, so no one needs /digest
+        first to find an id."""
+        place = self.bot.place(interaction)
+        found = await self.bot.suggest(self.bot.service.story_choices, place, current)
+        return [app_commands.Choice(name=label[:100], value=value) for value, label in found]
+
     @news.command(name="subscribe", description=describe("news subscribe"))
     @app_commands.describe(**params("news subscribe"))
     async def subscribe(self, interaction: discord.Interaction, url: str) -> None:
@@ -112,6 +121,11 @@ class NewsCog(commands.Cog):
     @app_commands.describe(**params("news unsubscribe"))
     async def unsubscribe(self, interaction: discord.Interaction, url: str) -> None:
         await self.bot.answer(interaction, "news unsubscribe", url=url)
+
+    @unsubscribe.autocomplete("url")
+    async def followed_feeds(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        found = await self.bot.suggest(self.bot.service.feed_choices, self.bot.place(interaction), current)
+        return [app_commands.Choice(name=url[:100], value=url) for url in found if len(url) <= 100]
 
     @news.command(name="feeds", description=describe("news feeds"))
     async def feeds(self, interaction: discord.Interaction) -> None:
@@ -193,8 +207,21 @@ class NewsBot(commands.AutoShardedBot):
         hint = ADMIN_HINT + (" or a bot-admin role" if self.settings.admin_role_ids else "")
         return Caller(str(interaction.user.id), admin, hint)
 
+    @staticmethod
+    def place(interaction: discord.Interaction) -> Place:
+        return Place("discord", str(interaction.guild_id or ""), str(interaction.channel_id))
+
+    async def suggest(self, lookup, place: Place, typed: str) -> list:
+        """Autocomplete's suggestions, or none when they can't be had in time (Discord waits 3 s
+        and shows none on an error): typing must never meet a traceback."""
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(lookup, place, typed or ""), timeout=2.0)
+        except Exception as exc:
+            log.warning("suggestions for %r failed: %s", (typed or "")[:40], type(exc).__name__)
+            return []
+
     async def answer(self, interaction: discord.Interaction, command: str, **args: object) -> None:
-        place = Place("discord", str(interaction.guild_id or ""), str(interaction.channel_id))
+        place = self.place(interaction)
         request = Request(command, self.caller(interaction), place, {k: v for k, v in args.items() if v is not None})
         work = asyncio.ensure_future(asyncio.to_thread(self.service.handle, request))
         done, _ = await asyncio.wait({work}, timeout=self.settings.defer_after_seconds)

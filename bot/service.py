@@ -27,6 +27,7 @@ from bot.metrics import COMMANDS_SERVED
 from bot.schedules import ScheduleError, Schedule, parse_schedule
 from config.settings import ChannelSettings
 from bot.stored_digest import digest_from_json
+from bot.stories import story_headlines
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus import polling
 from corpus.deliveries import Delivery, last_run, latest_posted_digest
@@ -34,6 +35,7 @@ from corpus.models import Feed, utcnow
 from corpus.polling import InvalidFeedURL
 from corpus.search import query_words, search
 from corpus.store import Store, unreachable
+from digests.digest import bare_headline
 
 log = logging.getLogger("newsbot.commands")
 
@@ -207,6 +209,25 @@ class CommandService:
         rows = tuple((c.usage, c.description) for c in COMMANDS)
         footer = "Story ids come from /digest. Changing feeds, the schedule, filters or digest settings needs " + req.caller.admin_hint + "."
         return Reply.of(Fields("newsbot commands", rows, footer), ephemeral=True)
+
+    # --- suggestions while a command is typed (Discord's autocomplete) -----------------------------
+
+    def story_choices(self, place: Place, typed: str) -> list[tuple[str, str]]:
+        """(story id, label) of the newest stories this channel's digests draw on that match what
+        was typed so far (an id's first digits or words of the headline)."""
+        with self.store.session() as s:
+            sub = self.find(s, place)
+            feed_ids = tuple(f.id for f in sub.feeds) if sub else ()
+        found = story_headlines(self.store, typed[:MAX_QUERY_CHARS], CHOICES, feed_ids or None)
+        return [(str(sid), f"{sid} · {bare_headline(headline) or 'untitled'}") for sid, headline in found]
+
+    def feed_choices(self, place: Place, typed: str) -> list[str]:
+        """The addresses of the feeds this channel follows that contain what was typed so far."""
+        with self.store.session() as s:
+            sub = self.find(s, place)
+            urls = [f.url for f in sub.feeds] if sub else []
+        typed = typed.strip().lower()
+        return [u for u in urls if typed in u.lower()][:CHOICES]
 
     # --- changing (admins) ------------------------------------------------------------------------
 
@@ -399,6 +420,8 @@ class CommandService:
         rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
         return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
 
+
+CHOICES = 25  # suggestions at most (Discord's limit)
 
 # /news settings' options, by the Subscription column each one sets.
 _SETTINGS = {"story_count": "stories", "words": "words", "algorithm": "algorithm"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import String, cast, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -145,3 +145,25 @@ def load_stories(
             docs = sorted((member_document(m) for m in st.members), key=chronological)
             out.append((st.id, st.headline, docs))
         return out
+
+
+def story_headlines(store: Store, typed: str = "", limit: int = 25, feed_ids: tuple[int, ...] | None = None) -> list[tuple[int, str]]:
+    """(story id, headline) of the newest stories whose id starts with `typed` (digits) or whose
+    headline holds each of its words: what a command that takes a story id can offer as it is
+    typed. `feed_ids`: only stories with an article one of these feeds carried."""
+    q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
+    typed = typed.strip().lstrip("#")
+    if typed.isdigit():
+        q = q.where(cast(Story.id, String).like(f"{typed}%"))
+    else:
+        for word in typed.split()[:5]:
+            q = q.where(Story.headline.ilike("%" + _like_escaped(word[:100]) + "%", escape="\\"))
+    if feed_ids is not None:
+        carried = select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))
+        q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(carried))))
+    with store.session() as s:
+        return [(sid, headline) for sid, headline in s.execute(q.limit(limit)).all()]
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -234,14 +234,19 @@ class FakeDiscord:
             await asyncio.sleep(0.01)
 
 
-def interaction(command: str, options: dict | None = None, *, permissions: int = SEND, roles: tuple[str, ...] = (), user_id: str = "300000000000000001") -> dict:
-    """An INTERACTION_CREATE payload for `/digest` or `/news <sub>` in a guild text channel."""
+def interaction(
+    command: str, options: dict | None = None, *, permissions: int = SEND, roles: tuple[str, ...] = (), user_id: str = "300000000000000001",
+    focused: str | None = None,
+) -> dict:
+    """An INTERACTION_CREATE payload for `/digest` or `/news <sub>` in a guild text channel; with
+    `focused`, the autocomplete request Discord sends while that option is being typed."""
     iid = str(_next_id())
-    opts = [{"type": 4 if isinstance(v, int) else 3, "name": k, "value": v} for k, v in (options or {}).items() if v is not None]
+    opts = [{"type": 4 if isinstance(v, int) else 3, "name": k, "value": v, **({"focused": True} if k == focused else {})}
+            for k, v in (options or {}).items() if v is not None]  # fmt: skip
     top, _, sub = command.partition(" ")
     data = {"id": str(_next_id()), "name": top, "type": 1, "options": [{"type": 1, "name": sub, "options": opts}] if sub else opts}
     return {
-        "id": iid, "application_id": APP_ID, "type": 2, "token": f"token-{iid}", "version": 1,
+        "id": iid, "application_id": APP_ID, "type": 4 if focused else 2, "token": f"token-{iid}", "version": 1,
         "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
         "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "news", "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None},
         "member": {"user": user(user_id), "roles": list(roles), "permissions": str(permissions), "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0},

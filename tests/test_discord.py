@@ -17,9 +17,10 @@ from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, subcommands
 from bot.discord_adapter import make_bot
 from bot.render import discord as dr
 from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
-from corpus.models import Feed
+from corpus.channels import Subscription, SubscriptionFeed
+from corpus.models import Feed, Story
 from digests.model import Digest
-from tests.chatkit import add, article, hostile, make_service, strings
+from tests.chatkit import add, article, hostile, make_service, run, strings
 from tests.fake_discord import ADMIN_ROLE, APP_ID, CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord, guild_create, interaction
 
 EPHEMERAL = 64
@@ -407,3 +408,52 @@ def test_shard_ids_are_checked_against_the_shard_count():
         DiscordSettings(shard_count=2, shard_ids=[2])
     with pytest.raises(ValidationError, match="needs shard_count"):
         DiscordSettings(shard_ids=[0])
+
+
+def test_story_ids_and_followed_feeds_are_suggested_as_they_are_typed(sqlite_store):
+    """Discord's autocomplete: /news story and /news sources offer the newest stories by id or
+    headline words, /news unsubscribe the channel's own feeds; a failing lookup offers nothing."""
+    add(sqlite_store, *(article(i) for i in range(1, 4)), article(4, title="Harbour 100%_done reopens"))
+
+    async def suggestions(bot, server, command: str, options: dict, focused: str) -> list[dict]:
+        payload = interaction(command, options, focused=focused)
+        bot._connection.parse_interaction_create(payload)
+        await server.wait_for(lambda: server.interaction_requests(payload["token"]))
+        (cb,) = server.interaction_requests(payload["token"])
+        assert cb.path.endswith("/callback") and cb.body["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+        return cb.body["data"]["choices"]
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            run(bot.service, "digest")  # groups the articles into stories
+            with sqlite_store.session() as s:
+                ids = {headline: str(sid) for sid, headline in s.execute(select(Story.id, Story.headline))}
+            every = await suggestions(bot, server, "news story", {"id": ""}, "id")
+            assert [c["value"] for c in every] == [ids[h] for h in ("Harbour 100%_done reopens", *(f"Story number {i} about volcanoes and lava" for i in (3, 2, 1)))]
+            assert every[1]["name"] == f"{ids['Story number 3 about volcanoes and lava']} · Story number 3 about volcanoes and lava"
+            by_words = await suggestions(bot, server, "news sources", {"id": "number 2 VOLCANOES"}, "id")
+            assert [c["value"] for c in by_words] == [ids["Story number 2 about volcanoes and lava"]]
+            assert [c["value"] for c in await suggestions(bot, server, "news story", {"id": "100%_"}, "id")] == [ids["Harbour 100%_done reopens"]]
+            assert await suggestions(bot, server, "news story", {"id": "%"}, "id") == [c for c in every if "%" in c["name"]]
+            by_id = await suggestions(bot, server, "news story", {"id": ids["Story number 1 about volcanoes and lava"]}, "id")
+            assert ids["Story number 1 about volcanoes and lava"] in [c["value"] for c in by_id]
+
+            assert await suggestions(bot, server, "news unsubscribe", {"url": ""}, "url") == []
+            with sqlite_store.session() as s:
+                feeds = [Feed(url=f"https://{name}.example/rss") for name in ("harbour", "volcano")]
+                s.add_all(feeds)
+                s.flush()
+                sub = Subscription(platform="discord", workspace=GUILD_ID, channel=CHANNEL_ID, timezone="UTC", include_keywords=[], exclude_keywords=[])
+                s.add(sub)
+                s.flush()
+                s.add_all(SubscriptionFeed(subscription_id=sub.id, feed_id=f.id) for f in feeds)
+            urls = await suggestions(bot, server, "news unsubscribe", {"url": "VOLC"}, "url")
+            assert urls == [{"name": "https://volcano.example/rss", "value": "https://volcano.example/rss"}]
+
+            def broken(place, typed):
+                raise RuntimeError("the database is gone")
+
+            bot.service.story_choices = broken
+            assert await suggestions(bot, server, "news story", {"id": "1"}, "id") == []
+
+    run_async(scenario())

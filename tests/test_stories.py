@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.ingesting import ingest_targets
 from bot.clustering import cluster_config
-from bot.stories import load_stories, update_stories
+from bot.stories import load_stories, story_headlines, update_stories
 from corpus.ingest import Ingestor
 from corpus.models import Story, StoryMember
 from corpus.raw import RawArticle
@@ -81,3 +81,21 @@ def test_load_stories_since_and_limit(store, settings):
     recent = load_stories(store, since=T0 + timedelta(hours=24))
     assert [h for _, h, _ in recent] == [REPORTS["rehab-b"][0][0]]
     assert len(load_stories(store, limit=1)) == 1
+
+
+def test_story_headlines_match_an_ids_digits_or_the_headlines_words(store):
+    """What Discord suggests while a story id is typed, on both engines: LIKE's own marks in what
+    is typed are plain characters."""
+    with store.session() as s:
+        stories = [Story(headline=h, latest_at=T0 + timedelta(hours=i)) for i, h in enumerate(["Pier reopens", "Pier 100% rebuilt", "Tram_line approved"])]
+        s.add_all(stories)
+        s.flush()
+        ids = [st.id for st in stories]
+    assert [sid for sid, _ in story_headlines(store)] == ids[::-1]  # newest first
+    assert [sid for sid, _ in story_headlines(store, "PIER")] == [ids[1], ids[0]]
+    assert [h for _, h in story_headlines(store, "pier 100%")] == ["Pier 100% rebuilt"]
+    assert [h for _, h in story_headlines(store, "m_l")] == ["Tram_line approved"]
+    assert story_headlines(store, "%") == [(ids[1], "Pier 100% rebuilt")] and story_headlines(store, "_") == [(ids[2], "Tram_line approved")]
+    assert story_headlines(store, f"#{ids[2]}") == [(ids[2], "Tram_line approved")]
+    assert story_headlines(store, "pier", limit=1) == [(ids[1], "Pier 100% rebuilt")]
+    assert story_headlines(store, "nothing like it") == []
