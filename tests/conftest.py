@@ -54,11 +54,10 @@ def drop_pg_schema(schema: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    """A migrated, empty store on each engine."""
+def blank_store(request, tmp_path):
+    """A store on each engine with no tables yet (PostgreSQL: in a schema of its own)."""
     if request.param == "sqlite":
         st = Store(f"sqlite:///{tmp_path / 'newsbot.db'}")
-        st.migrate()
         yield st
         st.dispose()
         return
@@ -67,11 +66,17 @@ def store(request, tmp_path):
         pytest.skip("PostgreSQL: NEWSBOT_TEST_DATABASE_URL is not set")
     st, schema = pg_store()
     try:
-        st.migrate()
         yield st
     finally:
         st.dispose()
         drop_pg_schema(schema)
+
+
+@pytest.fixture
+def store(blank_store):
+    """A migrated, empty store on each engine."""
+    blank_store.migrate()
+    return blank_store
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from sqlalchemy import delete, select, text, update
 
 from corpus.channels import Subscription
 from corpus.deliveries import Delivery
-from corpus.models import Article
+from corpus.models import Article, Base
 from corpus.search import search
 from corpus.store import MIGRATIONS, DatabaseUnavailable, Store, unreachable
-from tests.conftest import PG_URL, drop_pg_schema, pg_store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -174,33 +173,12 @@ def test_ranking_is_among_the_newest_matches(store, monkeypatch, recent):
 def test_the_migrated_schema_is_the_models(store):
     """Every table and column the models declare is, after the migrations, as the models declare
     it. What the migrations add of their own (the search index, APScheduler's job table) shows as
-    a removal, and is left out."""
-    import corpus.channels  # noqa: F401  (the channel and delivery tables, on the same metadata)
-    import corpus.deliveries  # noqa: F401
-    from corpus.models import Base
-
+    a removal, and is left out. (The channel and delivery tables are on the same metadata: this
+    module imports them.)"""
     with store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     flat = [d for group in diffs for d in (group if isinstance(group, list) else [group])]  # column changes come in lists
     assert [d for d in flat if not d[0].startswith("remove_")] == []
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def blank_store(request, tmp_path):
-    """A store on each engine with no tables yet."""
-    if request.param == "sqlite":
-        st = Store(f"sqlite:///{tmp_path / 'old.db'}")
-        yield st
-        st.dispose()
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL: NEWSBOT_TEST_DATABASE_URL is not set")
-    st, schema = pg_store()
-    try:
-        yield st
-    finally:
-        st.dispose()
-        drop_pg_schema(schema)
 
 
 def test_channels_made_before_digest_settings_follow_the_configuration(blank_store):
