@@ -115,8 +115,23 @@ class IngestReport:
         completed = f", {self.completed} stored teaser{'s' if self.completed != 1 else ''} given the full text" if self.completed else ""
         lines = [f"{self.new} new, {self.duplicate} duplicate{dup}{completed}, {len(self.failed)} failed"]
         lines += [f"  failed: {s}" for s in self.failed]
-        lines += [f"  note: {s}" for s in self.notes]
+        lines += _notes(self.notes)
         return "\n".join(lines)
+
+
+def _notes(notes: list[Skipped], each_up_to: int = 3) -> list[str]:
+    """One line a note; a reason shared by more than `each_up_to` entries (a feed of 50 teasers
+    past the page budget) is one line that counts them."""
+    by_reason: dict[str, list[str]] = {}
+    for n in notes:
+        by_reason.setdefault(n.reason, []).append(n.origin)
+    lines = []
+    for reason, origins in by_reason.items():
+        if len(origins) > each_up_to:
+            lines.append(f"  note: {len(origins)} entries ({origins[0]}, {origins[1]}, ...): {reason}")
+        else:
+            lines += [f"  note: {origin}: {reason}" for origin in origins]
+    return lines
 
 
 class Ingestor:

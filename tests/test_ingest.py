@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from corpus.dedupe import canonical_url
-from corpus.ingest import Ingestor
+from corpus.ingest import IngestReport, Ingestor
 from corpus.models import Article, Feed, Sighting
 from corpus.raw import RawArticle, Skipped
 
@@ -164,3 +164,16 @@ def test_a_date_in_the_future_is_stored_as_when_the_article_was_seen(store):
         assert published == fetched and abs(published - now) < timedelta(minutes=1), title
     assert aware(rows["Skewed"][0]) == soon
     assert rows["Undated"][0] is None
+
+
+def test_many_notes_with_one_reason_are_one_line():
+    """A new feed of 30 teasers past the page budget said the same thing 10 times over."""
+    report = IngestReport(new=6)
+    report.notes = [Skipped(f"https://x.example/{i}", "kept the teaser: budget spent") for i in range(5)]
+    report.notes.append(Skipped("https://x.example/9", "kept the teaser: HTTP 404 Not Found"))
+    report.notes += [Skipped(f"https://y.example/{i}", "kept the teaser: no link") for i in range(3)]
+    assert report.summary().splitlines()[1:] == [
+        "  note: 5 entries (https://x.example/0, https://x.example/1, ...): kept the teaser: budget spent",
+        "  note: https://x.example/9: kept the teaser: HTTP 404 Not Found",
+        *(f"  note: https://y.example/{i}: kept the teaser: no link" for i in range(3)),
+    ]
