@@ -39,7 +39,7 @@ def complete_teasers(
     pages_left = cfg.max_full_text_pages
     items = list(items)
     stored = [known(raw) if known and isinstance(raw, RawArticle) else None for raw in items]
-    wanted = sum(1 for raw, st in zip(items, stored) if st is None and isinstance(raw, RawArticle) and word_count(raw.text) < cfg.teaser_words)
+    wanted = sum(1 for raw, st in zip(items, stored) if st is None and isinstance(raw, RawArticle) and raw.url and word_count(raw.text) < cfg.teaser_words)
     pending_pages = max(0, cfg.max_full_text_pages - wanted)  # what new entries leave to pending ones
     for raw, st in zip(items, stored):
         if isinstance(raw, Skipped) or word_count(raw.text) >= cfg.teaser_words or st == "stored":
