@@ -335,7 +335,7 @@ class CommandService:
                 setattr(sub, name, None)
             for name, value in changes.items():
                 setattr(sub, name, value)
-            return self._show_settings(sub, "Digest settings set")
+            return self._show_settings(sub, "Digest settings set", "From the next digest on; /digest <topic> builds one with them now.")
 
     # --- channel state ----------------------------------------------------------------------------
 
@@ -401,7 +401,7 @@ class CommandService:
             rows += (("Last digest", f"{_LAST[last.status]}, {last.slot_at.astimezone(ZoneInfo(sub.timezone)):%a %d %b %H:%M %Z}" + (f": {last.error}" if last.error else "")),)
         return Reply.of(Fields(title, rows, "Turn it off with /news schedule off"))
 
-    def _show_settings(self, sub: Subscription | None, title: str) -> Reply:
+    def _show_settings(self, sub: Subscription | None, title: str, note: str = "") -> Reply:
         d = self.defaults
 
         def shown(own: object, default: object) -> str:
@@ -412,7 +412,8 @@ class CommandService:
             ("Words in each story's summary", shown(sub and sub.words, d.words)),
             ("Summarizer", shown(sub and sub.algorithm, d.algorithm)),
         )
-        return Reply.of(Fields(title, rows, "Set with /news settings stories:3 words:150 algorithm:lexrank; /news settings reset goes back to the defaults"))
+        how = "Set with /news settings stories:3 words:150 algorithm:lexrank; /news settings reset goes back to the defaults"
+        return Reply.of(Fields(title, rows, f"{note} {how}" if note else how))
 
     def _show_filters(self, sub: Subscription | None, title: str) -> Reply:
         include = ", ".join(sub.include_keywords) if sub and sub.include_keywords else "(any)"

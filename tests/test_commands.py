@@ -396,6 +396,7 @@ def test_settings_show_set_and_reset_a_channels_digest_size(store):
     assert not set_.error and dict(set_.messages[0].rows) == {
         "Stories in each digest": "2", "Words in each story's summary": "25", "Summarizer": "lexrank",
     }
+    assert "From the next digest on" in texts(set_) and "From the next" not in texts(shown)
     count, longest = _digest_size(run(svc, "digest"))
     assert count == 2 and 0 < longest <= 25
     with store.session() as s:
