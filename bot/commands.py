@@ -11,6 +11,7 @@ from config.settings import STORY_COUNT_RANGE, WORDS_RANGE
 from digests.algorithms import ALGORITHMS
 
 MAX_QUERY_CHARS = 200
+STORY_ID_HELP = "The story's id, as the digest shows it, or words of its headline"
 # The summarizers a channel may choose: all but KL, whose time grows with the cube of a story's
 # sentences (minutes for a big story), which would hold up every digest after it.
 CHANNEL_ALGORITHMS = tuple(a for a in ALGORITHMS if a != "kl")
@@ -85,14 +86,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "news story",
         "One story's summary with numbered citations",
-        (Param("id", "The story's id, as shown in the digest", required=True, max_length=64),),
+        (Param("id", STORY_ID_HELP, required=True, rest=True, max_length=MAX_QUERY_CHARS),),
         example="/news story 3",
     ),
     Command(
         "news sources",
         "The source links of a story: outlet, title and date",
         (
-            Param("id", "The story's id, as shown in the digest", required=True, max_length=64),
+            Param("id", STORY_ID_HELP, required=True, rest=True, max_length=MAX_QUERY_CHARS),
             Param("page", "Which page of sources, from 1", kind=int),
         ),
         example="/news sources 3",

@@ -40,7 +40,7 @@ from digests.digest import bare_headline
 log = logging.getLogger("newsbot.commands")
 
 _OPERATORS = re.compile(r"[\"*()^~:+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|NEAR)\b")
-_STORY_ID = re.compile(r"^[\w-]{1,64}$")
+STORY_MATCHES = 5  # stories listed when words of a headline match several
 MAX_KEYWORDS = 20
 MAX_PAGE = 100
 SOURCES_PAGE = 20
@@ -181,10 +181,13 @@ class CommandService:
         return Reply.of(Links(f"Search: {' '.join(words)}" + (f" (page {page})" if page > 1 else ""), links, footer))
 
     def cmd_news_story(self, req: Request, args: dict) -> Reply:
-        return Reply.of(StoryView(self._story(str(args["id"]))))
+        story = self._story(str(args["id"]), "story")
+        return story if isinstance(story, Reply) else Reply.of(StoryView(story))
 
     def cmd_news_sources(self, req: Request, args: dict) -> Reply:
-        story = self._story(str(args["id"]))
+        story = self._story(str(args["id"]), "sources")
+        if isinstance(story, Reply):
+            return story
         # A page at a time: a story that 170 outlets carried took 8 Discord messages whole.
         pages = max(1, math.ceil(len(story.sources) / SOURCES_PAGE))
         page = int(args["page"]) if args.get("page") is not None else 1
@@ -380,10 +383,20 @@ class CommandService:
         if not req.caller.is_admin:
             raise Refused(f"Only members with {req.caller.admin_hint} can {what}.")
 
-    def _story(self, story_id: str):
-        story_id = story_id.strip().lstrip("#")
-        if not _STORY_ID.match(story_id):
-            raise UsageError("Story ids look like 12; /digest shows each story with its id.")
+    def _story(self, typed: str, command: str):
+        """The story with the id typed; or, for words, the one story whose headline has them all,
+        else a reply that lists those that do (newest first) with their ids."""
+        story_id = typed.strip().lstrip("#")
+        if not story_id.isdigit():
+            words = query_words(story_id)
+            found = story_headlines(self.store, " ".join(words), limit=STORY_MATCHES + 1) if words else []
+            if not found:
+                raise UsageError(f"No story's headline has {story_id[:100]!r}. Story ids look like 12: /digest shows each story with its id, and /news search <words> finds articles.")
+            if len(found) > 1:
+                rows = tuple((f"/news {command} {sid}", bare_headline(headline) or "untitled") for sid, headline in found[:STORY_MATCHES])
+                more = "; more match: add a word" if len(found) > STORY_MATCHES else ""
+                return Reply.of(Fields(f"Stories whose headline has {story_id[:100]!r}", rows, f"Pick one by its id{more}."), ephemeral=True)
+            story_id = str(found[0][0])
         story = self.provider.story(story_id)
         if story is None:
             raise UsageError(f"There is no story {story_id!r}. /digest lists the current stories with their ids, and /news search <words> finds articles.")

@@ -79,6 +79,19 @@ def test_digest_search_story_and_sources(store):
     assert links.links[0].number == 1 and links.links[0].url == "https://news1.example/story-1"
     assert links.links[0].outlet == "Outlet 1" and links.links[0].published == datetime(2024, 5, 8, tzinfo=timezone.utc)
 
+    # Words of a headline instead of an id (Slack and the terminal have no suggestions to pick from).
+    by_words = run(svc, "news story", id="story NUMBER 3")
+    assert isinstance(by_words.messages[0], StoryView) and by_words.messages[0].story.id == str(ids[2])
+    assert run(svc, "news sources", id="number 4 lava", page=1).messages[0].links[0].url == "https://news4.example/story-4"
+    several = run(svc, "news story", id="volcanoes lava")
+    (listed,) = several.messages
+    assert isinstance(listed, Fields) and several.ephemeral and not several.error
+    assert [row[0] for row in listed.rows] == [f"/news story {ids[i]}" for i in (6, 5, 4, 3, 2)]  # newest first, five
+    assert "add a word" in listed.footer
+    assert run(svc, "news sources", id="number 1").messages[0].links[0].url == "https://news1.example/story-1"  # one headline has both
+    none = run(svc, "news story", id="tsunami")
+    assert none.error and "No story's headline has 'tsunami'" in texts(none) and "Story ids look like 12" in texts(none)
+
 
 def test_a_story_many_outlets_carried_shows_its_sources_a_page_at_a_time(store):
     # 45 headline-only reports of one merger (a feed of titles): the story shows, and its
@@ -287,7 +300,8 @@ def test_admin_commands_refuse_members_and_change_nothing(store):
     [
         ("news story", {"id": "424242"}, "There is no story '424242'"),
         ("news story", {"id": "../etc/passwd"}, "Story ids look like 12"),
-        ("news sources", {"id": "nope"}, "There is no story 'nope'"),
+        ("news sources", {"id": "nope"}, "No story's headline has 'nope'"),
+        ("news story", {"id": "% _"}, "No story's headline has '% _'"),  # LIKE's marks are plain characters
         ("news story", {"id": "¹"}, "There is no story '¹'"),  # isdigit() takes a superscript one, int() refuses it
         ("news search", {"query": ""}, "needs a query"),
         ("news search", {"query": "   "}, "needs a query"),
