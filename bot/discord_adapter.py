@@ -31,6 +31,7 @@ from bot.delivery import DeliveryRefused
 from bot.messages import DigestView, Reply
 from bot.render.discord import render
 from bot.service import Caller, CommandService, Place, Request
+from bot.text import clean, shorten
 from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
 from digests.model import Digest
 
@@ -67,6 +68,12 @@ def looks(embed: dict) -> tuple:
 
     fields = tuple((sq(f.get("name")), sq(f.get("value"))) for f in embed.get("fields") or ())
     return sq(embed.get("title")), sq(embed.get("description")), sq(embed.get("url")), fields, sq((embed.get("footer") or {}).get("text"))
+
+
+def shown(label: str) -> str:
+    """A suggestion's name: article text, so cleaned as the renderers clean it (no controls, no
+    bidi overrides that disguise it), within Discord's 100 characters."""
+    return shorten(clean(label), 100) or "?"
 
 
 def part_nonce(base: str, part: int) -> str:
@@ -110,7 +117,7 @@ class NewsCog(commands.Cog):
         first to find an id."""
         place = self.bot.place(interaction)
         found = await self.bot.suggest(self.bot.service.story_choices, place, current)
-        return [app_commands.Choice(name=label[:100], value=value) for value, label in found]
+        return [app_commands.Choice(name=shown(label), value=value) for value, label in found]
 
     @news.command(name="subscribe", description=describe("news subscribe"))
     @app_commands.describe(**params("news subscribe"))
@@ -125,7 +132,7 @@ class NewsCog(commands.Cog):
     @unsubscribe.autocomplete("url")
     async def followed_feeds(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         found = await self.bot.suggest(self.bot.service.feed_choices, self.bot.place(interaction), current)
-        return [app_commands.Choice(name=url[:100], value=url) for url in found if len(url) <= 100]
+        return [app_commands.Choice(name=shown(url), value=url) for url in found if len(url) <= 100]
 
     @news.command(name="feeds", description=describe("news feeds"))
     async def feeds(self, interaction: discord.Interaction) -> None:

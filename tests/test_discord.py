@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import re
 import time
+from datetime import datetime, timezone
 
 import discord
 import pytest
@@ -413,7 +414,8 @@ def test_shard_ids_are_checked_against_the_shard_count():
 def test_story_ids_and_followed_feeds_are_suggested_as_they_are_typed(sqlite_store):
     """Discord's autocomplete: /news story and /news sources offer the newest stories by id or
     headline words, /news unsubscribe the channel's own feeds; a failing lookup offers nothing."""
-    add(sqlite_store, *(article(i) for i in range(1, 4)), article(4, title="Harbour 100%_done reopens"))
+    add(sqlite_store, *(article(i) for i in range(1, 4)), article(4, title="Harbour 100%_done reopens"),
+        article(5, title="Evil \u202etxt.exe\x07 headline " + "long " * 40, published=datetime(2024, 1, 1, tzinfo=timezone.utc)))
 
     async def suggestions(bot, server, command: str, options: dict, focused: str) -> list[dict]:
         payload = interaction(command, options, focused=focused)
@@ -429,7 +431,9 @@ def test_story_ids_and_followed_feeds_are_suggested_as_they_are_typed(sqlite_sto
             with sqlite_store.session() as s:
                 ids = {headline: str(sid) for sid, headline in s.execute(select(Story.id, Story.headline))}
             every = await suggestions(bot, server, "news story", {"id": ""}, "id")
-            assert [c["value"] for c in every] == [ids[h] for h in ("Harbour 100%_done reopens", *(f"Story number {i} about volcanoes and lava" for i in (3, 2, 1)))]
+            evil = next(h for h in ids if h.startswith("Evil"))
+            assert [c["value"] for c in every] == [ids[h] for h in ("Harbour 100%_done reopens", *(f"Story number {i} about volcanoes and lava" for i in (3, 2, 1)), evil)]
+            assert every[-1]["name"].startswith(f"{ids[evil]} · Evil txt.exe headline long") and len(every[-1]["name"]) <= 100  # no bidi override, no bell
             assert every[1]["name"] == f"{ids['Story number 3 about volcanoes and lava']} · Story number 3 about volcanoes and lava"
             by_words = await suggestions(bot, server, "news sources", {"id": "number 2 VOLCANOES"}, "id")
             assert [c["value"] for c in by_words] == [ids["Story number 2 about volcanoes and lava"]]
