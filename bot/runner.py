@@ -115,6 +115,7 @@ def start_scheduler(settings: Settings, store: Store, service: CommandService, o
 
     scheduler = DigestScheduler(store, service.provider, settings, outlets)
     service.on_schedule_change = scheduler.schedule_changed
+    service.on_feed_added = scheduler.feeds_changed
     check = settings.scheduler.leader_check_seconds
     return asyncio.create_task(lead(lock_for(store), scheduler.start, scheduler.stop, stop, check), name="scheduler")
 

@@ -243,6 +243,18 @@ class DigestScheduler:
         if self._loop is not None and self.aps is not None:
             self._loop.call_soon_threadsafe(self._sync_quietly, subscription_id)
 
+    def feeds_changed(self) -> None:
+        """Called (from any thread) after a channel followed a feed: the feed sweep runs now, not
+        up to `feed_check_seconds` later, so the channel's first /digest has its news."""
+        if self._loop is not None and self.aps is not None:
+            self._loop.call_soon_threadsafe(self._sweep_now)
+
+    def _sweep_now(self) -> None:
+        try:
+            self.aps.modify_job("feeds", jobstore="local", next_run_time=datetime.now(timezone.utc))
+        except Exception:  # stopped meanwhile, or no longer leading: the next sweep polls it
+            log.debug("could not move the feed sweep forward", exc_info=True)
+
     def _sync_quietly(self, subscription_id: int) -> None:
         try:
             self.sync(subscription_id)

@@ -94,6 +94,8 @@ class CommandService:
         self.clock = clock
         # Told the subscription id after a schedule changes (the scheduler, when this process runs it).
         self.on_schedule_change: Callable[[int], None] | None = None
+        # Told when a channel followed a feed: the scheduler polls it now rather than at its next sweep.
+        self.on_feed_added: Callable[[], None] | None = None
 
     # --- entry points ---------------------------------------------------------------------------
 
@@ -246,6 +248,8 @@ class CommandService:
         except InvalidFeedURL as exc:
             return Reply.fail(f"Can't follow that feed: {exc}")
         if feed.id in disabled:
+            if self.on_feed_added is not None:
+                self.on_feed_added()
             return Reply.of(Notice(f"{feed.url} was disabled after repeated failures; it is enabled again and will be checked shortly."))
         with self.store.session() as s:
             sub = self.get_or_create(s, req)
@@ -254,6 +258,8 @@ class CommandService:
             if len(sub.feeds) >= self.defaults.max_feeds:
                 return Reply.fail(f"This channel follows {len(sub.feeds)} feeds, the most allowed; /news unsubscribe one first.")
             s.add(SubscriptionFeed(subscription_id=sub.id, feed_id=feed.id))
+        if self.on_feed_added is not None:
+            self.on_feed_added()  # after the commit, so the sweep sees the feed
         return Reply.of(Notice(f"This channel now follows {feed.url}. Its new articles will appear in this channel's digests."))
 
     def cmd_news_unsubscribe(self, req: Request, args: dict) -> Reply:

@@ -81,6 +81,7 @@ async def slack_scheduler(store, settings, server: FakeSlack | None = None):
     bot = SlackBot(SlackSettings(bot_token=SLACK_TOKEN, signing_secret=SECRET, mode="http"), service, AsyncWebClient(token=SLACK_TOKEN, base_url=server.api))
     sched = DigestScheduler(store, StoreDigestProvider(store), settings, {"slack": bot})
     service.on_schedule_change = sched.schedule_changed
+    service.on_feed_added = sched.feeds_changed
     await sched.start()
     try:
         yield sched, server, service

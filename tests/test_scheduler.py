@@ -575,3 +575,29 @@ def test_a_stored_digest_comes_back_exactly(store):
         digest = StoreDigestProvider(store).digest(DigestScope())
     assert len(digest.stories) == 3 and all(st.sources and st.sentences for st in digest.stories)
     assert digest_from_json(json.loads(json.dumps(digest_to_json(digest)))) == digest
+
+
+def test_a_feed_a_channel_follows_is_polled_at_once_not_at_the_next_sweep(store, net_settings, http_server):
+    from corpus import polling
+    from corpus.models import Article
+
+    cfg = net_settings
+    cfg.scheduler.feed_check_seconds = 3600  # the next regular sweep is an hour away
+    url = http_server.route("/good.xml", Serve(body=RSS, headers={"Content-Type": "application/rss+xml"}))
+
+    async def scenario():
+        async with slack_scheduler(store, cfg) as (sched, _, service):
+            await sched.run_due()  # the sweep at start: no feeds yet
+            service.add_feed = lambda st, u: polling.add_feed(st, u, cfg)
+            reply = await asyncio.to_thread(run, service, "news subscribe", place=place(), url=url)
+            assert "now follows" in texts(reply)
+            for _ in range(200):
+                if http_server.hits("/good.xml"):
+                    break
+                await asyncio.sleep(0.05)
+            await sched.idle()
+
+    go(scenario())
+    assert http_server.hits("/good.xml") == 1
+    with store.session() as s:
+        assert sorted(s.scalars(select(Article.title))) == ["Harbour reopens", "Tariff vote delayed"]
