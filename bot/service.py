@@ -36,6 +36,7 @@ from corpus.polling import InvalidFeedURL
 from corpus.search import query_words, search
 from corpus.store import Store, unreachable
 from digests.digest import bare_headline
+from digests.model import Story
 
 log = logging.getLogger("newsbot.commands")
 
@@ -212,7 +213,7 @@ class CommandService:
 
     def cmd_news_help(self, req: Request, args: dict) -> Reply:
         rows = tuple((c.usage, c.description) for c in COMMANDS)
-        footer = "Story ids come from /digest. Changing feeds, the schedule, filters or digest settings needs " + req.caller.admin_hint + "."
+        footer = "Story ids come from /digest; words of a headline work too. Changing feeds, the schedule, filters or digest settings needs " + req.caller.admin_hint + "."
         return Reply.of(Fields("newsbot commands", rows, footer), ephemeral=True)
 
     # --- suggestions while a command is typed (Discord's autocomplete) -----------------------------
@@ -389,7 +390,7 @@ class CommandService:
         if not req.caller.is_admin:
             raise Refused(f"Only members with {req.caller.admin_hint} can {what}.")
 
-    def _story(self, typed: str, command: str):
+    def _story(self, typed: str, command: str) -> Story | Reply:
         """The story with the id typed; or, for words, the one story whose headline has them all,
         else a reply that lists those that do (newest first) with their ids."""
         story_id = typed.strip().lstrip("#")
