@@ -88,7 +88,7 @@ class Store:
                             raise RuntimeError(f"the migration left a row of {broken[0]} pointing at nothing in {broken[2]}")
                 finally:
                     if sqlite:
-                        conn.invalidate()  # not back to the pool with foreign keys off
+                        _foreign_keys_on(conn)
         except DBAPIError as exc:  # can't connect, can't open the file, not a database
             fix = (
                 "check database.url (env NEWSBOT_DATABASE__URL): it must name an SQLite database file (or a new one) in a writable folder"
@@ -114,6 +114,20 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _foreign_keys_on(conn) -> None:
+    """Back on before the connection returns to the pool; one that can't be is dropped (a
+    `:memory:` database lives in its connection, so it is only dropped then)."""
+    try:
+        conn.rollback()  # outside a transaction, where the pragma takes effect
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+        if conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1:
+            return
+    except DBAPIError:
+        pass
+    conn.invalidate()
 
 
 def unreachable(exc: BaseException) -> str | None:

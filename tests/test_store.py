@@ -36,6 +36,17 @@ def test_migrate_is_idempotent(store):
         assert s.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def test_an_in_memory_sqlite_database_keeps_its_tables_and_foreign_keys():
+    """Migrations run with foreign keys off on SQLite; the connection gets them back rather than
+    being dropped, which would drop a `:memory:` database with it."""
+    st = Store("sqlite:///:memory:")
+    st.migrate()
+    with st.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert c.execute(text("SELECT count(*) FROM articles")).scalar() == 0
+    st.dispose()
+
+
 def test_sqlite_has_wal_and_foreign_keys(sqlite_store):
     with sqlite_store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
