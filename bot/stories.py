@@ -132,8 +132,7 @@ def load_stories(
         if changed_since is not None:
             q = q.where(Story.updated_at >= changed_since)
         if feed_ids is not None:
-            carried = select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))
-            q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(carried))))
+            q = q.where(_carried_by(feed_ids))
         if article_ids is not None:
             q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(article_ids))))
         if story_ids is not None:
@@ -157,13 +156,14 @@ def story_headlines(store: Store, typed: str = "", limit: int = 25, feed_ids: tu
         q = q.where(cast(Story.id, String).like(f"{typed}%"))
     else:
         for word in typed.split()[:5]:
-            q = q.where(Story.headline.ilike("%" + _like_escaped(word[:100]) + "%", escape="\\"))
+            q = q.where(Story.headline.icontains(word[:100], autoescape=True))  # "%" and "_" as typed
     if feed_ids is not None:
-        carried = select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))
-        q = q.where(Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(carried))))
+        q = q.where(_carried_by(feed_ids))
     with store.session() as s:
         return [(sid, headline) for sid, headline in s.execute(q.limit(limit)).all()]
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _carried_by(feed_ids: tuple[int, ...]):
+    """The condition on Story: it has an article that one of these feeds carried."""
+    carried = select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))
+    return Story.id.in_(select(StoryMember.story_id).where(StoryMember.article_id.in_(carried)))
