@@ -7,16 +7,10 @@ that sees it again fetches its page."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
 
 from config.settings import Settings
 from corpus.http import Fetcher
-from corpus.raw import RawArticle, Skipped
-
-
-# What the store holds of a feed entry: nothing (None), the entry ("stored"), or its teaser with
-# the page still to fetch ("pending").
-Stored = Literal["stored", "pending"] | None
+from corpus.raw import RawArticle, Skipped, Stored
 
 
 def word_count(text: str) -> int:

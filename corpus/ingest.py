@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from corpus import dedupe
 from corpus.cleaning import clean_text
-from corpus.fulltext import Stored
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
-from corpus.raw import RawArticle, Skipped
+from corpus.raw import RawArticle, Skipped, Stored
 from corpus.store import Store
 
 # A date this far past the moment an article is first seen is a wrong clock or time zone, or a
@@ -37,8 +36,7 @@ def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Calla
     URL, or its GUID within its feed): a teaser's page is then not fetched again, unless it is
     "pending" (a poll before ran out of pages for it)."""
     raws = [i for i in items if isinstance(i, RawArticle)]
-    guids = sorted({r.guid for r in raws if r.guid})
-    urls = sorted({u for r in raws if (u := dedupe.canonical_url(r.url))})
+    urls, guids = (sorted(keys) for keys in _keys(raws))
     feed_id = raws[0].feed_id if raws else None
     same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
     by_guid: dict[str, bool] = {}
@@ -60,14 +58,17 @@ def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Calla
 def forget_pending(store: Store, feed_id: int, items: Iterable[RawArticle | Skipped]) -> None:
     """A teaser whose entry left the feed waits for its page no longer (polls read a feed with
     pending pages in full, so one left pending would cost the conditional GET for good)."""
-    raws = [i for i in items if isinstance(i, RawArticle)]
-    urls = {u for r in raws if (u := dedupe.canonical_url(r.url))}
-    guids = {r.guid for r in raws if r.guid}
+    urls, guids = _keys([i for i in items if isinstance(i, RawArticle)])
     with store.session() as s:
         pending = s.execute(select(Article.id, Article.canonical_url, Article.guid).where(Article.feed_id == feed_id, Article.page_pending)).all()
         gone = [i for i, url, guid in pending if url not in urls and guid not in guids]
         if gone:
             s.execute(update(Article).where(Article.id.in_(gone)).values(page_pending=False))
+
+
+def _keys(raws: list[RawArticle]) -> tuple[set[str], set[str]]:
+    """The entries' canonical URLs and GUIDs: what finds them stored (see _find_duplicate)."""
+    return {u for r in raws if (u := dedupe.canonical_url(r.url))}, {r.guid for r in raws if r.guid}
 
 
 def _chunks(values: list[str], size: int = 500):
@@ -194,7 +195,7 @@ class Ingestor:
                 )
                 s.add(article)
                 s.flush()
-                s.add_all(ArticleBand(article_id=article.id, band=b, hash=h) for b, h in (dedupe.bands(mh) if mh else []))
+                _add_bands(s, article.id, mh)
                 self._add_sighting(s, article, *place)
                 s.flush()
         except IntegrityError:
@@ -220,7 +221,7 @@ class Ingestor:
         article.author = article.author or ((raw.author or None) and raw.author[:256])
         article.minhash = dedupe.to_bytes(mh) if mh else None
         s.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
-        s.add_all(ArticleBand(article_id=article.id, band=b, hash=h) for b, h in (dedupe.bands(mh) if mh else []))
+        _add_bands(s, article.id, mh)
         s.flush()
         return Outcome("completed", raw.origin, article.id, f"full text of #{article.id}")
 
@@ -261,3 +262,8 @@ class Ingestor:
         )
         if not exists:
             s.add(Sighting(article_id=article.id, outlet=outlet, url=url, title=title or None, seen_at=utcnow()))
+
+
+def _add_bands(s: Session, article_id: int, mh) -> None:
+    """The article's MinHash bands, which find its near-duplicates (none for a text too short)."""
+    s.add_all(ArticleBand(article_id=article_id, band=b, hash=h) for b, h in (dedupe.bands(mh) if mh else []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from corpus.untrusted import storable
 
@@ -38,3 +39,8 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"
+
+
+# What the store holds of a feed entry: nothing (None), the entry ("stored"), or its teaser with
+# the page still to fetch ("pending"; corpus/fulltext.py).
+Stored = Literal["stored", "pending"] | None
