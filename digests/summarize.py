@@ -5,7 +5,7 @@ non-space characters) and is never exceeded."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from digests.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
@@ -43,9 +43,10 @@ class Extract:
         return " ".join(self.sentences)
 
 
-def _introduced(units: Sequence[Unit], i: int) -> bool:
-    """Whether the sentence before unit i, in its article, ends in a colon that introduces it."""
-    return i > 0 and units[i - 1].doc == units[i].doc and units[i - 1].text.rstrip().endswith(":")
+def _introduced(units: Sequence[Unit], i: int, chosen: Collection[int]) -> bool:
+    """Whether the sentence before unit i, in its article, is in the summary and ends in a colon
+    that introduces unit i. A lead-in left out ("I just got this via facebook:") orders nothing."""
+    return i - 1 in chosen and units[i - 1].doc == units[i].doc and units[i - 1].text.rstrip().endswith(":")
 
 
 def fill_budget(units: Sequence[Unit], ranking: Sequence[int], words: int) -> list[int]:
@@ -86,8 +87,8 @@ def summarize(
         # was chosen.
         if chosen:
             rank = {i: r for r, i in enumerate(chosen)}
-            # Not an opener either: what a sentence ending in a colon introduces ("X said:").
-            alone = [i for i in chosen if stands_alone(units[i].text) and not _introduced(units, i)]
+            # Not an opener either: what a chosen sentence ending in a colon introduces ("X said:").
+            alone = [i for i in chosen if stands_alone(units[i].text) and not _introduced(units, i, rank)]
             lead = (i for i in alone if not units[i].text.startswith(tuple(OPENING_QUOTES)) and not _THEN_AFTER_SUBJECT.match(units[i].text))
             # With no sentence that stands alone, the articles' own order reads best.
             opener = next(lead, alone[0] if alone else min(chosen, key=lambda i: (units[i].position, rank[i])))

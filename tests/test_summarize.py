@@ -164,6 +164,22 @@ def test_what_a_colon_introduces_never_opens_and_with_no_sentence_that_stands_al
     assert sentences[0].startswith("This bomb has been IDed by Brown Moses") and sentences[1].startswith("I believe what we are seeing")
 
 
+def test_what_a_colon_introduces_may_open_when_its_lead_in_is_left_out():
+    """The seed live blog's jet story opens "I just got this minutes ago via facebook:" (blog
+    voice, never chosen) before the news; with the lead-in left out, the news it introduces opens
+    the summary rather than "The Assad regime tried to shoot it down", which needs it."""
+    from corpus.files import read_path
+    from digests.sections import split_sections
+    from tests.helpers import ROOT
+
+    (seed,) = [a for a in read_path(ROOT / "corpus" / "articles", 5_000_000) if "via facebook:" in a.text]
+    (section,) = [d for d in split_sections(Document("2", seed.title, seed.text, seed.outlet)) if "via facebook:" in d.text]
+    sentences = summarize([section], 100).sentences
+    assert not any("via facebook" in s for s in sentences), sentences
+    assert sentences[0].startswith("A #Syrian military jet has just defected"), sentences
+    assert any(s.startswith("The #Assad regime tried to shoot it down") for s in sentences[1:]), sentences
+
+
 def test_a_summary_opens_with_a_reported_sentence_rather_than_a_quotation():
     """As a news lead does: the best sentence of these reports is a quotation, so the best reported
     one opens, and the quotation follows."""
