@@ -15,6 +15,7 @@ with warnings.catch_warnings():
     import trafilatura
 
 from config.settings import Settings
+from corpus.cleaning import clean_text
 from corpus.dates import to_utc
 from corpus.extract_worker import PageExtractor, default_extractor
 from corpus.http import ACCEPT_PAGE, PAGE_TYPES, Fetcher, FetchError, Response
@@ -37,6 +38,10 @@ def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArtic
         return Skipped(origin, f"could not parse the page ({type(exc).__name__})")
     if doc is None or not (doc.text or "").strip():
         return Skipped(origin, "no article text found in the page")
+    # A page whose only text is its title or boilerplate (a directory listing, a bare landing
+    # page) would be stored as a headline without a story; a feed entry keeps its teaser instead.
+    if not clean_text(doc.text, doc.title or ""):
+        return Skipped(origin, "no article text found in the page, only its title or boilerplate")
     return RawArticle(
         title=(doc.title or "").strip(),
         text=doc.text,

@@ -170,3 +170,18 @@ def test_extraction_that_overruns_is_stopped_and_the_worker_replaced(http_server
 def test_pages_without_article_text(http_server, net_settings, body):
     url = http_server.route("/p", Reply(body=body, headers=HTML))
     assert list(read_url(url, net_settings)) == [Skipped(url, "no article text found in the page")]
+
+
+def test_a_page_with_only_its_title_is_refused_and_a_feed_entry_keeps_its_teaser(http_server, net_settings, store):
+    """A directory listing or a bare landing page gives trafilatura nothing but its title; stored,
+    it would be a headline with no story. Given to ingest it fails with the reason; behind a feed
+    entry, the teaser stays."""
+    listing = (b"<!DOCTYPE html><html><head><title>Directory listing for /</title></head><body>"
+               b"<h1>Directory listing for /</h1><hr><ul><li><a href='a.html'>a.html</a></li></ul></body></html>")
+    url = http_server.route("/", Reply(body=listing, headers=HTML))
+    (skipped,) = read_url(url, net_settings)
+    assert skipped == Skipped(url, "no article text found in the page, only its title or boilerplate")
+    feed_url = http_server.route("/feed", Reply(body=feed(("Pier reopens", url, "The northern pier reopened on Monday."))))
+    (entry,) = read_url(feed_url, net_settings)
+    assert entry.text == "The northern pier reopened on Monday." and entry.extra["note"].endswith("only its title or boilerplate")
+    assert Ingestor(store).ingest([entry]).new == 1
