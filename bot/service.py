@@ -396,7 +396,8 @@ class CommandService:
         story_id = typed.strip().lstrip("#")
         if not story_id.isdigit():
             words = query_words(story_id)
-            found = story_headlines(self.store, " ".join(words), limit=STORY_MATCHES + 1) if words else []
+            # Words only: "-1" is the word 1 of a headline, not ids starting with 1.
+            found = story_headlines(self.store, " ".join(words), limit=STORY_MATCHES + 1, ids=False) if words else []
             if not found:
                 raise UsageError(f"No story's headline has {story_id[:100]!r}. Story ids look like 12: /digest shows each story with its id, and /news search <words> finds articles.")
             if len(found) > 1:

@@ -146,13 +146,15 @@ def load_stories(
         return out
 
 
-def story_headlines(store: Store, typed: str = "", limit: int = 25, feed_ids: tuple[int, ...] | None = None) -> list[tuple[int, str]]:
-    """(story id, headline) of the newest stories whose id starts with `typed` (digits) or whose
-    headline holds each of its words: what a command that takes a story id can offer as it is
-    typed. `feed_ids`: only stories with an article one of these feeds carried."""
+def story_headlines(
+    store: Store, typed: str = "", limit: int = 25, feed_ids: tuple[int, ...] | None = None, ids: bool = True
+) -> list[tuple[int, str]]:
+    """(story id, headline) of the newest stories whose id starts with `typed` (digits, unless
+    `ids` is false) or whose headline holds each of its words: what a command that takes a story
+    id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds carried."""
     q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
     typed = typed.strip().lstrip("#")
-    if typed.isdigit():
+    if ids and typed.isdigit():
         q = q.where(cast(Story.id, String).like(f"{typed}%"))
     else:
         for word in typed.split()[:5]:

@@ -91,6 +91,11 @@ def test_digest_search_story_and_sources(store):
     assert run(svc, "news sources", id="number 1").messages[0].links[0].url == "https://news1.example/story-1"  # one headline has both
     none = run(svc, "news story", id="tsunami")
     assert none.error and "No story's headline has 'tsunami'" in texts(none) and "Story ids look like 12" in texts(none)
+    # A number among the words is a headline's word, not the start of an id ("-2031" is not 2031).
+    (year,) = add(store, article(9, title="Story number 2031 about volcanoes and lava"))
+    assert not str(year).startswith("2031") and not run(svc, "digest").error  # the digest forms its story
+    dated = run(svc, "news story", id="-2031")
+    assert isinstance(dated.messages[0], StoryView) and dated.messages[0].story.id == str(year)
 
 
 def test_a_story_many_outlets_carried_shows_its_sources_a_page_at_a_time(store):
