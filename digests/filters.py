@@ -16,7 +16,7 @@ MAX_WORDS = 80
 # contain none, and testing plain substrings first keeps the filter cheap on long stories.
 _FURNITURE_PATTERNS = (
     (("http",), r"https?://"), (("www.",), r"www\."), (("@",), r"\S+@\S+\.\w"), ((".com",), r"\.com/"),
-    (("click", "tap here"), r"\b(?:click|tap) here\b"), (("read ",), r"\bread (?:more|the full)\b"),
+    (("click", "tap here"), r"\b(?:click|tap) here\b"), (("click to",), r"\bclick to (?:launch|watch|view|play|see|read|enlarge|open)\b"), (("read ",), r"\bread (?:more|the full)\b"),
     (("subscribe",), r"\bsubscribe\b"), (("sign up",), r"\bsign up\b"), (("newsletter",), r"\bnewsletters?\b"),
     (("follow",), r"\bfollow (?:us|him|her|them|@)"), (("like us",), r"\blike us on\b"),
     (("share",), r"\bshare (?:this|on)\b"), (("watch",), r"\bjust watched\b"), (("watch",), r"\bmust watch\b"),
@@ -52,6 +52,8 @@ _FURNITURE_PATTERNS = (
     # A link box's label at the start of a sentence: "More: ...", "Related: ...", "Exclusive photos: ...".
     (("more:", "watch:", "interactive:", "topics:", "related:", "full story:"), r"^\W*(?:more|watch|interactive|topics|related|full story):"),
     (("photos:", "videos:"), r"^\W*(?:\w+ )?(?:photos|videos):"),
+    # CNN's box of highlights, run together without stops; ABC News's topic line.
+    (("story highlights",), r"^\W*story highlights\b"), (("and analysis from",), r"\bnews, video,? and analysis from\b"),
 )  # fmt: skip
 _FURNITURE = re.compile("|".join(p for _, p in _FURNITURE_PATTERNS), re.IGNORECASE)
 _FURNITURE_HINTS = tuple(dict.fromkeys(h for hints, _ in _FURNITURE_PATTERNS for h in hints))

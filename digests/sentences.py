@@ -27,6 +27,7 @@ _NEWS_ABBREVIATIONS = (
     "gov", "sgt", "cpl", "pvt", "capt", "cmdr", "lt", "gen", "col", "maj", "adm", "rep", "sen",
     "supt", "insp", "det", "mo", "no", "nos", "vol", "approx", "est", "dept", "univ", "assn",
     "e.g", "i.e", "al", "vs", "jr", "sr", "inc", "ltd", "co", "corp", "u.k", "u.n", "u.s.a", "e.u",
+    "mt", "pt", "rev", "pres", "hon", "brig", "atty", "msgr",  # "Mt. Gox", "Rev. Jesse Jackson"
 )
 
 _TERMINAL = ".!?…"
@@ -43,6 +44,9 @@ _DATELINE = re.compile(
     rf"|(?:{_PLACE}\s*)?\(\s*[A-Za-z][\w .&/-]{{0,30}}\)\s*{_DASH}"
     rf"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){{0,3}}(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*{_DASH}"
     rf"|[A-Z][a-z]+\s+—)\s+"
+    # A wiki's or a blog's date line run into the first sentence: "Saturday, March 26, 2005 Up to
+    # four times as many women..." (even with no space before the sentence).
+    r"|^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}\s*(?=[A-Z\"“])"
 )
 # The agency form alone, which marks where a story's text starts wherever it stands: a scraped page
 # often puts a photo caption and its credit before it ("... ( associated press ) tokyo ( ap ) —").
@@ -54,7 +58,8 @@ _CREDIT_BREAK = re.compile(
     r"\(\s*(?i:associated press|AP Photo[^)]{0,60}|photo:[^()]{1,80})\s*\)\s+(?i:buy photo\s+)?(?=\S)"
 )
 # An ad slot's or a paywall's label run into the sentence after it ("Advertisement continue
-# reading the main story The talks...", "Subscribe now In addition, ..."): the sentence keeps its
+# reading the main story The talks...", "Subscribe now In addition, ...", ABC News's "Add Interest"
+# button): the sentence keeps its
 # words. Without "continue reading", only where a sentence visibly starts after the label (a
 # capital, a quote, a word that opens sentences), so "Advertisement revenue fell" is not cut.
 # So is an urgency kicker before a sentence ("BREAKING NEWS: A jet has defected..."), stale by the
@@ -63,7 +68,7 @@ _OPENS = r"(?:[\"“'‘]|[A-Z]|(?:the|a|an|in|on|at|when|this|these|those|i|we|
 KICKER = r"breaking(?: news)?|just in|developing|updated?"
 _LEAD_LABEL = re.compile(
     rf"^(?i:photo\s+)?(?:(?i:advertisement\s+continue reading the main story)\s+(?=\S)"
-    rf"|(?i:advertisement:?|subscribe now)\s+(?={_OPENS})|(?i:{KICKER})\s*:\s+(?={_OPENS}))"
+    rf"|(?i:advertisement:?|subscribe now|add interest)\s+(?={_OPENS})|(?i:{KICKER})\s*:\s+(?={_OPENS}))"
 )
 
 # Two sentences glued without a space, as scraped pages join paragraphs ("the store.Katherine

@@ -53,6 +53,9 @@ def unit(text, heading=False):
     "i ordered an iced chai tea latte and a bagel with cream cheese.",  # a blogger, lower-cased
     "when i was 16, i'd spend the summer at camp studying for the tests.",
     "Advertisement [ via letters of note and george mason university ] the letter was sold.",
+    "If you cannot view this article in full, click to launch the interactive content.",
+    "Story highlights A series of videos shows the crash the pilot had radioed for help.",  # CNN's box, run together
+    "Stay up to date on the latest Mexico news, video, and analysis from ABC News.",
 ])
 def test_rejected(text):
     assert reject_reason(unit(text)) is not None
@@ -84,6 +87,7 @@ def test_rejected(text):
     # An advertisement the news is about is not an ad slot.
     "The group refused to take down the billboards with the advertisement last week.",
     "The plaintiffs filed a lawsuit against the brewer in 2013 claiming false advertisement.",
+    "The highlights of the story were many, and the video of the analysis from the lab was clear.",
 ])
 def test_kept(text):
     assert reject_reason(unit(text)) is None

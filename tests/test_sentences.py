@@ -18,6 +18,11 @@ def test_abbreviations_do_not_end_sentences():
         "Lt. Col. Adam Smith of the U.S. Army confirmed it.",
         "Sen. John McCain welcomed the news.",
     ]
+    # Titles and places the bundled model splits at.
+    assert split_sentences("Mark Karpeles ran Mt. Gox until it failed. Rev. Jesse Jackson and Gov. Jan Brewer met Pres. Obama.") == [
+        "Mark Karpeles ran Mt. Gox until it failed.",
+        "Rev. Jesse Jackson and Gov. Jan Brewer met Pres. Obama.",
+    ]
 
 
 def test_a_quoted_question_keeps_its_attribution():
@@ -95,6 +100,12 @@ def test_datelines_are_stripped_from_the_first_sentence():
     for text, start in cases.items():
         assert strip_dateline(text).startswith(start), text
         assert segment(text)[0].text.startswith(start)
+    # A wiki's date line run into the first sentence (WikiNews in MultiLing), after a heading too.
+    assert segment("Saturday, March 26, 2005 Up to four times as many women as men died.")[0].text == "Up to four times as many women as men died."
+    units = segment("Countries affected by the tsunami\n\nTuesday, January 18, 2005Through a telethon, Romanians raised 15 billion lei.")
+    assert units[1].text == "Through a telethon, Romanians raised 15 billion lei."
+    # In prose a date opens a sentence as its subject.
+    assert segment("Monday, June 3, 2019 marks twenty years since the flood.")[0].text.startswith("Monday, June 3, 2019 marks")
 
 
 def test_a_caption_and_its_credit_run_into_the_story_are_cut_off_it():
@@ -124,6 +135,8 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
         "with a class-action lawsuit within hours.\n\n"
         "Photo Advertisement Continue reading the main story The prosecution of Ethel Rosenberg remains controversial.\n\n"
         "Subscribe now In addition, the aides don't want the picture to shift attention away.\n\n"
+        "Add Interest Braulio Guerra, a congressman from the state, tweeted photos of the fence.\n\n"
+        "Add interest payments and the total rises to five billion dollars.\n\n"
         "Advertisement revenue fell."
         "\n\nadvertisement when i was 16, i spent the summer at camp.\n\n"
         "Advertisement revenue fell 10 percent in the quarter, the company said."
@@ -133,6 +146,8 @@ def test_a_gannett_photo_credit_and_an_ad_label_are_cut_off_the_sentence_they_ru
         "Credit-reporting giant Equifax was hit with a class-action lawsuit within hours.",
         "The prosecution of Ethel Rosenberg remains controversial.",
         "In addition, the aides don't want the picture to shift attention away.",
+        "Braulio Guerra, a congressman from the state, tweeted photos of the fence.",  # ABC News's topic button
+        "Add interest payments and the total rises to five billion dollars.",
         "Advertisement revenue fell.",  # too short for a label and a sentence: kept as written
         "when i was 16, i spent the summer at camp.",
         # No sentence visibly starts after the word: it is the sentence's own.
