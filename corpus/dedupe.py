@@ -27,7 +27,9 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 
 def canonical_url(url: str | None) -> str | None:
     """Lower-case scheme and host, default port, query sorted with tracking parameters
-    (utm_*, fbclid, gclid, ...) removed, fragment dropped. None for anything not http(s)."""
+    (utm_*, fbclid, gclid, ...) removed. A fragment that names a post stays, since a feed's
+    entries may be posts of one page ("live#post-3"); one without a digit ("#top", "#comments") or
+    with key=value pairs ("#xtor=RSS-3") goes. None for anything not http(s)."""
     if not url:
         return None
     url = url.strip()
@@ -42,7 +44,8 @@ def canonical_url(url: str | None) -> str | None:
     except Exception:  # courlan raises ValueError and friends on odd URLs
         return None
     n = urlsplit(normal)
-    return urlunsplit((n.scheme, n.netloc, n.path or "/", n.query, ""))
+    fragment = parts.fragment if any(c.isdigit() for c in parts.fragment) and "=" not in parts.fragment else ""
+    return urlunsplit((n.scheme, n.netloc, n.path or "/", n.query, fragment))
 
 
 def normalise_text(text: str) -> str:

@@ -26,7 +26,30 @@ def complete_teasers(
 ) -> Iterator[RawArticle | Skipped]:
     """`items` with teasers replaced by their page's text. `known(raw)` says an entry is stored
     already, so its page is not fetched again on every poll, unless a poll before ran out of
-    pages for it: new entries get the page budget first, then those pending, in the feed's order."""
+    pages for it: new entries get the page budget first, then those pending, in the feed's order.
+    A page whose text several entries got (a consent or login wall, a live blog's one page for
+    its posts, an error page served with 200) is none of theirs: they keep their teasers."""
+    items = list(_completed(items, settings, fetcher, known, extractor))
+    by_page: dict[str, list[int]] = {}
+    for i, raw in enumerate(items):
+        if isinstance(raw, RawArticle) and raw.extra.get("full_text"):
+            by_page.setdefault(" ".join(raw.text.split()), []).append(i)
+    for shared in (group for group in by_page.values() if len(group) > 1):
+        for i in shared:
+            raw = items[i]
+            raw.text, raw.title, raw.author, raw.published = raw.extra.pop("teaser")
+            del raw.extra["full_text"]
+            items[i] = _keep(raw, f"its page is the same for {len(shared)} entries of the feed (a consent, login or error page?)")
+    yield from items
+
+
+def _completed(
+    items: Iterable[RawArticle | Skipped],
+    settings: Settings,
+    fetcher: Fetcher,
+    known: Callable[[RawArticle], Stored] | None,
+    extractor,
+) -> Iterator[RawArticle | Skipped]:
     from corpus.pages import fetch_page  # trafilatura only when a page is needed
 
     cfg = settings.feeds
@@ -60,6 +83,7 @@ def complete_teasers(
             elif word_count(page.text) <= word_count(raw.text):
                 yield _keep(raw, "the page held no more text than the feed")
             else:
+                raw.extra["teaser"] = (raw.text, raw.title, raw.author, raw.published)
                 raw.text = page.text
                 raw.author = raw.author or page.author
                 raw.published = raw.published or page.published

@@ -162,14 +162,21 @@ class Ingestor:
         url = dedupe.canonical_url(raw.url)
         if not text and not title:
             # A feed entry that is only a link was stored before with its page's text: a duplicate.
-            if found := self._find_duplicate(s, url, raw.guid, raw.feed_id, None, None):
+            if found := self._find_duplicate(s, url, raw.guid, raw.feed_id, None, None, raw.outlet.strip()[:256]):
                 return Outcome("duplicate", raw.origin, found[0].id, found[1])
             return Outcome("failed", raw.origin, reason="nothing left after removing boilerplate")
         chash = dedupe.content_hash(title, text)
         mh = dedupe.minhash(text)
         place = (raw.outlet.strip()[:256], (url or raw.url or "")[:2048], title)
 
-        found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, mh)
+        found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, mh, place[0])
+        if found and _page_of_another_entry(found[0], raw, place[0]):
+            # A consent wall or error page that an earlier entry of this feed got too: not this
+            # entry's text, nor the earlier one's news. The teaser stays.
+            raw.text, raw.title, raw.author, raw.published = raw.extra.pop("teaser")
+            del raw.extra["full_text"]
+            raw.extra["note"] = f"kept the teaser: its page holds the same text as #{found[0].id}, another entry of the feed"
+            return self.add(s, raw)
         if found:
             article, reason = found
             self._add_sighting(s, article, *place)
@@ -177,6 +184,8 @@ class Ingestor:
                 return self._page_arrived(s, article, raw, text, chash, mh) or Outcome("duplicate", raw.origin, article.id, reason)
             return Outcome("duplicate", raw.origin, article.id, reason)
         seen = utcnow()
+        if url and s.scalar(select(Article.id).where(Article.canonical_url == url)):
+            url = None  # another entry of the feed with the same link (every item linking to "/")
         try:
             with s.begin_nested():
                 article = Article(
@@ -200,7 +209,7 @@ class Ingestor:
                 s.flush()
         except IntegrityError:
             # Another process stored the same URL or text between our check and our insert.
-            found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, None)
+            found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, None, place[0])
             if not found:
                 raise
             self._add_sighting(s, found[0], *place)
@@ -225,11 +234,15 @@ class Ingestor:
         s.flush()
         return Outcome("completed", raw.origin, article.id, f"full text of #{article.id}")
 
-    def _find_duplicate(self, s, url, guid, feed_id, chash, mh) -> tuple[Article, str] | None:
-        if url and (a := s.scalar(select(Article).where(Article.canonical_url == url))):
+    def _find_duplicate(self, s, url, guid, feed_id, chash, mh, outlet: str = "") -> tuple[Article, str] | None:
+        # GUIDs are only unique within their feed; a feed read by `ingest` has no row, so its
+        # outlet stands for it.
+        same_feed = (Article.feed_id.is_(None) & (Article.outlet == (outlet or None))) if feed_id is None else Article.feed_id == feed_id
+        a = url and s.scalar(select(Article).where(Article.canonical_url == url))
+        # The same link under another GUID of the same feed is another entry (posts of one page,
+        # a link that only query parameters told apart, every item linking to the home page).
+        if a and not (guid and a.guid and a.guid != guid and _same_feed(a, feed_id, outlet)):
             return a, f"same URL of #{a.id}"
-        # GUIDs are only unique within their feed.
-        same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
         if guid and (a := s.scalar(select(Article).where(Article.guid == guid, same_feed).limit(1))):
             return a, f"same GUID of #{a.id}"
         if a := s.scalar(select(Article).where(Article.content_hash == chash)):
@@ -262,6 +275,23 @@ class Ingestor:
         )
         if not exists:
             s.add(Sighting(article_id=article.id, outlet=outlet, url=url, title=title or None, seen_at=utcnow()))
+
+
+def _same_feed(article: Article, feed_id: int | None, outlet: str) -> bool:
+    if feed_id is None:
+        return article.feed_id is None and (article.outlet or "") == outlet
+    return article.feed_id == feed_id
+
+
+def _page_of_another_entry(found: Article, raw: RawArticle, outlet: str) -> bool:
+    """Whether the page fetched for this teaser holds what a stored entry of the same feed, with
+    another link and GUID, holds: a page the site serves for many links, not the article."""
+    return (
+        "teaser" in raw.extra
+        and _same_feed(found, raw.feed_id, outlet)
+        and found.canonical_url != dedupe.canonical_url(raw.url)
+        and not (raw.guid and found.guid == raw.guid)
+    )
 
 
 def _add_bands(s: Session, article_id: int, mh) -> None:

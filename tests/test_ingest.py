@@ -33,6 +33,9 @@ def count(store, model):
 
 def test_canonical_url_strips_tracking_and_fragment():
     assert canonical_url("HTTPS://News.Example.com:443/a?utm_source=x&id=3&fbclid=y#top") == "https://news.example.com/a?id=3"
+    # A fragment that names a post stays: a live blog's feed links each post into one page.
+    assert canonical_url("https://news.example.com/live#post-3") == "https://news.example.com/live#post-3"
+    assert canonical_url("https://news.example.com/a#xtor=RSS-3") == "https://news.example.com/a"
     assert canonical_url("ftp://x.example/a") is None
     assert canonical_url("javascript:alert(1)") is None
 
@@ -89,6 +92,35 @@ def test_guid_is_unique_within_its_feed_only(store):
     ])
     assert (report.new, report.duplicate) == (2, 1)
     assert report.duplicate_reasons == {"same GUID": 1}
+
+
+def test_entries_of_one_feed_with_one_link_but_their_own_guids_are_all_kept(store):
+    """A feed whose items all link to its home page, or to one page told apart by a parameter
+    that counts as tracking ("view.php?cid=101"): the GUIDs say they are different entries."""
+    with store.session() as s:
+        feed = Feed(url="https://f1.example/rss")
+        s.add(feed)
+        s.flush()
+        fid = feed.id
+    items = [raw(title=f"Notice {i}", text=f"Notice number {i} says the {w} pool is closed for repairs.", url="https://f1.example/",
+                 guid=f"n{i}", feed_id=fid) for i, w in enumerate(("north", "south", "east"))]
+    report = Ingestor(store).ingest(items)
+    assert (report.new, report.duplicate) == (3, 0), report.summary()
+    again = Ingestor(store).ingest([raw(title=x.title, text=x.text, url=x.url, guid=x.guid, feed_id=fid) for x in items])
+    assert (again.new, again.duplicate) == (0, 3), again.summary()
+    with store.session() as s:
+        assert sorted(s.scalars(select(Sighting.url)).all()) == ["https://f1.example/"] * 3  # each shows its link
+
+
+def test_guids_of_two_feeds_read_by_ingest_are_told_apart_by_their_outlet(store):
+    """`ingest URL` stores no feed row, so two feeds' numeric GUIDs met as one: the second
+    feed's article was lost and its link listed under the first one's story."""
+    report = Ingestor(store).ingest([
+        raw(title="Harbour reopens", text="The harbour reopened on Monday.", outlet="Outlet B", url="https://b.example/1", guid="1"),
+        raw(title="Budget passes", text="The council passed the budget.", outlet="Outlet C", url="https://c.example/1", guid="1"),
+        raw(title="Harbour reopens again", text="The harbour reopened.", outlet="Outlet B", url=None, guid="1"),
+    ])
+    assert (report.new, report.duplicate) == (2, 1) and report.duplicate_reasons == {"same GUID": 1}
 
 
 def test_same_text_different_url_is_a_duplicate(store):

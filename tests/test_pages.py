@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from sqlalchemy import select
 
 from corpus.extract_worker import PageExtractor
 from corpus.ingest import Ingestor
+from corpus.models import Sighting
 from corpus.raw import RawArticle, Skipped
 from corpus.web import read_url
 from tests.http_server import Reply
@@ -185,3 +187,39 @@ def test_a_page_with_only_its_title_is_refused_and_a_feed_entry_keeps_its_teaser
     (entry,) = read_url(feed_url, net_settings)
     assert entry.text == "The northern pier reopened on Monday." and entry.extra["note"].endswith("only its title or boilerplate")
     assert Ingestor(store).ingest([entry]).new == 1
+
+
+def test_a_page_that_many_entries_land_on_is_none_of_theirs(http_server, net_settings, store):
+    """A consent wall every link redirects to (or a live blog's one page for its posts): the
+    entries keep their teasers, within one read of the feed and on a later one."""
+    http_server.route("/consent", Reply(body=page("Your privacy choices"), headers=HTML))
+    for i in range(1, 5):
+        http_server.route(f"/story/{i}", Reply(302, headers={"Location": "/consent"}))
+    entries = [(f"Story {i}", http_server.url(f"/story/{i}"), f"Teaser {i} about the {w} harbour wall.") for i, w in enumerate(("north", "south", "east"), 1)]
+    url = http_server.route("/feed", Reply(body=feed(*entries)))
+    items = list(read_url(url, net_settings))
+    assert [a.text for a in items] == [t for _, _, t in entries]
+    assert all(a.extra["note"] == "kept the teaser: its page is the same for 3 entries of the feed (a consent, login or error page?)" for a in items)
+    assert [a.title for a in items] == ["Story 1", "Story 2", "Story 3"]
+    assert Ingestor(store).ingest(items).new == 3
+    # A later read with one new entry: its page holds what a stored entry of the feed holds.
+    http_server.route("/feed2", Reply(body=feed(("Story 4", http_server.url("/story/4"), "Teaser 4 about the west harbour wall."))))
+    lone = list(read_url(http_server.url("/feed2"), net_settings))
+    assert SENTENCE.strip() in lone[0].text  # alone in its read, the page looks like its article
+    stored = Ingestor(store)
+    first = stored.ingest(lone)
+    assert first.new == 1
+    http_server.route("/feed3", Reply(body=feed(("Story 5", http_server.url("/story/3") + "?page=2", "Teaser 5 about the old harbour wall."))))
+    report = stored.ingest(list(read_url(http_server.url("/feed3"), net_settings)))
+    assert report.new == 1 and report.duplicate == 0, report.summary()
+    assert "its page holds the same text as #" in report.summary()
+
+
+def test_posts_of_one_live_page_are_each_kept_with_their_anchor(http_server, net_settings, store):
+    live = http_server.route("/live", Reply(body=page("Harbour live"), headers=HTML))
+    entries = [(f"Update {i}", f"{live}#post-{i}", f"Update {i}: the {w} pier reopened to boats this morning.") for i, w in enumerate(("north", "south"), 1)]
+    items = list(read_url(http_server.route("/feed", Reply(body=feed(*entries))), net_settings))
+    report = Ingestor(store).ingest(items)
+    assert report.new == 2, report.summary()
+    with store.session() as s:
+        assert sorted(s.scalars(select(Sighting.url)).all()) == [f"{live}#post-1", f"{live}#post-2"]
