@@ -32,7 +32,7 @@ from corpus.channels import Subscription, SubscriptionFeed
 from corpus import polling
 from corpus.deliveries import Delivery, last_run, latest_posted_digest
 from corpus.models import Feed, utcnow
-from corpus.polling import InvalidFeedURL
+from corpus.polling import InvalidFeedURL, feed_key
 from corpus.search import query_words, search
 from corpus.store import Store, unreachable
 from digests.digest import bare_headline
@@ -268,7 +268,8 @@ class CommandService:
         url = str(args["url"]).strip()
         with self.store.session() as s:
             sub = self.find(s, req.place)
-            feed = next((f for f in (sub.feeds if sub else []) if f.url in (url, url.rstrip("/"), url + "/")), None)
+            # As typed or as shown, before or after the feed moved (a 301 changes its address).
+            feed = next((f for f in (sub.feeds if sub else []) if feed_key(url) in (feed_key(f.url), feed_key(f.added_url or f.url))), None)
             if feed is None:
                 return Reply.fail(f"This channel doesn't follow {url[:200]}. /news feeds lists the feeds it follows.")
             s.execute(delete(SubscriptionFeed).where(SubscriptionFeed.subscription_id == sub.id, SubscriptionFeed.feed_id == feed.id))

@@ -59,6 +59,7 @@ class Feed(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
+    added_url: Mapped[str | None] = mapped_column(String(2048))  # as first followed; `url` follows a 301
     title: Mapped[str | None] = mapped_column(String(512))
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,16 +86,29 @@ def validate_feed_url(url: str, http: HttpSettings | None = None) -> str:
             pass  # not resolvable right now: the first poll says so, and the channel is told
     except URLRefused as exc:
         raise InvalidFeedURL(exc.reason) from None
-    return str(parsed)
+    return str(parsed.copy_with(fragment=None))  # never sent: "feed.xml#x" is feed.xml
+
+
+def feed_key(url: str) -> str:
+    """What two ways of writing one feed's address share: scheme and host in lower case, no
+    default port, no fragment, no trailing slash ("HTTP://Example.com:80/rss/#top")."""
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return url.strip().rstrip("/")
+    port = "" if parsed.port in (None, DEFAULT_PORTS.get(parsed.scheme)) else f":{parsed.port}"
+    path = parsed.raw_path.decode("ascii", "replace").rstrip("/")
+    return f"{parsed.scheme}://{parsed.host}{port}{path}"
 
 
 def add_feed(store: Store, url: str, settings: Settings | None = None) -> Feed:
-    """The stored feed for `url`, added if new; a feed that was disabled is enabled again."""
+    """The stored feed for `url` (at the address it has now, or the one it was first followed
+    at before it moved), added if new; a feed that was disabled is enabled again."""
     url = validate_feed_url(url, settings.http if settings else None)
     with store.session() as s:
-        feed = s.scalar(select(Feed).where(Feed.url == url))
+        feed = s.scalar(select(Feed).where(Feed.url == url)) or s.scalar(select(Feed).where(Feed.added_url == url).limit(1))
         if feed is None:
-            feed = Feed(url=url, error_count=0)
+            feed = Feed(url=url, added_url=url, error_count=0)
             s.add(feed)
         elif feed.disabled_at is not None:
             feed.disabled_at = feed.disabled_reason = feed.next_check_at = None

@@ -166,12 +166,18 @@ def test_feeds_subscribe_unsubscribe(store):
         assert s.scalar(select(Feed.id).where(Feed.url == "https://example.com/feed.xml"))  # one row, two channels
         assert len(s.scalars(select(SubscriptionFeed)).all()) == 3
 
-    gone = run(svc, "news unsubscribe", url="https://example.com/feed.xml")
+    gone = run(svc, "news unsubscribe", url="HTTPS://Example.COM:443/feed.xml/")  # as subscribe reads it
     assert "no longer follows" in texts(gone)
     missing = run(svc, "news unsubscribe", url="https://example.com/feed.xml")
     assert missing.error and "doesn't follow" in texts(missing)
     # the other channel keeps it
     assert [x.url for x in run(svc, "news feeds", place=other).messages[0].links] == ["https://example.com/feed.xml"]
+
+    # A feed that moved (a 301 rewrote its address) is dropped by the address the admin typed.
+    with store.session() as s:
+        s.scalar(select(Feed).where(Feed.url == "https://example.org/rss")).url = "https://feeds.example.org/rss"
+    moved = run(svc, "news unsubscribe", url="https://example.org/rss")
+    assert not moved.error and "no longer follows https://feeds.example.org/rss" in texts(moved)
 
 
 def test_subscribing_again_to_a_disabled_feed_enables_it(store):

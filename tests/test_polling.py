@@ -209,6 +209,9 @@ def test_permanent_redirect_moves_the_feed(store, http_server, poll_settings):
     f = add_feed(store, http_server.url("/old"), poll_settings)
     assert poll_feed(store, poll_settings, f.id, NOW).ok
     assert feed_row(store, f.id).url == new
+    # The address first followed still finds it: following it again is the same feed.
+    assert add_feed(store, http_server.url("/old"), poll_settings).id == f.id
+    assert add_feed(store, http_server.url("/old") + "#latest", poll_settings).id == f.id  # a fragment is never sent
 
 
 def test_teaser_pages_are_fetched_once_not_on_every_poll(store, http_server, poll_settings):
