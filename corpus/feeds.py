@@ -71,7 +71,7 @@ def _parse_xml(data: bytes, url: str, headers: dict[str, str], feed_id: int | No
         # feedparser crashed decoding a charset that is no charset ("punycode", "unicode_escape",
         # in the header or the XML declaration): a header's charset overrides both (RFC 3023).
         result = _feedparse(data, {**headers, "content-type": "application/xml; charset=utf-8"})
-    if _SINGLE_BYTE.match(result.get("encoding") or "") and not data.isascii() and _is_utf8(data):
+    if utf8_mislabelled(result.get("encoding") or "", data):
         media = headers.get("content-type", "").split(";")[0].strip() or "application/xml"
         if "xml" not in media:
             media = "application/xml"
@@ -112,6 +112,12 @@ def _feedparse(data: bytes, headers: dict[str, str]):
         return feedparser.parse(io.BytesIO(_unusable_refs_replaced(data)), response_headers=headers)
     except Exception as exc:  # feedparser is meant never to raise; a crash must not lose the run
         return feedparser.FeedParserDict(entries=[], feed={}, exception=type(exc).__name__)
+
+
+def utf8_mislabelled(charset: str, data: bytes) -> bool:
+    """Whether a body declared as a single-byte charset is in fact UTF-8: non-ASCII bytes that
+    all decode as UTF-8 almost never come from Latin-1 or cp1252 text."""
+    return bool(_SINGLE_BYTE.match(charset)) and not data.isascii() and _is_utf8(data)
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -13,11 +13,13 @@ with warnings.catch_warnings():
     # urllib3's notice that SOCKS proxies need PySocks: irrelevant, pages are fetched with httpx.
     warnings.simplefilter("ignore", DependencyWarning)
     import trafilatura
+    from trafilatura.settings import set_date_params
 
 from config.settings import Settings
 from corpus.cleaning import clean_text
 from corpus.dates import to_utc
 from corpus.extract_worker import PageExtractor, default_extractor
+from corpus.feeds import utf8_mislabelled
 from corpus.http import ACCEPT_PAGE, PAGE_TYPES, Fetcher, FetchError, Response
 from corpus.raw import RawArticle, Skipped
 from corpus.sniff import classify
@@ -33,6 +35,9 @@ def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArtic
             include_comments=False,
             include_tables=False,
             favor_precision=True,
+            # With its time and zone where the page gives them ("23:30-08:00" is the next day in
+            # UTC); trafilatura's default keeps the date alone.
+            date_extraction_params={**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
         )
     except Exception as exc:  # trafilatura/lxml raise a wide variety on broken markup
         return Skipped(origin, f"could not parse the page ({type(exc).__name__})")
@@ -74,7 +79,10 @@ def page_article(resp: Response, origin: str, timeout: float, extractor: PageExt
 
 
 def _decode(resp: Response) -> str | bytes:
-    """Text by the charset the server declared; bytes (trafilatura reads <meta charset>) otherwise."""
+    """Text by the charset the server declared (UTF-8 when it declared a single-byte one for a
+    UTF-8 body, the common mislabelling); bytes (trafilatura reads <meta charset>) otherwise."""
+    if resp.charset and utf8_mislabelled(resp.charset, resp.body):
+        return resp.body.decode("utf-8")
     if resp.charset:
         try:
             return resp.body.decode(resp.charset)

@@ -30,7 +30,8 @@ def classify(content_type: str, body: bytes) -> str:
         return "page"
     if content_type in FEED_TYPES or content_type.endswith(("+xml", "+json")):
         return "feed"
-    if is_json(content_type, body) and b"jsonfeed.org" in body[:4096]:
+    # The whole body: a JSON Feed written with sorted keys has its "version" last.
+    if is_json(content_type, body) and b"jsonfeed.org/version" in body:
         return "feed"
     return "page" if content_type in PAGE_TYPES else "other"
 

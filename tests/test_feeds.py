@@ -351,6 +351,8 @@ def test_feed_without_entries_says_so(http_server, net_settings):
         ("text/html", b"<p>just a fragment</p>", "page"),
         ("application/xml", b"<CHANNEL><TITLE>CDF</TITLE></CHANNEL>", "feed"),
         ("text/plain", b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "feed"),
+        # Keys sorted: the version comes after 4 KB of items.
+        ("text/plain", b'{"items": [' + b'{"content_text": "' + b"x" * 5000 + b'", "id": "1"}], "version": "https://jsonfeed.org/version/1.1"}', "feed"),
         ("image/png", b"\x89PNG\r\n", "other"),
         ("", b"plain words", "other"),
     ],

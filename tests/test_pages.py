@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -50,6 +51,10 @@ def test_page_charset_from_the_header(http_server, net_settings):
     url = http_server.route("/p", Reply(body=latin, headers={"Content-Type": "text/html; charset=iso-8859-1"}))
     (a,) = read_url(url, net_settings)
     assert a.title == "Caf\u00e9 \u00e0 la plage"
+    # The common mislabelling: a UTF-8 page served as ISO-8859-1 is read as UTF-8, not as "CafÃ©".
+    url = http_server.route("/u", Reply(body=html, headers={"Content-Type": "text/html; charset=iso-8859-1"}))
+    (b,) = read_url(url, net_settings)
+    assert b.title == "Caf\u00e9 \u00e0 la plage"
 
 
 @pytest.mark.parametrize("charset", ["punycode", "idna", "base64", "x-no-such-charset"])
@@ -223,3 +228,14 @@ def test_posts_of_one_live_page_are_each_kept_with_their_anchor(http_server, net
     assert report.new == 2, report.summary()
     with store.session() as s:
         assert sorted(s.scalars(select(Sighting.url)).all()) == [f"{live}#post-1", f"{live}#post-2"]
+
+
+def test_a_pages_date_keeps_its_time_and_zone(http_server, net_settings):
+    """23:30 in California on 3 December is 07:30 UTC on the 4th; the date alone put it a day early."""
+    meta = "<meta property='article:published_time' content='2025-12-03T23:30:00-08:00'>"
+    body = page("Pier reopens").replace(b"<meta charset='utf-8'>", f"<meta charset='utf-8'>{meta}".encode())
+    (a,) = read_url(http_server.route("/p", Reply(body=body, headers=HTML)), net_settings)
+    assert a.published == datetime(2025, 12, 4, 7, 30, tzinfo=timezone.utc)
+    dated = page("Pier reopens").replace(b"<meta charset='utf-8'>", b"<meta charset='utf-8'><meta property='article:published_time' content='2025-12-03'>")
+    (b,) = read_url(http_server.route("/d", Reply(body=dated, headers=HTML)), net_settings)
+    assert b.published == datetime(2025, 12, 3, tzinfo=timezone.utc)  # a date alone stays a date
