@@ -50,7 +50,7 @@ class DigestScope:
 class DigestProvider(Protocol):
     def digest(self, scope: DigestScope) -> Digest: ...
 
-    def story(self, story_id: str) -> Story | None: ...
+    def story(self, story_id: str, scope: DigestScope | None = None) -> Story | None: ...
 
 
 def mentions_any(text: str, keywords: Sequence[str]) -> bool:
@@ -110,7 +110,8 @@ class StoreDigestProvider:
     def digest(self, scope: DigestScope) -> Digest:
         return build_digest(self.stories(scope), scope.options(self.citation_similarity))
 
-    def story(self, story_id: str) -> Story | None:
+    def story(self, story_id: str, scope: DigestScope | None = None) -> Story | None:
+        """One story, summarised with `scope`'s words and summarizer (a channel's own)."""
         if not is_number(story_id) or len(story_id) > 18:
             return None
         update_stories(self.store, self.cluster)
@@ -118,4 +119,4 @@ class StoreDigestProvider:
         if not found:
             return None
         sid, headline, docs = found[0]
-        return build_story(StoryInput(str(sid), docs, headline), DigestScope().options(self.citation_similarity))
+        return build_story(StoryInput(str(sid), docs, headline), (scope or DigestScope()).options(self.citation_similarity))

@@ -184,11 +184,11 @@ class CommandService:
         return Reply.of(Links(f"Search: {' '.join(words)}" + (f" (page {page})" if page > 1 else ""), links, footer))
 
     def cmd_news_story(self, req: Request, args: dict) -> Reply:
-        story = self._story(str(args["id"]), "story")
+        story = self._story(req, str(args["id"]), "story")
         return story if isinstance(story, Reply) else Reply.of(StoryView(story))
 
     def cmd_news_sources(self, req: Request, args: dict) -> Reply:
-        story = self._story(str(args["id"]), "sources")
+        story = self._story(req, str(args["id"]), "sources")
         if isinstance(story, Reply):
             return story
         # A page at a time: a story that 170 outlets carried took 8 Discord messages whole.
@@ -391,7 +391,7 @@ class CommandService:
         if not req.caller.is_admin:
             raise Refused(f"Only members with {req.caller.admin_hint} can {what}.")
 
-    def _story(self, typed: str, command: str) -> Story | Reply:
+    def _story(self, req: Request, typed: str, command: str) -> Story | Reply:
         """The story with the id typed; or, for words, the one story whose headline has them all,
         else a reply that lists those that do (newest first) with their ids."""
         story_id = typed.strip().lstrip("#")
@@ -406,7 +406,9 @@ class CommandService:
                 more = "; more match: add a word" if len(found) > STORY_MATCHES else ""
                 return Reply.of(Fields(f"Stories whose headline has {story_id[:100]!r}", rows, f"Pick one by its id{more}."), ephemeral=True)
             story_id = str(found[0][0])
-        story = self.provider.story(story_id)
+        with self.store.session() as s:
+            scope = self.scope_for(self.find(s, req.place))  # the channel's words and summarizer
+        story = self.provider.story(story_id, scope)
         if story is None:
             raise UsageError(f"There is no story {story_id!r}. /digest lists the current stories with their ids, and /news search <words> finds articles.")
         return story

@@ -424,6 +424,10 @@ def test_settings_show_set_and_reset_a_channels_digest_size(store):
     assert "From the next digest on" in texts(set_) and "From the next" not in texts(shown)
     count, longest = _digest_size(run(svc, "digest"))
     assert count == 2 and 0 < longest <= 25
+    # /news story summarises with the channel's words too (it took the built-in 100 before).
+    (view,) = run(svc, "news story", id="1").messages
+    assert 0 < sum(len(x.text.split()) for x in view.story.sentences) <= 25
+    assert sum(len(x.text.split()) for x in run(svc, "news story", place=Place("discord", "G1", "C9"), id="1").messages[0].story.sentences) > 25
     with store.session() as s:
         assert svc.scope_for(svc.find(s, HERE)).algorithm == "lexrank"
 

@@ -223,9 +223,9 @@ class SlowProvider:
         time.sleep(self.delay)
         return self.inner.digest(scope)
 
-    def story(self, story_id):
+    def story(self, story_id, scope=None):
         time.sleep(self.delay)
-        return self.inner.story(story_id)
+        return self.inner.story(story_id, scope)
 
 
 def test_slow_work_is_deferred_then_answered_and_slow_errors_stay_private(sqlite_store):
