@@ -323,9 +323,12 @@ class DigestScheduler:
                 if job:
                     aps.remove_job(job.id, jobstore="default")
                 continue
-            if job is not None and job.name == f"{cron} {tz}" and job.misfire_grace_time == grace:
-                continue
             try:
+                # A stored job keeps the trigger it was made with: one made before cron was read
+                # the standard way ("*/2" from Monday) is replaced, as is one whose schedule changed.
+                trigger = str(Schedule(cron, tz).trigger())
+                if job is not None and job.name == f"{cron} {tz}" and job.misfire_grace_time == grace and str(job.trigger) == trigger:
+                    continue
                 add_digest_job(aps, sub_id, cron, tz, self.grace)
                 log.info("subscription %s: digests on %r in %s", sub_id, cron, tz)
             except ValueError as exc:  # a schedule edited by hand into something cron can't read

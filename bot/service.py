@@ -286,13 +286,9 @@ class CommandService:
                 return self._show_schedule(sub)
             self._require_admin(req, "change this channel's schedule")
             schedule = current = Schedule(sub.cron, sub.timezone) if sub and sub.cron else None
-            if when or tz:
-                if not when:  # only a timezone: keep the times, move the zone
-                    if current is None:
-                        raise ScheduleError("Say when as well, for example: /news schedule daily 08:00 Europe/Berlin")
-                    when = current.cron
+            if when or tz:  # a timezone alone keeps the current times and moves their zone
                 zone = sub.timezone if sub else self.defaults.timezone
-                schedule = parse_schedule(when, str(tz) if tz else None, zone, self.defaults.min_schedule_minutes)
+                schedule = parse_schedule(when, str(tz) if tz else None, zone, self.defaults.min_schedule_minutes, current=current)
             sub = self.get_or_create(s, req)
             if empty is not None:
                 sub.post_when_empty = empty == "post"

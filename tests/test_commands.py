@@ -13,7 +13,7 @@ from bot.messages import DigestView, Fields, Links, Notice, StoryView
 from bot.service import Caller, Place
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus.models import Feed
-from tests.chatkit import HERE, MEMBER, PLACES, add, article, make_service, run, texts
+from tests.chatkit import ADMIN, HERE, MEMBER, PLACES, add, article, make_service, run, texts
 
 
 def test_text_parsing_follows_the_command_definitions():
@@ -254,6 +254,9 @@ def test_schedule_set_show_and_off(store):
     # only a timezone: same times, new zone
     run(svc, "news schedule", timezone="Asia/Tokyo")
     assert dict(run(svc, "news schedule").messages[0].rows)["Cron"] == "0 9 * * sun in Asia/Tokyo"
+    # typed as text (Slack, the terminal), the same
+    assert not svc.handle_text("news", "schedule America/New_York", ADMIN, HERE).error
+    assert dict(run(svc, "news schedule").messages[0].rows)["Cron"] == "0 9 * * sun in America/New_York"
     # quoted as the examples quote it, in any quotation marks
     for quoted in ("'30 7 * * mon-fri'", '"30 7 * * mon-fri" UTC', "‘30 7 * * mon-fri’", "“30 7 * * mon-fri”"):
         assert not run(svc, "news schedule", when=quoted, timezone="'UTC'").error, quoted

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
 
 from bot.provider import DigestScope, StoreDigestProvider
@@ -296,6 +297,18 @@ def test_schedule_changes_reach_the_scheduler_at_once_or_at_the_next_sync(store,
                 await sched.run_due()
                 (job,) = [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")]
                 assert job.name == "0 7 * * mon-fri UTC" and job.next_run_time == at(2024, 5, 7, 7, 0)
+                # A job stored before cron was read the standard way keeps its name but not its
+                # trigger: "*/2" stepped from Monday (Wednesday next), and is replaced (Tuesday).
+                with store.session() as s:
+                    s.execute(update(Subscription).values(cron="0 9 * * */2"))
+                clock.move_to(at(2024, 5, 6, 9, 1, 2))
+                await sched.run_due()
+                assert sched.aps.get_job(job.id).name == "0 9 * * */2 UTC"
+                sched.aps.reschedule_job(job.id, jobstore="default", trigger=CronTrigger.from_crontab("0 9 * * */2", timezone=ZoneInfo("UTC")))
+                assert sched.aps.get_job(job.id).next_run_time == at(2024, 5, 8, 9, 0)
+                clock.move_to(at(2024, 5, 6, 9, 1, 33))
+                await sched.run_due()
+                assert sched.aps.get_job(job.id).next_run_time == at(2024, 5, 7, 9, 0)
                 run(service, "news schedule", place=place(), when="off")
                 await asyncio.sleep(0.05)
                 assert [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")] == []
