@@ -224,6 +224,14 @@ def story_weight(story: StoryInput, now: datetime) -> float:
     return size / (1 + age_days)
 
 
+def _says_something(story: StoryInput, options: DigestOptions) -> bool:
+    """Whether the story has a sentence to quote when the word budget is no limit."""
+    return options.words_per_story < UNBOUNDED_WORDS and bool(build_story(story, replace(options, words_per_story=UNBOUNDED_WORDS)).sentences)
+
+
+UNBOUNDED_WORDS = 10_000
+
+
 def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestOptions()) -> Digest:
     now = options.now or datetime.now(timezone.utc)
     # Ties go to the older story id, in numeric order when ids are numbers ("4" before "10").
@@ -233,7 +241,9 @@ def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestO
         if len(built) == options.max_stories:
             break
         # A story with nothing to say (a page of boilerplate) is left out; one of headlines only
-        # (a feed of titles) is shown by its headline, its other headlines and its sources.
-        if (summary := build_story(story, options)).sentences or headlines_only(story.documents):
+        # (a feed of titles) is shown by its headline, its other headlines and its sources, and
+        # so is one whose every sentence is longer than a small word budget (words:10).
+        summary = build_story(story, options)
+        if summary.sentences or headlines_only(story.documents) or _says_something(story, options):
             built.append(summary)
     return Digest(title=options.title, generated_at=now, stories=tuple(built))

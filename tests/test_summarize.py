@@ -261,6 +261,10 @@ def test_a_page_of_boilerplate_has_nothing_to_say_but_a_short_note_stands_in():
     assert summarize([boilerplate], 100).text == ""
     digest = build_digest([StoryInput("page", [boilerplate]), StoryInput("quake", QUAKE)], DigestOptions(words_per_story=60))
     assert [s.id for s in digest.stories] == ["quake"]
+    # A budget smaller than any sentence (words:10) leaves the story its headline and sources,
+    # not out of the digest; the page of boilerplate stays out.
+    tiny = build_digest([StoryInput("page", [boilerplate]), StoryInput("quake", QUAKE)], DigestOptions(words_per_story=3))
+    assert [(s.id, s.sentences) for s in tiny.stories] == [("quake", ())] and tiny.stories[0].sources
     note = doc(2, "Is the bridge open yet? Subscribe to our newsletter for the latest updates every day.")
     assert summarize([note], 100).text == "Is the bridge open yet?"
     lead_in = ("Update at 7:26 am: the engineers who inspected the bridge on Monday morning with the city's own "
