@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from config.settings import DEFAULT_TOML, Settings
+from config.settings import DEFAULT_TOML, NOT_SETTINGS, Settings
 
 _KEY = re.compile(r"^#?\s*(\w+)\s*=\s*(.*?)\s*(?:#\s*(.*))?$")
 
@@ -95,9 +95,12 @@ def markdown() -> str:
         "Every setting can be set in a TOML file named by `NEWSBOT_CONFIG` (same layout as",
         "`config/default.toml`) or by its environment variable; `NAME_FILE` reads the value from a",
         "file instead (Docker and Kubernetes secrets). Secrets can't be set in a file of settings.",
-        "A name that is no setting (`wordz` under `[channels]`) is refused with the one it was probably",
-        "meant to be. `python run_bot.py check-config` validates everything and prints the result,",
-        "secrets masked.",
+        "A name that is no setting (`wordz` under `[channels]`, `NEWSBOT_CHANEL__WORDS`) is refused with",
+        "the one it was probably meant to be; the `NEWSBOT_` variables that are not settings are",
+        ", ".join(f"`{n}`" for n in sorted(NOT_SETTINGS)) + ".",
+        "A bad value is named with where it was set (the variable, or the file and key) and what to",
+        "write instead, never shown. `python run_bot.py check-config` validates everything and prints",
+        "the result, secrets masked (database URL passwords and `?password=`-style parameters too).",
         "",
         "| setting | environment variable | type | default | what it does |",
         "|---|---|---|---|---|",

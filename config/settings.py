@@ -6,9 +6,11 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_origin
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from sqlalchemy.engine import make_url
@@ -26,6 +28,56 @@ DEFAULT_TOML = Path(__file__).resolve().parent / "default.toml"
 
 class ConfigError(Exception):
     """A setting is wrong. The message names the setting and the fix, never the value."""
+
+
+# --- database URLs: shown and logged only with every secret masked -------------------------------
+# Query parameters that carry a secret: libpq's password and sslpassword, and to be safe anything
+# named like one (passfile, sslkey, pwd, a token...).
+_SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
+# scheme://user[:password]@rest. The password runs to the *last* "@", so one written with an
+# unencoded "@" is masked whole (SQLAlchemy stops it at the first).
+_USERINFO = re.compile(r"(?P<scheme>[^:/?#]+://)(?P<user>[^:/@?]*)(?P<password>:.*)?@(?P<rest>[^@]*)", re.DOTALL)
+
+
+def database_url_secrets(url: str) -> list[str]:
+    """The secrets in a database URL, however they are written: its password (as SQLAlchemy reads
+    it, and up to the last "@") and the values of query parameters such as password=."""
+    found: list[str] = []
+    if (m := _USERINFO.fullmatch(url)) and m["password"]:
+        found += [m["password"][1:], unquote(m["password"][1:])]
+    query = (m["rest"] if m else url).partition("?")[2]
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        if _SECRET_PARAM.search(unquote(key)):
+            found += [value, unquote(value)]
+    try:
+        parsed = make_url(url)
+    except Exception:  # not a URL at all: nothing more to find
+        pass
+    else:
+        if parsed.password:
+            found.append(str(parsed.password))
+        for key, value in parsed.query.items():
+            if _SECRET_PARAM.search(key):
+                found += [value] if isinstance(value, str) else list(value)
+    return list(dict.fromkeys(v for v in found if v))
+
+
+def safe_database_url(url: str) -> str:
+    """The URL to show or log: the password and secret query parameters as ***."""
+    m = _USERINFO.fullmatch(url)
+    head, rest = (f"{m['scheme']}{m['user']}{':***' if m['password'] else ''}@", m["rest"]) if m else ("", url)
+    base, sep, query = rest.partition("?")
+    pairs = []
+    for pair in query.split("&") if sep else []:
+        key, eq, _ = pair.partition("=")
+        pairs.append(f"{key}=***" if _SECRET_PARAM.search(unquote(key)) else pair)
+    shown = head + base + sep + "&".join(pairs)
+    if any(secret in shown for secret in database_url_secrets(url)):
+        # Written in a way read differently here and by SQLAlchemy: show only what it is.
+        scheme = url.partition("://")[0] if "://" in url else "database"
+        return f"{scheme}://*** (the URL is hidden: it holds a password)"
+    return shown
 
 
 class _Section(BaseModel):
@@ -149,6 +201,12 @@ class ChannelSettings(_Section):
         return v
 
 
+def _http_url(v: str, example: str, slash: bool = False) -> str:
+    if not re.fullmatch(r"https?://\S+/" if slash else r"https?://\S+", v):
+        raise ValueError(f"must be an http:// or https:// URL {example}")
+    return v
+
+
 def _blank_is_unset(value: Any) -> Any:
     """An empty or blank secret (NEWSBOT_DISCORD__TOKEN="") means the platform is off."""
     return None if isinstance(value, str) and not value.strip() else value
@@ -164,7 +222,8 @@ class DiscordSettings(_Section):
     shard_ids: list[int] | None = None
     defer_after_seconds: float = Field(1.0, gt=0, lt=3)
     # The REST API's base URL: Discord's, or a rate-limit proxy in front of it for large bots.
-    api_url: str = Field("https://discord.com/api/v10", pattern=r"^https?://\S+$")
+    api_url: str = "https://discord.com/api/v10"
+    _api_url = field_validator("api_url")(lambda v: _http_url(v, "e.g. https://discord.com/api/v10"))
 
     @model_validator(mode="after")
     def _secrets(self):
@@ -181,13 +240,14 @@ class SlackSettings(_Section):
     app_token: SecretStr | None = Field(None, description="The xapp-... app-level token (Socket Mode).")
     signing_secret: SecretStr | None = Field(None, description="The signing secret (HTTP mode).")
     _secrets_blank = field_validator("bot_token", "app_token", "signing_secret", mode="before")(_blank_is_unset)
-    mode: str = Field("socket", pattern="^(socket|http)$")
+    mode: Literal["socket", "http"] = "socket"
     http_host: str = "127.0.0.1"
     http_port: int = Field(3000, ge=0, le=65535)
     http_path: str = "/slack/events"
     admin_user_ids: list[str] = Field(default_factory=list)
     ack_after_seconds: float = Field(1.0, gt=0, lt=3)
-    api_url: str = Field("https://slack.com/api/", pattern=r"^https?://\S+/$")  # Web API base, ends in /
+    api_url: str = "https://slack.com/api/"  # Web API base, ends in /
+    _api_url = field_validator("api_url")(lambda v: _http_url(v, "ending in /, e.g. https://slack.com/api/", slash=True))
 
     @model_validator(mode="after")
     def _secrets(self):
@@ -305,8 +365,7 @@ class Settings(BaseSettings):
                 node = getattr(node, part, None)
             if node is not None and node.get_secret_value():
                 values.append(node.get_secret_value())
-        if (password := make_url(self.database_url).password):
-            values.append(str(password))
+        values += database_url_secrets(self.database_url)
         return values
 
     @property
@@ -327,7 +386,8 @@ class FileSecretsSource(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in os.environ.items():
-            if not (key.startswith("NEWSBOT_") and key.endswith("_FILE")) or key == "NEWSBOT_CONFIG":
+            # Any case, as pydantic-settings reads the other variables.
+            if not (key.upper().startswith("NEWSBOT_") and key.upper().endswith("_FILE")) or key in NOT_SETTINGS:
                 continue
             try:
                 with open(value, "rb") as fh:
@@ -386,12 +446,16 @@ def load_settings(**overrides: Any) -> Settings:
     if extra and not Path(extra).is_file():
         what = "not a file" if Path(extra).exists() else "no such file"  # a folder, /dev/zero...
         raise ConfigError(f"NEWSBOT_CONFIG: {what} {extra!r}; point it at a TOML file like config/default.toml")
+    if unknown := _unknown_env_names():
+        # pydantic-settings reads only the names of settings: NEWSBOT_CHANEL__WORDS would
+        # silently leave channels.words at its default.
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(unknown))
     try:
         return Settings(**overrides)
     except ConfigError:
         raise
     except ValidationError as exc:
-        raise ConfigError(_explain(exc)) from None
+        raise ConfigError(_explain(exc, [DEFAULT_TOML] + ([Path(extra)] if extra else []))) from None
     except (SettingsError, RecursionError):
         # pydantic-settings reads a list or a section from the environment as JSON, and when that
         # fails it names only the section.
@@ -441,13 +505,14 @@ def _file_problem(exc: Exception) -> str:
     return f"not valid TOML: {exc}"
 
 
-def _explain(exc: ValidationError) -> str:
+def _explain(exc: ValidationError, tomls: list[Path] = ()) -> str:
     lines = []
     for err in exc.errors(include_input=False, include_url=False):
-        name = ".".join(str(p) for p in err["loc"]) or "settings"
-        env = "NEWSBOT_" + "__".join(str(p).upper() for p in err["loc"])
-        message = _unknown(err["loc"]) if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-        lines.append(f"{name} (env {env}): {message}")
+        loc = tuple(str(p) for p in err["loc"])
+        name = ".".join(loc) or "settings"
+        where = _where(loc, err["type"], list(tomls))
+        message = _unknown(err["loc"]) if err["type"] == "extra_forbidden" else _friendly(err)
+        lines.append(f"{name}{f' ({where})' if where else ''}: {message}")
     return "invalid configuration:\n  " + "\n  ".join(lines)
 
 
@@ -458,3 +523,154 @@ def _unknown(loc: tuple) -> str:
     close = difflib.get_close_matches(str(loc[-1]), list(names), n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"not a setting{hint}; config/default.toml lists them all"
+
+
+# --- where a bad value came from ------------------------------------------------------------------
+
+
+def _env_key(name: str) -> str | None:
+    """The variable in the environment spelt `name` in any case (pydantic-settings ignores case)."""
+    if name in os.environ:
+        return name
+    return next((k for k in sorted(os.environ) if k.upper() == name), None)
+
+
+def _where(loc: tuple[str, ...], kind: str, tomls: list[Path]) -> str | None:
+    """The environment variable or the file and key that set the setting at `loc`."""
+    if not loc:
+        return None
+    if _is_section(loc[0]) and len(loc) == 1 and kind not in ("model_type", "dict_type", "model_attributes_type"):
+        # Settings that don't go together (slack mode without its secret): whatever set the section.
+        env = [k for k in sorted(os.environ) if k.upper().startswith(f"NEWSBOT_{loc[0].upper()}__")]
+        files = [_file_label(p, (loc[0],)) for p in tomls[1:] if _toml_has(p, (loc[0],))]
+        return ", ".join([f"env {k}" for k in env] + files) or None
+    keys = loc[:2] if _is_section(loc[0]) else loc[:1]
+    env = "NEWSBOT_" + "__".join(k.upper() for k in keys)
+    for candidate in (env, env + "_FILE") + ((f"NEWSBOT_{keys[0].upper()}",) if len(keys) == 2 else ()):
+        if key := _env_key(candidate):
+            return f"env {key}"
+    for path in reversed(tomls):  # the last file that sets it wins
+        if _toml_has(path, keys):
+            return _file_label(path, keys)
+    return None
+
+
+def _file_label(path: Path, keys: tuple[str, ...]) -> str:
+    shown = path.relative_to(PROJECT_ROOT) if path == DEFAULT_TOML else path
+    table = isinstance(_toml_get(path, keys[:1]), dict)
+    return f"{shown}, " + (f"[{keys[0]}] {keys[1]}" if len(keys) == 2 else f"[{keys[0]}]" if table else keys[0])
+
+
+_MISSING = object()
+
+
+def _toml_get(path: Path, keys: tuple[str, ...]) -> Any:
+    try:
+        node: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _MISSING
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+def _toml_has(path: Path, keys: tuple[str, ...]) -> bool:
+    return _toml_get(path, keys) is not _MISSING
+
+
+# --- what to write instead: pydantic's messages, said as the fix ----------------------------------
+
+
+def _friendly(err: dict) -> str:
+    """The fix for a bad value, in words about the setting; never the value itself (it may be a
+    secret). A message from one of our validators is kept as it is."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":
+        return "must be " + ctx.get("expected", "one of the values config/default.toml lists").replace("'", "")
+    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
+              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        limit = ctx.get(key)
+        return f"must be {words} {limit:g}" if isinstance(limit, float) else f"must be {words} {limit}"
+    fixed = {
+        "bool_parsing": "must be true or false",
+        "bool_type": "must be true or false",
+        "int_parsing": "must be a whole number",
+        "int_type": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_parsing": "must be a number",
+        "float_type": "must be a number",
+        "finite_number": "must be a finite number",
+        "string_type": "must be text (a string)",
+        "path_type": "must be a path (text)",
+        "list_type": 'must be a list, e.g. [8080, 8443] or ["a", "b"]',
+        "model_type": "must be a section (a [table] in a file, a JSON object in the environment)",
+        "model_attributes_type": "must be a section (a [table] in a file, a JSON object in the environment)",
+        "dict_type": "must be a section (a [table] in a file, a JSON object in the environment)",
+        "string_pattern_mismatch": "has the wrong form; config/default.toml shows one that works",
+    }
+    return fixed.get(kind, err["msg"])
+
+
+# --- NEWSBOT_* variables that name no setting ---------------------------------------------------------
+
+# NEWSBOT_* variables the project reads that are not settings.
+NOT_SETTINGS = frozenset({
+    "NEWSBOT_CONFIG",  # the TOML file of settings
+    "NEWSBOT_TEST_DATABASE_URL",  # the tests' PostgreSQL
+    "NEWSBOT_BENCH_DATABASE_URL",  # bench/bench_digest_cycle.py's PostgreSQL
+    "NEWSBOT_RUN_SLOW",  # the tests: run the slow ones
+    "NEWSBOT_FUZZ",  # the tests: more random examples
+})
+
+
+def _names_setting(name: str) -> bool:
+    """Whether NEWSBOT_<name> (upper case, without the prefix) is a setting or a whole section."""
+    parts = name.lower().split("__")
+    if len(parts) == 1:
+        return parts[0] in Settings.model_fields
+    return len(parts) == 2 and _is_section(parts[0]) and parts[1] in Settings.model_fields[parts[0]].annotation.model_fields
+
+
+def _unknown_env_names() -> list[str]:
+    lines = []
+    for key in sorted(os.environ):
+        upper = key.upper()
+        if not upper.startswith("NEWSBOT_") or key in NOT_SETTINGS:
+            continue
+        name = upper.removeprefix("NEWSBOT_")
+        if _names_setting(name) or (name.endswith("_FILE") and _names_setting(name.removesuffix("_FILE"))):
+            continue
+        parts = name.lower().split("__")
+        if len(parts) == 2 and _is_section(parts[0]) and parts[1] and not name.endswith("_FILE"):
+            # A wrong name in a known section: said as pydantic's own check says it.
+            lines.append(f"{parts[0]}.{parts[1]} (env {key}): {_unknown(tuple(parts))}")
+            continue
+        close = _closest_env_name(upper)
+        hint = f" (did you mean {close}?)" if close else ""
+        lines.append(f"{key}: not a setting{hint}; config/default.toml lists them all, docs/configuration.md their variables")
+    return lines
+
+
+def _closest_env_name(upper: str) -> str | None:
+    if upper in NOT_SETTINGS:  # newsbot_config
+        return upper
+    suffix = "_FILE" if upper.endswith("_FILE") else ""
+    parts = upper.removeprefix("NEWSBOT_").removesuffix(suffix).lower().split("__")
+    sections = [n for n in Settings.model_fields if _is_section(n)]
+    section = parts[0] if parts[0] in sections else next(iter(difflib.get_close_matches(parts[0], sections, n=1)), None)
+    if section and len(parts) > 1:
+        fields = list(Settings.model_fields[section].annotation.model_fields)
+        field = parts[1] if parts[1] in fields else next(iter(difflib.get_close_matches(parts[1], fields, n=1)), None)
+        if field:
+            return f"NEWSBOT_{section.upper()}__{field.upper()}{suffix}"
+    names = [n.upper() for n in Settings.model_fields]
+    names += [f"{s.upper()}__{n.upper()}" for s in sections for n in Settings.model_fields[s].annotation.model_fields]
+    names += [] if suffix else [n.removeprefix("NEWSBOT_") for n in sorted(NOT_SETTINGS)]
+    close = difflib.get_close_matches(upper.removeprefix("NEWSBOT_").removesuffix(suffix), names, n=1)
+    return f"NEWSBOT_{close[0]}{suffix}" if close else None

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.settings import database_url_secrets, safe_database_url
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -95,11 +97,20 @@ class Store:
                 if self.dialect == "sqlite"
                 else "check database.url (env NEWSBOT_DATABASE__URL) and that the server is running"
             )
-            raise DatabaseUnavailable(f"cannot open the database at {self.safe_url}: {_first_line(exc.orig)}; {fix}") from None
+            raise DatabaseUnavailable(f"cannot open the database at {self.safe_url}: {self._masked(_first_line(exc.orig))}; {fix}") from None
 
     @property
     def safe_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        return safe_database_url(self.url)
+
+    def _masked(self, text: str) -> str:
+        """A driver's message without the URL's secrets: psycopg repeats parts of the URL ("failed
+        to resolve host 'tpw@db'" for a password holding an unencoded "@")."""
+        secrets = database_url_secrets(self.url)
+        pieces = [p for secret in secrets for p in secret.split("@") if len(p) > 2]
+        for secret in sorted({*secrets, *pieces}, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
 
     @contextmanager
     def session(self) -> Iterator[Session]:

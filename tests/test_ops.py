@@ -180,3 +180,19 @@ def test_short_lived_credentials_libraries_log_are_redacted(restore_logging):
     for secret in ("aW50ZXJhY3Rpb246MTIzNDp0b2tlbg", "aW50ZXJhY3Rpb246MTIz", "legacyverif", "secretpart"):
         assert secret not in out
     assert "/interactions/1234/[redacted]/callback" in out and "team_id=T1" in out
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    # A password as a query parameter, which libpq and psycopg accept: was printed as it is.
+    ("postgresql+psycopg://user@db:5432/news?password=hunter2pw", "postgresql+psycopg://user@db:5432/news?password=***"),
+    ("postgresql+psycopg://user@db/news?sslmode=require&sslpassword=hunter2pw&application_name=bot",
+     "postgresql+psycopg://user@db/news?sslmode=require&sslpassword=***&application_name=bot"),
+    # An unencoded "@" in the password: SQLAlchemy hid only the part before it (user:***@ter2pw@db).
+    ("postgresql+psycopg://user:hun@ter2pw@db/news", "postgresql+psycopg://user:***@db/news"),
+    ("postgresql+psycopg://user:hunter2pw@db/news?passfile=/run/hunter2pw", "postgresql+psycopg://user:***@db/news?passfile=***"),
+])
+def test_check_config_masks_every_password_in_a_database_url(tmp_path, url, shown):
+    r = run_bot(tmp_path, "check-config", NEWSBOT_DATABASE__URL=url)
+    assert r.returncode == 0, r.stderr
+    assert "hunter2pw" not in r.stdout + r.stderr and "ter2pw" not in r.stdout + r.stderr
+    assert f"# database in use: {shown}\n" in r.stdout and f'url = "{shown}"' in r.stdout

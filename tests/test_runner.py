@@ -86,8 +86,9 @@ def test_a_misspelt_setting_is_named_with_the_one_meant(settings, tmp_path, monk
     monkeypatch.setenv("NEWSBOT_CONFIG", str(toml))
     with pytest.raises(ConfigError) as e:
         load_settings()
-    assert "channels.wordz (env NEWSBOT_CHANNELS__WORDZ): not a setting (did you mean words?); config/default.toml" in str(e.value)
-    assert "stories.threshhold (env NEWSBOT_STORIES__THRESHHOLD): not a setting (did you mean threshold?)" in str(e.value)
+    # Named where they were written: the file and its key, not an environment variable.
+    assert f"channels.wordz ({toml}, [channels] wordz): not a setting (did you mean words?); config/default.toml" in str(e.value)
+    assert f"stories.threshhold ({toml}, [stories] threshhold): not a setting (did you mean threshold?)" in str(e.value)
     monkeypatch.delenv("NEWSBOT_CONFIG")
     monkeypatch.setenv("NEWSBOT_FEEDS__POLL_MINUTE", "5")
     with pytest.raises(ConfigError, match=r"feeds.poll_minute .*\(did you mean poll_minutes\?\)"):
