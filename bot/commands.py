@@ -220,7 +220,8 @@ def check_args(command: Command, args: dict[str, object]) -> dict[str, object]:
             try:
                 value = int(str(value))
             except ValueError:
-                raise UsageError(f"{p.name} must be a whole number, like {p.name}:2") from None
+                like = f"from {p.bounds[0]} to {p.bounds[1]}, like {p.name}:{max(2, p.bounds[0])}" if p.bounds else f"like {p.name}:2"
+                raise UsageError(f"{p.name} must be a whole number {like}") from None
         if p.bounds and not p.bounds[0] <= value <= p.bounds[1]:
             raise UsageError(f"{p.name} must be from {p.bounds[0]} to {p.bounds[1]}; for example: {command.example}")
         if p.choices:

@@ -247,7 +247,8 @@ class CommandService:
                 return Reply.fail(f"Can't follow that feed: {reason}. /news subscribe takes the address of an RSS, Atom or JSON feed.")
             feed = self.add_feed(self.store, str(args["url"]))
         except InvalidFeedURL as exc:
-            return Reply.fail(f"Can't follow that feed: {exc}")
+            private = " The bot fetches only public addresses: give the feed's address on the internet." if str(exc).startswith("refused:") else ""
+            return Reply.fail(f"Can't follow that feed: {exc}.{private}")
         if feed.id in disabled:
             if self.on_feed_added is not None:
                 self.on_feed_added()
@@ -327,7 +328,12 @@ class CommandService:
                 sub.include_keywords = keywords
             else:
                 sub.exclude_keywords = keywords
-            return self._show_filters(sub, "Keyword filters set")
+            text = str(args.get("keywords") or "")
+            # Without commas each word is a keyword: say so, since "climate change" meant as a
+            # phrase would also match every story that says "change".
+            hint = (f"Read as {len(keywords)} separate words; for a phrase, separate keywords with commas: "
+                    f"/news filter {mode} {' '.join(keywords)}, ..." if "," not in text and len(keywords) > 1 else "")
+            return self._show_filters(sub, "Keyword filters set", hint)
 
     def cmd_news_settings(self, req: Request, args: dict) -> Reply:
         changes = {name: args.get(param) for name, param in _SETTINGS.items() if args.get(param) is not None}
@@ -435,11 +441,12 @@ class CommandService:
         how = "Set with /news settings stories:3 words:150 algorithm:lexrank; /news settings reset goes back to the defaults"
         return Reply.of(Fields(title, rows, f"{note} {how}" if note else how))
 
-    def _show_filters(self, sub: Subscription | None, title: str) -> Reply:
+    def _show_filters(self, sub: Subscription | None, title: str, hint: str = "") -> Reply:
         include = ", ".join(sub.include_keywords) if sub and sub.include_keywords else "(any)"
         exclude = ", ".join(sub.exclude_keywords) if sub and sub.exclude_keywords else "(none)"
         rows = (("Only stories mentioning", include), ("Never stories mentioning", exclude))
-        return Reply.of(Fields(title, rows, "Set with /news filter include|exclude <keywords>; /news filter clear removes both"))
+        footer = "Set with /news filter include|exclude <keywords>; /news filter clear removes both"
+        return Reply.of(Fields(title, rows, f"{hint} {footer}" if hint else footer))
 
 
 CHOICES = 25  # suggestions at most (Discord's limit)

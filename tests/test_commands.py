@@ -45,6 +45,8 @@ def test_text_parsing_follows_the_command_definitions():
         parse_text("news", "settings stories:0")
     with pytest.raises(UsageError, match="words must be from 10 to 400"):
         parse_text("news", "settings words:5000")
+    with pytest.raises(UsageError, match="words must be a whole number from 10 to 400, like words:10"):
+        parse_text("news", "settings words:abc")  # the example was words:2, itself refused
     with pytest.raises(UsageError, match="algorithm must be one of newsbot, lexrank"):
         parse_text("news", "settings algorithm:kl")  # cubic in sentences: not for a chat admin to pick
     # every description fits Discord's 100-character limit
@@ -141,6 +143,10 @@ def test_digest_topic_and_channel_filters(store):
         assert bare.error and f"/news filter {mode} needs keywords" in texts(bare) and "/news filter clear" in texts(bare)
     shown = run(svc, "news filter", caller=MEMBER)
     assert "towns" in texts(shown) and "football, storm" in texts(shown)
+    # Words without commas are separate keywords, and the reply says how to write a phrase.
+    words = run(svc, "news filter", mode="exclude", keywords="climate change")
+    assert "Read as 2 separate words; for a phrase, separate keywords with commas: /news filter exclude climate change, ..." in texts(words)
+    assert "separate words" not in texts(run(svc, "news filter", mode="exclude", keywords="climate change,"))
     run(svc, "news filter", mode="clear")
     assert len(run(svc, "digest").messages[0].digest.stories) == 3
 
@@ -227,6 +233,8 @@ def test_bad_feed_urls_get_a_specific_reason(sqlite_store, url, reason):
     reply = run(make_service(sqlite_store), "news subscribe", url=url)
     assert reply.error and reply.ephemeral
     assert reason in texts(reply)
+    # What to do next, where an address inside a network was refused.
+    assert ("give the feed's address on the internet" in texts(reply)) == (" address" in reason and "user name" not in reason)
     with sqlite_store.session() as s:
         assert s.scalar(select(Feed.id)) is None
 

@@ -244,3 +244,10 @@ def test_splitting_never_breaks_a_link_an_escape_or_a_defused_broadcast():
     notes = Reply.of(Notice("@everyone " * 1000), Links("Results", labels))
     renders_safely(notes)
     assert chunks("ab <https://x.example|c d> e", 25, keep=re.compile(r"<[^<>]*>")) == ["ab", "<https://x.example|c d> e"]
+
+
+def test_an_untitled_link_says_so_on_every_renderer():
+    """An Atom entry with no title: search listed it as a bare "1. " line at the terminal."""
+    reply = Reply.of(Links("Search: harbour", (Link("", "https://news.example/1", "Harbour News", None),), ""))
+    assert "1. untitled" in tr.render(reply)
+    assert "untitled" in str(dr.render(reply)) and "untitled" in str(sr.render(reply))

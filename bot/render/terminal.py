@@ -35,7 +35,7 @@ def render_message(m: Message) -> str:
 
 def _link(i: int, link: Link) -> str:
     mark = f"[{link.number}]" if link.number is not None else f"{i}."
-    lines = [f"{mark} {clean(link.title)}", "   " + meta(link.outlet, day(link.published), link.url or "(no link)")]
+    lines = [f"{mark} {clean(link.title) or 'untitled'}", "   " + meta(link.outlet, day(link.published), link.url or "(no link)")]
     if link.note:
         lines.append("   " + clean(link.note))
     return "\n".join(lines)
