@@ -89,9 +89,17 @@ def summarize(
             rank = {i: r for r, i in enumerate(chosen)}
             # Not an opener either: what a chosen sentence ending in a colon introduces ("X said:").
             alone = [i for i in chosen if stands_alone(units[i].text) and not _introduced(units, i, rank)]
-            lead = (i for i in alone if not units[i].text.startswith(tuple(OPENING_QUOTES)) and not _THEN_AFTER_SUBJECT.match(units[i].text))
-            # With no sentence that stands alone, the articles' own order reads best.
-            opener = next(lead, alone[0] if alone else min(chosen, key=lambda i: (units[i].position, rank[i])))
+            leads = [i for i in alone if not units[i].text.startswith(tuple(OPENING_QUOTES)) and not _THEN_AFTER_SUBJECT.match(units[i].text)]
+            if leads:
+                # Within its article the writer's order reads best: a lead of the same article that
+                # came earlier opens instead ("Londoners are commemorating..." before "A fourth bomb
+                # exploded..."), if it is among the more valuable half of the summary.
+                best = leads[0]
+                opener = min((i for i in leads if units[i].doc == units[best].doc and (i == best or rank[i] < len(chosen) / 2)),
+                             key=lambda i: units[i].position)
+            else:
+                # With no sentence that stands alone, the articles' own order reads best.
+                opener = alone[0] if alone else min(chosen, key=lambda i: (units[i].position, rank[i]))
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.

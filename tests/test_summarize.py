@@ -180,6 +180,21 @@ def test_what_a_colon_introduces_may_open_when_its_lead_in_is_left_out():
     assert any(s.startswith("The #Assad regime tried to shoot it down") for s in sentences[1:]), sentences
 
 
+def test_an_earlier_lead_of_the_openers_article_opens_instead():
+    """The seed post's S-300 section reports the Jerusalem Post's story, then quotes its subhead
+    ("In what could be a possible outcome of Putin's visit..."). The subhead was worth more and
+    opened; the writer's own order, the report first, reads better."""
+    from corpus.files import read_path
+    from digests.sections import split_sections
+    from tests.helpers import ROOT
+
+    (seed,) = [a for a in read_path(ROOT / "corpus" / "articles", 5_000_000) if "Vedomisti" in a.text]
+    (section,) = [d for d in split_sections(Document("2", seed.title, seed.text, seed.outlet)) if "Vedomisti" in d.text]
+    sentences = summarize([section], 100).sentences
+    assert sentences[0].startswith("According to the Jerusalem Post"), sentences
+    assert any(s.startswith("In what could be a possible outcome") for s in sentences[1:]), sentences
+
+
 def test_a_summary_opens_with_a_reported_sentence_rather_than_a_quotation():
     """As a news lead does: the best sentence of these reports is a quotation, so the best reported
     one opens, and the quotation follows."""
