@@ -20,6 +20,11 @@ class DeliveryRefused(Exception):
     The message is the one-line reason."""
 
 
+class DeliveryFailed(Exception):
+    """The post failed this time (rate limited, a server error) and is worth another attempt.
+    The message is the one-line reason, as the channel's admins see it."""
+
+
 class Outlet(Protocol):
     async def ready(self) -> None:
         """Return once posts can be sent (the platform's login is done)."""

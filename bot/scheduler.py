@@ -32,7 +32,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, or_, select
 
-from bot.delivery import DeliveryRefused, Outlet
+from bot.delivery import DeliveryFailed, DeliveryRefused, Outlet
 from bot.logs import log_context
 from bot.messages import DigestView, Notice, Reply
 from bot.metrics import DIGESTS_POSTED, FEEDS_FAILING
@@ -633,5 +633,7 @@ def _hours(d: timedelta) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, DeliveryFailed):
+        return str(exc)[:300]
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:300]}" if text else type(exc).__name__

@@ -30,7 +30,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import TOP_LEVEL, UsageError, parse_text
-from bot.delivery import DeliveryRefused
+from bot.delivery import DeliveryFailed, DeliveryRefused
 from bot.messages import DigestView, Reply
 from bot.render.slack import render
 from bot.service import Caller, CommandService, Place, Request
@@ -45,6 +45,7 @@ HISTORY_MARGIN = 300  # seconds before an attempt began that its posts are looke
 REFUSALS = {
     "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "restricted_action", "invalid_auth",
     "account_inactive", "token_revoked", "no_permission", "msg_too_long", "invalid_blocks", "ekm_access_denied",
+    "msg_blocks_too_long",
 }
 ADMIN_HINT = "workspace admin or owner rights"
 ADMIN_CACHE_SECONDS = 60
@@ -63,6 +64,10 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+class AdminCheckFailed(Exception):
+    """Slack could not say whether a user is an admin (users.info failed); the message says why."""
+
+
 class SlackBot:
     def __init__(self, settings: SlackSettings, service: CommandService, client: AsyncWebClient | None = None, *, process_before_response: bool = False) -> None:
         self.settings = settings
@@ -77,7 +82,7 @@ class SlackBot:
         # With an empty secret every HTTP request fails verification; Socket Mode skips it.
         self.app = AsyncApp(client=client, signing_secret=secret, process_before_response=process_before_response)
         self.verifier = SignatureVerifier(secret) if secret else None  # HTTP mode only: config requires a secret there
-        self._admins: dict[str, tuple[float, bool]] = {}
+        self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
         self._channel_locks: dict[str, asyncio.Lock] = {}
         self._last_post: dict[str, float] = {}
         for top in TOP_LEVEL:
@@ -114,29 +119,37 @@ class SlackBot:
         except UsageError as exc:
             return Reply.fail(str(exc))
         try:
-            user = command.get("user_id", "")
+            user, team = command.get("user_id", ""), command.get("team_id") or ""
             # Only changes need rights; showing the schedule or filters doesn't.
-            admin = bool(spec.admin and args) and await self.is_admin(user)
-            place = Place("slack", command.get("team_id") or "", command.get("channel_id", ""))
+            try:
+                admin = bool(spec.admin and args) and await self.is_admin(user, team)
+            except AdminCheckFailed as exc:
+                return Reply.fail(f"I couldn't check your rights in this workspace ({exc}); try again in a minute. If it keeps failing, the app may need the users:read scope: reinstall it from config/slack-manifest.yml.")
+            place = Place("slack", team, command.get("channel_id", ""))
             return await asyncio.to_thread(self.service.handle, Request(spec.name, Caller(user, admin, ADMIN_HINT), place, args))
         except Exception:
             log.exception("%s %s failed", command.get("command"), spec.name)
             return Reply.sorry()
 
-    async def is_admin(self, user_id: str) -> bool:
-        """Configured users, else workspace admins and owners (users.info, cached briefly)."""
+    async def is_admin(self, user_id: str, team_id: str = "") -> bool:
+        """Configured users, else admins and owners of the workspace the command came from
+        (users.info, cached briefly). In a channel shared with another organisation (Slack
+        Connect) users.info describes an outside member's own workspace, whose admins are not
+        this one's. AdminCheckFailed when Slack can't say."""
         if user_id in self.settings.admin_user_ids:
             return True
-        cached = self._admins.get(user_id)
+        cached = self._admins.get((user_id, team_id))
         if cached and cached[0] > time.monotonic():
             return cached[1]
         try:
             info = (await self.client.users_info(user=user_id))["user"]
-        except SlackApiError as exc:  # treated as not an admin; the log says why
+        except SlackApiError as exc:
             log.warning("users.info failed for %s: %s", user_id, str(exc).splitlines()[0])
-            return False
-        admin = bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
-        self._admins[user_id] = (time.monotonic() + ADMIN_CACHE_SECONDS, admin)
+            raise AdminCheckFailed(f"Slack said {exc.response.get('error') or 'an error'}") from None
+        teams = {info.get("team_id"), *((info.get("enterprise_user") or {}).get("teams") or ())}
+        here = not team_id or team_id in teams
+        admin = here and not info.get("is_stranger") and bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
+        self._admins[(user_id, team_id)] = (time.monotonic() + ADMIN_CACHE_SECONDS, admin)
         return admin
 
     # --- scheduled posts --------------------------------------------------------------------------
@@ -211,10 +224,10 @@ class SlackBot:
                     log.info("found %d part(s) of %s already in the channel", len(posted), marker)
             return await self.post_reply(channel, reply, marker, posted)
         except SlackApiError as exc:
-            error = exc.response.get("error") or "unknown_error"
+            error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
             if error in REFUSALS:
                 raise DeliveryRefused(f"Slack refused the post: {error}") from None
-            raise
+            raise DeliveryFailed(f"Slack error: {error}") from None  # worth another attempt (ratelimited, a 5xx)
 
 
 # --- serving ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ TEAM = "T01ND2P8N91"
 CHANNEL = "C01N639ECTY"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 WORKSPACE_ADMIN = "U0ADMIN"
+EXTERNAL_ADMIN = "U0EXTERNAL"  # an admin of another organisation, in a shared channel
 MEMBER = "U01NK1K9L68"  # the user in the recorded opsdroid payload
 _ts = itertools.count(1)
 
@@ -80,15 +81,17 @@ class FakeSlack:
             return web.json_response({"ok": True, "url": "https://opsdroidtests.slack.com/", "team": "opsdroidtests", "user": "newsbot", "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"})
         if method == "users.info" and self.echo_token_in_errors:
             return web.json_response({"ok": False, "error": "invalid_auth", "sent": request.headers.get("Authorization", "")})
-        if method == "users.info":
-            uid = body.get("user")
-            return web.json_response({"ok": True, "user": {"id": uid, "team_id": TEAM, "is_admin": uid == WORKSPACE_ADMIN, "is_owner": False, "is_primary_owner": False}})
         failing = next((k for k in (f"{method}:{body.get('channel')}", method) if self.fail.get(k)), None)
         if failing:
             error = self.fail[failing].pop(0)
             if isinstance(error, int):
                 return web.json_response({"ok": False, "error": "fatal_error"}, status=error, headers={"Retry-After": "0"} if error == 429 else {})
             return web.json_response({"ok": False, "error": error})
+        if method == "users.info":
+            uid = body.get("user")
+            # An admin of another organisation, in a channel shared with it (Slack Connect).
+            team, admin = ("TEXTERNAL", True) if uid == EXTERNAL_ADMIN else (TEAM, uid == WORKSPACE_ADMIN)
+            return web.json_response({"ok": True, "user": {"id": uid, "team_id": team, "is_admin": admin, "is_owner": False, "is_primary_owner": False}})
         if method == "chat.postMessage":
             return web.json_response(await self.post_message(body))
         if method == "conversations.history":

@@ -117,6 +117,8 @@ def slack_limits_hold(messages: list[dict]) -> None:
     for m in messages:
         assert m["text"].strip()
         assert 1 <= len(m["blocks"]) <= sr.BLOCKS
+        # Slack refuses a message of much more than 12,000 characters of block text (msg_blocks_too_long).
+        assert sum(len(t) for t in strings(m["blocks"]) if t not in ("section", "mrkdwn", "context", "divider")) <= sr.MESSAGE_TEXT
         for b in m["blocks"]:
             if b["type"] == "section":
                 assert 1 <= len(b["text"]["text"].strip()) and len(b["text"]["text"]) <= sr.SECTION

@@ -16,16 +16,17 @@ import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.provider import StoreDigestProvider
 from bot.slack_adapter import SlackBot, _Server, http_app, plain_text
 from bot.slack_manifest import render_manifest
 from config.settings import SlackSettings
+from corpus.channels import Subscription
 from corpus.models import Feed
 from tests.chatkit import add, article, hostile, make_service, strings
 from tests.conftest import ROOT, SHARED
-from tests.fake_slack import CHANNEL, MEMBER, SECRET, WORKSPACE_ADMIN, FakeSlack, ack_json, signed_headers, slash_body
+from tests.fake_slack import CHANNEL, EXTERNAL_ADMIN, MEMBER, SECRET, WORKSPACE_ADMIN, FakeSlack, ack_json, signed_headers, slash_body
 from tests.test_discord import SlowProvider
 
 TOKEN = "xoxb-1234-5678-secret-token-value"
@@ -95,6 +96,27 @@ def test_every_reading_command_answers_in_the_acknowledgement(sqlite_store, comm
             assert message["response_type"] == kind and message["unfurl_links"] is False
             assert message["text"] and 1 <= len(message["blocks"]) <= 50
             assert expected in shown([message])
+
+    run_async(scenario())
+
+
+def test_an_admin_of_another_organisation_is_no_admin_here_and_a_failed_check_says_so(sqlite_store):
+    """In a channel shared with another organisation (Slack Connect), users.info describes an
+    outside member's own workspace: its admins can't change this workspace's channel. When
+    users.info fails, the user is told that the check failed, not that they are no admin."""
+    async def scenario():
+        async with slack_env(sqlite_store) as (bot, server):
+            resp = await dispatch(bot, slash_body(server, "/news", "schedule daily 08:00", user=EXTERNAL_ADMIN))
+            assert "Only members with workspace admin or owner rights can" in shown(answers(resp, server))
+            server.fail = {"users.info": ["missing_scope"]}
+            resp = await dispatch(bot, slash_body(server, "/news", "schedule daily 08:00", user=WORKSPACE_ADMIN))
+            (message,) = answers(resp, server)
+            assert message["response_type"] == "ephemeral"
+            assert "I couldn't check your rights in this workspace (Slack said missing_scope); try again" in shown([message])
+            resp = await dispatch(bot, slash_body(server, "/news", "schedule daily 08:00", user=WORKSPACE_ADMIN))
+            assert "Digest schedule set" in shown(answers(resp, server))  # a failure is not cached
+            with sqlite_store.session() as s:
+                assert s.scalar(select(func.count()).select_from(Subscription)) == 1
 
     run_async(scenario())
 

@@ -1,7 +1,9 @@
 """Slack Block Kit messages: {"text": fallback, "blocks": [...]}.
 
-Limits: 50 blocks a message, 3,000 characters a section, and always a `text` fallback (shown in
-notifications and to screen readers). Every piece of text is escaped (`&`, `<`, `>`), so
+Limits: 50 blocks a message, 3,000 characters a section, 10,000 characters of block text a
+message (chat.postMessage refuses about 12,000 and more with msg_blocks_too_long, a limit Slack
+does not document: slackapi/bolt-js#2509), and always a `text` fallback (shown in notifications
+and to screen readers). Every piece of text is escaped (`&`, `<`, `>`), so
 `<!channel>`, `<!here>`, `<!everyone>` or `<@U123>` in an article never notifies anyone."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from bot.render import day, digest_heading, meta, shown_sources, story_meta
 from bot.text import chunks, clean, defuse_broadcasts, fit, safe_url, shorten, shows_another_address
 from digests.model import Story
 
-BLOCKS, SECTION, FALLBACK = 50, 3000, 3000
+BLOCKS, SECTION, FALLBACK, MESSAGE_TEXT = 50, 3000, 3000, 10_000
 LINK_TEXT = 300  # longer link text is shown beside its URL, not inside the link
 EMPTY = "(no text)"
 _UNSPLIT = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);|@\u2060")  # a split keeps links, escapes, defused broadcasts whole
@@ -51,18 +53,32 @@ def render(reply: Reply) -> list[dict]:
     for fallback, groups in units:
         blocks: list[dict] = []
         for group in groups:  # a group (one story, one result) stays in one message where it fits
-            if blocks and len(blocks) + len(group) > BLOCKS:
+            if blocks and not _fits(blocks + group):
                 messages.append({"text": fallback, "blocks": blocks})
-                blocks, fallback = [], f"{fallback} (continued)"
-            while len(group) > BLOCKS:
-                messages.append({"text": fallback, "blocks": group[:BLOCKS]})
-                group = group[BLOCKS:]
+                blocks, fallback = [], _continued(fallback)
+            while not _fits(group):  # too big for a message of its own: as many blocks as fit
+                n = next(n for n in range(len(group) - 1, 0, -1) if _fits(group[:n]))
+                messages.append({"text": fallback, "blocks": group[:n]})
+                group, fallback = group[n:], _continued(fallback)
             blocks += group
         messages.append({"text": fallback, "blocks": blocks or section(fallback)})
     if reply.error:
         for msg in messages:
             msg["text"] = f":warning: {msg['text']}"
     return messages
+
+
+def _continued(fallback: str) -> str:
+    return fallback if fallback.endswith(" (continued)") else f"{fallback} (continued)"
+
+
+def _fits(blocks: list[dict]) -> bool:
+    return len(blocks) <= BLOCKS and sum(map(_text_size, blocks)) <= MESSAGE_TEXT
+
+
+def _text_size(block: dict) -> int:
+    texts = [block["text"]] if "text" in block else block.get("elements", [])
+    return sum(len(t.get("text", "")) for t in texts)
 
 
 def render_message(m: Message) -> tuple[str, list[list[dict]]]:
