@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Literal, Optional
 
@@ -183,8 +185,15 @@ class NewsBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.service = service
+        # Suggestions get threads of their own: lookups abandoned after 2 s keep running, and in
+        # asyncio's shared pool a burst of slow ones held up every command.
+        self._suggesting = ThreadPoolExecutor(max_workers=2, thread_name_prefix="suggest")
         discord.http.Route.BASE = settings.api_url.rstrip("/")  # one bot a process: the class-wide base is ours
         self.tree.on_error = self.on_app_command_error
+
+    async def close(self) -> None:
+        self._suggesting.shutdown(wait=False, cancel_futures=True)
+        await super().close()
 
     async def setup_hook(self) -> None:
         invite = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
@@ -209,8 +218,10 @@ class NewsBot(commands.AutoShardedBot):
         perms = interaction.permissions
         admin = perms.manage_guild or perms.administrator
         if not admin and self.settings.admin_role_ids:
-            roles = getattr(interaction.user, "roles", [])
-            admin = any(r.id in self.settings.admin_role_ids for r in roles)
+            # The role ids the interaction carries: Member.roles resolves them through the guild
+            # cache, empty at start-up and while a server is unavailable.
+            role_ids = getattr(interaction.user, "_roles", None) or [r.id for r in getattr(interaction.user, "roles", [])]
+            admin = any(r in self.settings.admin_role_ids for r in role_ids)
         hint = ADMIN_HINT + (" or a bot-admin role" if self.settings.admin_role_ids else "")
         return Caller(str(interaction.user.id), admin, hint)
 
@@ -222,7 +233,8 @@ class NewsBot(commands.AutoShardedBot):
         """Autocomplete's suggestions, or none when they can't be had in time (Discord waits 3 s
         and shows none on an error): typing must never meet a traceback."""
         try:
-            return await asyncio.wait_for(asyncio.to_thread(lookup, place, typed or ""), timeout=2.0)
+            work = asyncio.get_running_loop().run_in_executor(self._suggesting, lookup, place, typed or "")
+            return await asyncio.wait_for(work, timeout=2.0)
         except Exception as exc:
             log.warning("suggestions for %r failed: %s", (typed or "")[:40], type(exc).__name__)
             return []
@@ -249,6 +261,7 @@ class NewsBot(commands.AutoShardedBot):
         else:
             first, *rest = messages
             await interaction.edit_original_response(embeds=embeds(first), allowed_mentions=NO_MENTIONS)
+        interaction.extras["answered"] = True  # the "thinking…" is gone or is the answer now
         for message in rest:
             await interaction.followup.send(embeds=embeds(message), ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS)
 
@@ -257,6 +270,11 @@ class NewsBot(commands.AutoShardedBot):
         reply = Reply.sorry()
         try:
             if interaction.response.is_done():
+                if interaction.response.type == discord.InteractionResponseType.deferred_channel_message and not interaction.extras.get("answered"):
+                    # A public "thinking…" is still up: the first follow-up would take its public
+                    # visibility, so remove it and say sorry privately, as a private answer does.
+                    with contextlib.suppress(discord.HTTPException):
+                        await interaction.delete_original_response()
                 await interaction.followup.send(embeds=embeds(render(reply)[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)
             else:
                 await interaction.response.send_message(embeds=embeds(render(reply)[0]), ephemeral=True, allowed_mentions=NO_MENTIONS)

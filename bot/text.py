@@ -53,10 +53,11 @@ def safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or len(url) > MAX_URL:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     # "@" encoded too: no "@everyone" in a link shown as text, and no user name before the host.
-    return quote(parts.scheme.lower() + url[len(parts.scheme) :], safe=":/?#!$&*+,;=%~-._")
+    quoted = quote(parts.scheme.lower() + url[len(parts.scheme) :], safe=":/?#!$&*+,;=%~-._")
+    return quoted if len(quoted) <= MAX_URL else None  # encoded, a non-ASCII character is 6-9
 
 
 def fit(raw: str | None, limit: int, escape: Callable[[str], str]) -> str:
@@ -68,10 +69,16 @@ def fit(raw: str | None, limit: int, escape: Callable[[str], str]) -> str:
     return out
 
 
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})  # IDNA's label separators
+
+
 def shows_another_address(label: str, url: str) -> bool:
     """Whether link text names a web address other than where the link goes ("paypal.com" on a
     link to evil.example): such a link must not be masked, or it shows one URL and opens another."""
     host = (_hostname(url) or "").lower().rstrip(".")
+    # Read as a browser reads a host: full-width letters ("ｐａｙｐａｌ") and the dots other scripts
+    # write ("paypal。com", "．") are the ASCII ones.
+    label = unicodedata.normalize("NFKC", label).translate(_DOTS)
     for m in _ADDRESS.finditer(label.replace("\\", "")):
         shown = (_hostname(m.group(0)) if "://" in m.group(0) else m.group(0).split("/")[0]) or m.group(0)
         shown = shown.lower().rstrip(".").removeprefix("www.")

@@ -91,6 +91,7 @@ class FakeDiscord:
         self.nonces: dict[tuple[str, str], dict] = {}
         self.hold: Hold | None = None
         self.history_forbidden = False  # the bot lacks Read Message History
+        self.refuse_edits = False  # edits of an interaction's answer fail with 400
         self.runner: web.AppRunner | None = None
         self.base = ""
         self.sockets: list[web.WebSocketResponse] = []  # gateway connections
@@ -142,6 +143,8 @@ class FakeDiscord:
                 "id": parts[1], "type": 2, "response_message_loading": body["type"] == 5,
                 "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
             }})
+        if parts[0] == "webhooks" and request.method == "PATCH" and self.refuse_edits:
+            return self.json({"message": "Invalid Form Body", "code": 50035}, status=400)
         if parts[0] == "webhooks" and request.method == "DELETE":
             return web.Response(status=204)
         if parts[0] == "webhooks":  # follow-ups and edits of the original response

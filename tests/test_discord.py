@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -189,6 +190,10 @@ def test_bad_input_gets_an_ephemeral_specific_reply(sqlite_store, command, optio
 def test_admin_commands_need_manage_server_or_the_configured_role(sqlite_store):
     async def scenario():
         async with discord_env(sqlite_store, admin_role_ids=[int(ADMIN_ROLE)]) as (bot, server):
+            # The role counts before the server is in the cache (at start-up, in an outage): the
+            # interaction carries the member's role ids.
+            reqs = await invoke(bot, server, "news schedule", {"when": "daily 09:00"}, roles=(ADMIN_ROLE,))
+            assert "Digest schedule set" in text_of(reqs), text_of(reqs)
             bot._connection.parse_guild_create(guild_create())
             for command, options in [
                 ("news subscribe", {"url": "https://example.com/feed.xml"}),
@@ -254,6 +259,15 @@ def test_slow_work_is_deferred_then_answered_and_slow_errors_stay_private(sqlite
             # quick work is answered at once, without "thinking…"
             reqs = await invoke(bot, server, "news help")
             assert callback(reqs).body["type"] == CHANNEL_MESSAGE
+
+            # An error after the public "thinking…" (Discord refuses the answer): the "thinking…"
+            # goes and the apology is private, or it would take the public visibility.
+            server.refuse_edits = True
+            token = (await invoke(bot, server, "digest"))[0].path.split("/")[3]
+            await server.wait_for(lambda: len(server.interaction_requests(token)) >= 4)  # the error handler runs after
+            reqs = server.interaction_requests(token)
+            assert [(r.method, r.path.split("/")[-1]) for r in reqs] == [("POST", "callback"), ("PATCH", "@original"), ("DELETE", "@original"), ("POST", token)]
+            assert reqs[-1].flags & EPHEMERAL and "Sorry" in text_of([reqs[-1]])
 
     run_async(scenario())
 
@@ -459,5 +473,18 @@ def test_story_ids_and_followed_feeds_are_suggested_as_they_are_typed(sqlite_sto
 
             bot.service.story_choices = broken
             assert await suggestions(bot, server, "news story", {"id": "1"}, "id") == []
+
+            # Lookups that hang (a locked database) while someone types: each is given up after
+            # 2 s but keeps its thread. They have threads of their own, so commands still run;
+            # in the shared pool eight of them held every thread and /news help waited for them.
+            release = threading.Event()
+            bot.service.story_choices = lambda place, typed: release.wait(30) and []
+            try:
+                for _ in range(8):
+                    bot._connection.parse_interaction_create(interaction("news story", {"id": "1"}, focused="id"))
+                await asyncio.sleep(0.1)
+                assert "newsbot commands" in text_of(await invoke(bot, server, "news help"))
+            finally:
+                release.set()
 
     run_async(scenario())

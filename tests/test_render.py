@@ -185,6 +185,8 @@ def test_safe_url_accepts_only_web_links():
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x.example/a b|c>d") == "https://x.example/ab%7Cc%3Ed"
     assert safe_url(None) is None and safe_url("not a url") is None
+    # The limit holds for the URL as sent: encoded, each Cyrillic letter takes six characters.
+    assert safe_url("https://x.example/" + "я" * 400) is None and len(safe_url("https://x.example/" + "я" * 100)) <= 2048
 
 
 def test_a_headline_links_to_the_article_it_names():
@@ -222,6 +224,11 @@ def test_link_text_naming_another_address_shows_the_real_one():
     d, s = "\n".join(strings(dr.render(odd))), "\n".join(strings(sr.render(odd)))
     assert "](https://x.example/1)" not in d and "](https://x.example/2)" not in d
     assert "|see https" not in s and "|https://evil" not in s
+
+    # Dots and letters a browser reads as ASCII ones in a host: still another address.
+    lookalikes = Reply.of(Links("Results", tuple(Link(t, "https://evil.example/x") for t in ("ｐａｙｐａｌ．ｃｏｍ", "paypal。com login"))))
+    d, s = "\n".join(strings(dr.render(lookalikes))), "\n".join(strings(sr.render(lookalikes)))
+    assert "](https://evil.example/x)" not in d and "|paypal" not in s and "|ｐａｙ" not in s
 
     story = replace(big_story(1, sentences=1), headline="paypal.com: verify your account")
     embed = dr.render(Reply.of(StoryView(story)))[0]["embeds"][0]
