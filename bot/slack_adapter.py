@@ -48,6 +48,10 @@ REFUSALS = {
     "msg_blocks_too_long",
 }
 ADMIN_HINT = "workspace admin or owner rights"
+AUTHORIZE_FAILED = (
+    ":warning: I couldn't check this app's installation with Slack; try again in a minute. "
+    "If it keeps failing, the bot token may have been revoked: a workspace admin can reinstall the app."
+)
 ADMIN_CACHE_SECONDS = 60
 NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}  # a digest links many pages: no previews
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -80,7 +84,12 @@ class SlackBot:
         self.client = client
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         # With an empty secret every HTTP request fails verification; Socket Mode skips it.
-        self.app = AsyncApp(client=client, signing_secret=secret, process_before_response=process_before_response)
+        self.app = AsyncApp(
+            client=client, signing_secret=secret, process_before_response=process_before_response,
+            # bolt checks the token (auth.test) until it first succeeds; its own words for a
+            # failure ask for a reinstall, also when Slack was only briefly unreachable.
+            user_facing_authorize_error_message=AUTHORIZE_FAILED,
+        )
         self.verifier = SignatureVerifier(secret) if secret else None  # HTTP mode only: config requires a secret there
         self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
         self._channel_locks: dict[str, asyncio.Lock] = {}

@@ -77,16 +77,16 @@ class FakeSlack:
         else:
             body = {**request.query, **dict(parse_qsl((await request.read()).decode()))}
         self.calls.append(Recorded(method, body, dict(request.headers)))
-        if method == "auth.test":
-            return web.json_response({"ok": True, "url": "https://opsdroidtests.slack.com/", "team": "opsdroidtests", "user": "newsbot", "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"})
-        if method == "users.info" and self.echo_token_in_errors:
-            return web.json_response({"ok": False, "error": "invalid_auth", "sent": request.headers.get("Authorization", "")})
         failing = next((k for k in (f"{method}:{body.get('channel')}", method) if self.fail.get(k)), None)
         if failing:
             error = self.fail[failing].pop(0)
             if isinstance(error, int):
                 return web.json_response({"ok": False, "error": "fatal_error"}, status=error, headers={"Retry-After": "0"} if error == 429 else {})
             return web.json_response({"ok": False, "error": error})
+        if method == "auth.test":
+            return web.json_response({"ok": True, "url": "https://opsdroidtests.slack.com/", "team": "opsdroidtests", "user": "newsbot", "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"})
+        if method == "users.info" and self.echo_token_in_errors:
+            return web.json_response({"ok": False, "error": "invalid_auth", "sent": request.headers.get("Authorization", "")})
         if method == "users.info":
             uid = body.get("user")
             # An admin of another organisation, in a channel shared with it (Slack Connect).

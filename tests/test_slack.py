@@ -121,6 +121,20 @@ def test_an_admin_of_another_organisation_is_no_admin_here_and_a_failed_check_sa
     run_async(scenario())
 
 
+def test_slack_unreachable_at_the_first_command_says_try_again_not_reinstall(sqlite_store):
+    """bolt checks the token with auth.test until it first succeeds; a Slack outage then gave
+    every command bolt's "your installation with this app is no longer available"."""
+    async def scenario():
+        async with slack_env(sqlite_store) as (bot, server):
+            server.fail = {"auth.test": [500]}
+            resp = await dispatch(bot, slash_body(server, "/news", "help"))
+            assert "try again in a minute" in resp.body and "no longer available" not in resp.body
+            resp = await dispatch(bot, slash_body(server, "/news", "help"))  # Slack is back
+            assert "newsbot commands" in shown(answers(resp, server))
+
+    run_async(scenario())
+
+
 def test_admin_commands_for_workspace_admins_and_configured_users_only(sqlite_store):
     async def scenario():
         async with slack_env(sqlite_store, admin_user_ids=["U0CONFIGURED"]) as (bot, server):
