@@ -17,7 +17,12 @@ from bot.messages import Reply
 
 class DeliveryRefused(Exception):
     """The platform refused the post and will again (no access, no such channel): not retried.
-    The message is the one-line reason."""
+    The message is the one-line reason. `channel_gone`: the channel was deleted or archived, or
+    the bot can no longer see it, so later posts will be refused too."""
+
+    def __init__(self, reason: str, channel_gone: bool = False) -> None:
+        super().__init__(reason)
+        self.channel_gone = channel_gone
 
 
 class DeliveryFailed(Exception):

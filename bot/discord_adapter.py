@@ -337,7 +337,12 @@ class NewsBot(commands.AutoShardedBot):
                     log.info("found %d part(s) of %s already in the channel", len(posted), marker)
             return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker, posted=posted)]
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise DeliveryRefused(f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}") from None
+            gone = exc.code in CHANNEL_GONE
+            raise DeliveryRefused(f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}", channel_gone=gone) from None
+
+
+# Unknown Channel, Unknown Guild, Missing Access (the bot was removed or can't see the channel).
+CHANNEL_GONE = {10003, 10004, 50001}
 
 
 def make_bot(settings: DiscordSettings, service: CommandService) -> NewsBot:

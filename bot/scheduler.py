@@ -120,6 +120,9 @@ def add_digest_job(aps: BaseScheduler, subscription_id: int, cron: str, tz: str,
 Key = tuple[int, str]  # (subscription id, slot)
 
 
+REFUSED_BEFORE_OFF = 3  # digests refused in a row, the channel gone, before its schedule is turned off
+
+
 @dataclass
 class Pending:
     """A claimed slot ready to post."""
@@ -485,6 +488,8 @@ class DigestScheduler:
         except DeliveryRefused as exc:
             log.warning("not posted: %s", exc)
             await asyncio.to_thread(self._record, p, FAILED, error=str(exc)[:512])
+            if exc.channel_gone and p.kind == DIGEST:
+                await asyncio.to_thread(self._stop_if_gone, p.key[0])
         except asyncio.CancelledError:
             self._inflight.discard(p.key)  # still claimed: the next sweep or leader finishes it
             raise
@@ -498,6 +503,19 @@ class DigestScheduler:
             if p.kind == DIGEST:
                 DIGESTS_POSTED.labels(p.platform).inc()
             log.info("posted to %s:%s (%d message%s)", p.platform, p.channel, len(ids), "" if len(ids) == 1 else "s")
+
+    def _stop_if_gone(self, subscription_id: int) -> None:
+        """Turn a channel's schedule off when its last REFUSED_BEFORE_OFF digests were all refused
+        (a deleted or archived channel, a server that removed the bot): a digest was built for
+        nothing at every slot, forever. /news schedule says why; setting it again starts over."""
+        with self.store.session() as s:
+            last = deliveries.recent_digests(s, subscription_id, REFUSED_BEFORE_OFF)
+            if len(last) < REFUSED_BEFORE_OFF or any(r.status != FAILED or r.attempts for r in last):
+                return
+            sub = s.get(Subscription, subscription_id)
+            if sub is not None and sub.cron:
+                log.error("subscription %s: schedule %r turned off: the last %d digests were refused (%s)", sub.id, sub.cron, len(last), last[0].error)
+                sub.cron = None  # the next sync removes its job
 
     def _record(self, p: Pending, status: str, error: str | None = None, message_ids: list[str] | None = None, attempt: bool = False) -> None:
         try:

@@ -30,7 +30,7 @@ from bot.stored_digest import digest_from_json
 from bot.stories import story_headlines
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus import polling
-from corpus.deliveries import Delivery, last_run, latest_posted_digest
+from corpus.deliveries import FAILED, Delivery, last_run, latest_posted_digest
 from corpus.models import Feed, utcnow
 from corpus.polling import InvalidFeedURL, feed_key
 from corpus.search import query_words, search
@@ -417,6 +417,11 @@ class CommandService:
 
     def _show_schedule(self, sub: Subscription | None, title: str = "Digest schedule") -> Reply:
         if sub is None or not sub.cron:
+            last = last_run(object_session(sub), sub.id) if sub is not None else None
+            if last is not None and last.status == FAILED and not last.attempts:
+                # Turned off by the scheduler after refused posts, or by an admin after one.
+                return Reply.of(Notice(f"Scheduled digests are off for this channel; the last one was refused ({last.error}). "
+                                       "Once the bot can post here, an admin can set a schedule again: /news schedule daily 08:00"))
             return Reply.of(Notice("No digest schedule is set for this channel. An admin can set one: /news schedule daily 08:00 Europe/Berlin"))
         schedule = Schedule(sub.cron, sub.timezone)
         runs = schedule.next_runs(self.clock(), count=3)

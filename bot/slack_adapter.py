@@ -47,6 +47,7 @@ REFUSALS = {
     "account_inactive", "token_revoked", "no_permission", "msg_too_long", "invalid_blocks", "ekm_access_denied",
     "msg_blocks_too_long",
 }
+CHANNEL_GONE = {"channel_not_found", "is_archived", "not_in_channel"}  # this channel's, not the token's
 ADMIN_HINT = "workspace admin or owner rights"
 AUTHORIZE_FAILED = (
     ":warning: I couldn't check this app's installation with Slack; try again in a minute. "
@@ -235,7 +236,7 @@ class SlackBot:
         except SlackApiError as exc:
             error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
             if error in REFUSALS:
-                raise DeliveryRefused(f"Slack refused the post: {error}") from None
+                raise DeliveryRefused(f"Slack refused the post: {error}", channel_gone=error in CHANNEL_GONE) from None
             raise DeliveryFailed(f"Slack error: {error}") from None  # worth another attempt (ratelimited, a 5xx)
 
 

@@ -73,8 +73,13 @@ def last_digest(s: Session, subscription_id: int) -> Delivery | None:
 
 def last_run(s: Session, subscription_id: int) -> Delivery | None:
     """The latest scheduled digest slot, whatever became of it."""
+    return next(iter(recent_digests(s, subscription_id, 1)), None)
+
+
+def recent_digests(s: Session, subscription_id: int, count: int) -> list[Delivery]:
+    """The latest `count` scheduled digest slots, newest first."""
     q = select(Delivery).where(Delivery.subscription_id == subscription_id, Delivery.kind == DIGEST)
-    return s.scalar(q.order_by(Delivery.slot_at.desc(), Delivery.id.desc()).limit(1))
+    return list(s.scalars(q.order_by(Delivery.slot_at.desc(), Delivery.id.desc()).limit(count)))
 
 
 def latest_posted_digest(s: Session, subscription_id: int) -> Delivery | None:

@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, subcommands
+from bot.delivery import DeliveryRefused
 from bot.discord_adapter import make_bot
+from bot.messages import Notice, Reply
 from bot.render import discord as dr
 from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
 from corpus.channels import Subscription, SubscriptionFeed
@@ -340,6 +342,22 @@ def test_scheduled_posts_go_through_a_partial_messageable_with_a_nonce(sqlite_st
             # the same slot gives the same nonce, so Discord can refuse a repeat after a crash
             await bot.post_digest(int(CHANNEL_ID), Digest("x", digest.generated_at, digest.stories), nonce="sub7-2024-06-01T08:00")
             assert server.requests[-1].body["nonce"] == post.body["nonce"]
+
+    run_async(scenario())
+
+
+@pytest.mark.parametrize(("status", "code", "message", "gone"), [
+    (404, 10003, "Unknown Channel", True),  # deleted
+    (403, 50001, "Missing Access", True),  # the bot was removed, or can't see the channel
+    (403, 50013, "Missing Permissions", False),  # can see it, may not post there: an admin can fix it
+])
+def test_a_refused_scheduled_post_says_whether_the_channel_is_gone(sqlite_store, status, code, message, gone):
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            server.refuse_posts[CHANNEL_ID] = (status, code, message)
+            with pytest.raises(DeliveryRefused) as refused:
+                await bot.deliver(CHANNEL_ID, Reply.of(Notice("No news since Monday.")), "sub7-2024-06-01T08:00", None)
+            assert str(refused.value) == f"Discord answered {status}: {message}" and refused.value.channel_gone is gone
 
     run_async(scenario())
 

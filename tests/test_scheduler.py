@@ -21,6 +21,7 @@ from corpus.channels import Subscription
 from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
 from tests.chatkit import run, texts
 from tests.fake_discord import Hold
+from bot.service import Place
 from tests.fake_slack import CHANNEL, TEAM, FakeSlack
 from tests.http_server import Reply as Serve
 from tests.schedkit import DISCORD_CHANNEL, SLACK_TOKEN, at, hours, news, rows, seed_due_job, slack_scheduler, subscribe
@@ -388,6 +389,37 @@ def test_a_failed_post_is_retried_and_a_refused_one_is_not(store, cfg, caplog):
     assert (refused.status, refused.attempts, refused.error) == (FAILED, 0, "Slack refused the post: channel_not_found")
     assert "posting to slack failed (attempt 1 of 5): Slack error: fatal_error" in caplog.text
     assert SLACK_TOKEN not in caplog.text
+
+
+def test_a_channel_that_is_gone_has_its_schedule_turned_off_after_three_refused_digests(store, cfg):
+    """A deleted or archived channel refused every digest, and a digest was built for it at
+    every slot, forever. After three refused in a row its schedule is off, and /news schedule
+    says why; another refusal (a message too long) does not count as the channel being gone."""
+    gone = subscribe(store, "0 8 * * *", "UTC", channel="CGONE")
+    other = subscribe(store, "0 8 * * *", "UTC", channel="CLONG")
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, service):
+                slack.fail = {"chat.postMessage:CGONE": ["channel_not_found"] * 4, "chat.postMessage:CLONG": ["msg_too_long"] * 4}
+                for day in range(6, 9):
+                    news(store, 1, tag=f"day{day}")
+                    clock.move_to(at(2024, 5, day, 8, 0))
+                    await sched.run_due()
+                    await sched.idle()
+                    with store.session() as s:
+                        cron = s.get(Subscription, gone).cron
+                    assert (cron is None) == (day == 8), day
+                clock.move_to(at(2024, 5, 8, 8, 1))
+                await sched.run_due()  # the next sync removes the job
+                assert [j.id for j in sched.aps.get_jobs() if j.id.startswith("digest:")] == [f"digest:{other}"]
+                shown = run(service, "news schedule", place=Place("slack", TEAM, "CGONE"))
+                assert "Scheduled digests are off for this channel; the last one was refused (Slack refused the post: channel_not_found)" in texts(shown)
+
+        go(scenario())
+    assert [r.error for r in rows(store, gone)] == ["Slack refused the post: channel_not_found"] * 3
+    with store.session() as s:
+        assert s.get(Subscription, other).cron == "0 8 * * *"
 
 
 @pytest.mark.parametrize("nonces_forgotten", [False, True])
