@@ -40,7 +40,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.channels.search_page_size = max(1, min(args.limit, 10))
     service = build_service(settings, open_store(settings))
-    return 0 if print_search(service, " ".join(args.query), sys.stdout) else 1
+    return 0 if print_search(service, " ".join(args.query), sys.stdout, args.page) else 1
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="full-text search over the stored articles")
     se.add_argument("query", nargs="+")
     se.add_argument("--limit", type=int, default=10, help="results to show (at most 10)")
+    se.add_argument("--page", type=positive_int, default=1, help="which page of results (default 1)")
     se.set_defaults(func=cmd_search)
     dg = sub.add_parser("digest", help="print a digest of the stored articles (the bundled corpus by default)")
     dg.add_argument("--stories", type=positive_int, default=10, help="how many stories (default 10)")

@@ -7,6 +7,7 @@ or Ctrl-C. The person at the terminal is the bot's admin."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from datetime import datetime
 from typing import TextIO
@@ -22,9 +23,12 @@ CALLER = Caller("terminal", is_admin=True, admin_hint="access to the terminal")
 HELP = "Commands: /digest, /news search <words>, /news sources <story id>, /news help. Ctrl-D or Ctrl-C to quit."
 
 
-def print_search(service: CommandService, query: str, out: TextIO) -> bool:
-    reply = service.handle(Request("news search", CALLER, PLACE, {"query": query}))
-    print(render(reply), file=out)
+def print_search(service: CommandService, query: str, out: TextIO, page: int = 1) -> bool:
+    """The `search` command's results: the chat's "More: /news search ... page:2" said as that
+    command's own option."""
+    reply = service.handle(Request("news search", CALLER, PLACE, {"query": query, "page": page}))
+    text = re.sub(r"/news search (.+?) page:(\d+)", r"search \1 --page \2", render(reply))
+    print(text, file=out)
     return not reply.error
 
 
