@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import database_url_secrets, safe_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x6E657773  # "news": the advisory lock key that serialises migrations on PostgreSQL
 
 
 class DatabaseUnavailable(Exception):
@@ -74,7 +76,7 @@ class Store:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         sqlite = self.dialect == "sqlite"
         try:
-            with self.engine.connect() as conn:
+            with self._migration_lock(), self.engine.connect() as conn:
                 try:
                     if sqlite:
                         # SQLite changes a column by rebuilding its table (Alembic's batch mode);
@@ -84,6 +86,8 @@ class Store:
                         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                         conn.commit()
                     with conn.begin():
+                        if not sqlite:  # held to the end of the transaction; the others wait, then find it done
+                            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                         cfg.attributes["connection"] = conn
                         command.upgrade(cfg, "head")
                         if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").first()):
@@ -98,6 +102,25 @@ class Store:
                 else "check database.url (env NEWSBOT_DATABASE__URL) and that the server is running"
             )
             raise DatabaseUnavailable(f"cannot open the database at {self.safe_url}: {self._masked(_first_line(exc.orig))}; {fix}") from None
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """One process migrates at a time: processes started together on a new database (the
+        README's several bots on one database) raced to create the same tables, and all but one
+        died with "table feeds already exists". PostgreSQL takes an advisory lock in the
+        migration's transaction; an SQLite file, an flock on a file beside it."""
+        database = make_url(self.url).database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        import fcntl  # POSIX; SQLite's processes share one host
+
+        fd = os.open(f"{database}.migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing drops the flock
 
     @property
     def safe_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,7 +10,7 @@ from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from corpus.channels import Subscription
 from corpus.deliveries import Delivery
@@ -220,3 +221,27 @@ def test_channels_made_before_digest_settings_follow_the_configuration(blank_sto
     if blank_store.dialect == "sqlite":
         with blank_store.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_processes_started_together_on_a_new_database_migrate_it_once(blank_store):
+    """Several bots started at once on one new database (README: scaling past one machine)
+    raced to create the same tables, and all but one died ("table feeds already exists",
+    PostgreSQL's duplicate pg_type key). Four at once on a database with no tables."""
+    errors: list[str] = []
+    start = threading.Barrier(4)
+
+    def migrate() -> None:
+        start.wait()
+        try:
+            blank_store.migrate()
+        except Exception as exc:  # what a racing process died of
+            errors.append(repr(exc)[:200])
+
+    threads = [threading.Thread(target=migrate) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with blank_store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Article)) == 0  # the schema is there, once
