@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import socket
@@ -35,7 +36,7 @@ from sqlalchemy import func, or_, select
 from bot.delivery import DeliveryFailed, DeliveryRefused, Outlet
 from bot.logs import log_context
 from bot.messages import DigestView, Notice, Reply
-from bot.metrics import DIGESTS_POSTED, FEEDS_FAILING
+from bot.metrics import ARTICLES_INGESTED, DIGESTS_POSTED, FEEDS_FAILING
 from bot.provider import DigestProvider
 from bot.schedules import Schedule
 from bot.service import subscription_scope
@@ -244,13 +245,15 @@ class DigestScheduler:
     def schedule_changed(self, subscription_id: int) -> None:
         """Called (from any thread) after a command changed a schedule."""
         if self._loop is not None and self.aps is not None:
-            self._loop.call_soon_threadsafe(self._sync_quietly, subscription_id)
+            # In a context of its own: the command's log context (its channel and name) must not
+            # ride along into the wake-ups, digests and polls that follow.
+            self._loop.call_soon_threadsafe(self._sync_quietly, subscription_id, context=contextvars.Context())
 
     def feeds_changed(self) -> None:
         """Called (from any thread) after a channel followed a feed: the feed sweep runs now, not
         up to `feed_check_seconds` later, so the channel's first /digest has its news."""
         if self._loop is not None and self.aps is not None:
-            self._loop.call_soon_threadsafe(self._sweep_now)
+            self._loop.call_soon_threadsafe(self._sweep_now, context=contextvars.Context())
 
     def _sweep_now(self) -> None:
         try:
@@ -590,6 +593,7 @@ class DigestScheduler:
                     except Exception:
                         log.exception("polling the feed failed")
                         return
+                    ARTICLES_INGESTED.labels("feed").inc(result.new)
                     if result.just_disabled:
                         await self.feed_disabled(feed_id)
 

@@ -14,6 +14,7 @@ import time_machine
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
 
+from bot.logs import _context as log_fields
 from bot.provider import DigestScope, StoreDigestProvider
 from bot.scheduler import DigestScheduler, current_slot, slot_key
 from bot.schedules import Schedule
@@ -287,8 +288,13 @@ def test_schedule_changes_reach_the_scheduler_at_once_or_at_the_next_sync(store,
 
         async def scenario():
             async with slack_scheduler(store, cfg) as (sched, _, service):
+                seen_context = []
+                sync = sched._sync_quietly
+                sched._sync_quietly = lambda *a: seen_context.append(log_fields.get()) or sync(*a)
                 run(service, "news schedule", place=place(), when="daily 10:00", timezone="Europe/Berlin")
                 await asyncio.sleep(0.05)  # the change is handed to the loop thread
+                # ... without the command's log context, which tagged every later digest and poll
+                assert seen_context == [{}]
                 (job,) = [j for j in sched.aps.get_jobs() if j.id.startswith("digest:")]
                 assert job.name == "0 10 * * * Europe/Berlin" and job.next_run_time == at(2024, 5, 7, 8, 0)
                 # Another process changes it: seen at the next sync (every sync_seconds).
@@ -549,8 +555,9 @@ def test_feeds_are_polled_by_the_scheduler_and_a_failing_one_is_disabled_and_ann
     from corpus import polling
     from corpus.channels import SubscriptionFeed
     from corpus.models import Article, Feed
-    from bot.metrics import FEEDS_FAILING
+    from bot.metrics import ARTICLES_INGESTED, FEEDS_FAILING
 
+    ingested = ARTICLES_INGESTED.labels("feed")._value.get()
     cfg = net_settings
     cfg.feeds.max_failures, cfg.feeds.backoff_base_minutes = 2, 5
     good = polling.add_feed(store, http_server.route("/good.xml", Serve(body=RSS, headers={"Content-Type": "application/rss+xml"})), cfg)
@@ -583,6 +590,7 @@ def test_feeds_are_polled_by_the_scheduler_and_a_failing_one_is_disabled_and_ann
         assert s.get(Feed, bad.id).disabled_at is not None
         assert sorted(s.scalars(select(Article.title).where(Article.feed_id == good.id))) == ["Harbour reopens", "Tariff vote delayed"]
     assert FEEDS_FAILING._value.get() == 1
+    assert ARTICLES_INGESTED.labels("feed")._value.get() - ingested == 2  # /metrics counts what polls store
 
 
 RSS = (
