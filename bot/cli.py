@@ -97,7 +97,12 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     from bot.configdump import effective_config
 
+    from bot.runner import NOTHING_TO_RUN, nothing_to_run
+
     print(effective_config(settings))
+    if nothing_to_run(settings):  # valid settings, but `run` would stop at once (the Docker image without its tokens)
+        print(f"newsbot: {NOTHING_TO_RUN}", file=sys.stderr)
+        return 2
     print("configuration OK", file=sys.stderr)
     return 0
 
@@ -106,7 +111,9 @@ def cmd_healthcheck(args: argparse.Namespace, settings: Settings) -> int:
     """What the Docker HEALTHCHECK runs: exit 0 when the running bot says it is ready."""
     import httpx
 
-    url = f"http://{settings.health.host}:{settings.health.port}/readyz"
+    # A wildcard address is every interface: ask on loopback. An IPv6 address goes in brackets.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(settings.health.host, settings.health.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.health.port}/readyz"
     try:
         r = httpx.get(url, timeout=args.timeout)
     except httpx.HTTPError as exc:

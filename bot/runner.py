@@ -30,6 +30,14 @@ def build_service(settings: Settings, store: Store) -> CommandService:
     return CommandService(store, provider, settings.channels, add_feed=add_feed, probe_feed=probe_feed)
 
 
+NOTHING_TO_RUN = "nothing to run: the terminal is disabled and no Discord or Slack token is set"
+
+
+def nothing_to_run(settings: Settings) -> bool:
+    """Whether `run` would have neither a chat platform nor the terminal to serve."""
+    return not settings.terminal.enabled and settings.discord.token is None and settings.slack.bot_token is None
+
+
 async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) -> int:
     """Run until Ctrl-C/SIGTERM, until the terminal's input ends when the terminal runs alone,
     or until a platform fails to start (exit status 1)."""
@@ -61,7 +69,7 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
         outlets["terminal"] = TerminalOutlet(out)
         terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
     if not platforms and terminal is None:
-        print("newsbot: nothing to run: the terminal is disabled and no Discord or Slack token is set", file=sys.stderr)
+        print(f"newsbot: {NOTHING_TO_RUN}", file=sys.stderr)
         return 2
     health = await start_health(settings, store, platforms)
     leading = start_scheduler(settings, store, service, outlets, stop)

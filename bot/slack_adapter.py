@@ -282,18 +282,26 @@ class _Server:
             def capture_signals(self):
                 yield
 
-        self.server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"))
+        # log_config=None: uvicorn's lines go through the bot's own logging (JSON when asked).
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off", log_config=None)
+        self.server = Server(config)
+        self.address = f"{host}:{port}"
         self.task: asyncio.Task | None = None
 
     async def start(self) -> int:
         """Serve in the background; the bound port once listening."""
-        self.task = asyncio.ensure_future(self.server.serve())
+        self.task = asyncio.ensure_future(self._serve())
         while not self.server.started:
             if self.task.done():
-                self.task.result()  # e.g. the address is in use
-                raise RuntimeError("the Slack HTTP server stopped while starting")
+                raise RuntimeError(f"the Slack HTTP server could not listen on {self.address}; is another process using it? (slack.http_host, slack.http_port)")
             await asyncio.sleep(0.02)
         return self.server.servers[0].sockets[0].getsockname()[1]
+
+    async def _serve(self) -> None:
+        # uvicorn logs why it can't start (the address in use) and calls sys.exit, whose
+        # SystemExit asyncio would re-raise out of the event loop as a 40-line traceback.
+        with contextlib.suppress(SystemExit):
+            await self.server.serve()
 
     async def stop(self) -> None:
         self.server.should_exit = True

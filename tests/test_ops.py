@@ -108,6 +108,10 @@ def test_healthcheck_command(tmp_path):
     asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
     try:
         up = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port))
+        # Listening on every interface (a container's health.host): asked on loopback, not on
+        # "http://0.0.0.0:..." or the unreadable "http://:::...".
+        wildcard = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port), NEWSBOT_HEALTH__HOST="0.0.0.0")
+        ipv6 = run_bot(tmp_path, "healthcheck", NEWSBOT_HEALTH__PORT=str(port), NEWSBOT_HEALTH__HOST="::")
 
         async def never_ready() -> bool:
             return False
@@ -119,6 +123,8 @@ def test_healthcheck_command(tmp_path):
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
     assert (up.returncode, up.stdout.strip()) == (0, "healthy")
+    assert (wildcard.returncode, wildcard.stdout.strip()) == (0, "healthy")
+    assert "Traceback" not in ipv6.stderr and ipv6.stderr.startswith("unhealthy: no answer from http://[::1]:")  # it listens on IPv4 here
     assert not_ready.returncode == 1 and "answered 503" in not_ready.stderr
 
 
@@ -196,3 +202,12 @@ def test_check_config_masks_every_password_in_a_database_url(tmp_path, url, show
     assert r.returncode == 0, r.stderr
     assert "hunter2pw" not in r.stdout + r.stderr and "ter2pw" not in r.stdout + r.stderr
     assert f"# database in use: {shown}\n" in r.stdout and f'url = "{shown}"' in r.stdout
+
+
+def test_check_config_says_when_run_would_have_nothing_to_run(tmp_path):
+    """The Docker image turns the terminal off; without a token `run` stops at once, and
+    check-config said "configuration OK"."""
+    none = run_bot(tmp_path, "check-config", NEWSBOT_TERMINAL__ENABLED="false")
+    assert none.returncode == 2 and "nothing to run: the terminal is disabled and no Discord or Slack token is set" in none.stderr
+    slack = run_bot(tmp_path, "check-config", NEWSBOT_TERMINAL__ENABLED="false", NEWSBOT_SLACK__BOT_TOKEN="xoxb-1-fake", NEWSBOT_SLACK__APP_TOKEN="xapp-1-fake")
+    assert slack.returncode == 0 and "configuration OK" in slack.stderr, slack.stderr

@@ -238,6 +238,22 @@ def test_in_production_mode_the_acknowledgement_does_not_wait_for_slow_work(sqli
     run_async(scenario())
 
 
+def test_http_mode_on_a_port_in_use_fails_in_one_line(sqlite_store):
+    """uvicorn exits when it can't bind; its SystemExit went past the bot's shutdown as a
+    40-line traceback with exit code 3."""
+    async def scenario():
+        async with slack_env(sqlite_store) as (bot, _):
+            first = _Server(http_app(bot, "/slack/events"), "127.0.0.1", 0)
+            port = await first.start()
+            try:
+                with pytest.raises(RuntimeError, match=rf"could not listen on 127.0.0.1:{port}; is another process using it"):
+                    await _Server(http_app(bot, "/slack/events"), "127.0.0.1", port).start()
+            finally:
+                await first.stop()
+
+    run_async(scenario())
+
+
 def test_http_mode_server_verifies_signatures_and_serves_the_real_slash_command_body(sqlite_store):
     if not OPSDROID_SLASH.exists():
         pytest.skip(f"the recorded Slack payloads are not here ({OPSDROID_SLASH}); they live in ../shared")
