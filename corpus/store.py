@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import database_url_secrets, safe_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT = 10  # seconds to connect to PostgreSQL (libpq's connect_timeout)
 MIGRATION_LOCK = 0x6E657773  # "news": the advisory lock key that serialises migrations on PostgreSQL
 
 
@@ -47,8 +48,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.close()
 
         return engine
+    # A server that accepts the connection and then says nothing (a frozen host, a stuck proxy)
+    # held libpq's connect forever, and with it the health endpoint and the scheduler's loop:
+    # give up after CONNECT_TIMEOUT seconds, unless the URL says otherwise.
+    connect_args = {**({} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}), **kwargs.pop("connect_args", {})}
     # pre_ping: survive a database restart by replacing dead pooled connections.
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 class Store:

@@ -245,3 +245,25 @@ def test_processes_started_together_on_a_new_database_migrate_it_once(blank_stor
     assert errors == []
     with blank_store.session() as s:
         assert s.scalar(select(func.count()).select_from(Article)) == 0  # the schema is there, once
+
+
+def test_a_database_server_that_never_answers_is_given_up_on(monkeypatch):
+    """A host that accepts the connection and says nothing (frozen, or a stuck proxy) held
+    libpq's connect, and with it the health endpoint and the scheduler, forever."""
+    import socket
+    import time
+
+    import corpus.store as store_module
+
+    monkeypatch.setattr(store_module, "CONNECT_TIMEOUT", 1, raising=False)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        st = Store(f"postgresql+psycopg://nobody@127.0.0.1:{silent.getsockname()[1]}/none")
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable, match="check database.url"):
+            st.migrate()
+        assert time.monotonic() - started < 30
+    finally:
+        silent.close()
