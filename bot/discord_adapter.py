@@ -195,6 +195,10 @@ class NewsBot(commands.AutoShardedBot):
         self._suggesting.shutdown(wait=False, cancel_futures=True)
         await super().close()
 
+    def connected(self) -> bool:
+        """Logged in and every shard's gateway open (not reconnecting): what /readyz reports."""
+        return self.is_ready() and not self.is_closed() and bool(self.shards) and not any(s.is_closed() for s in self.shards.values())
+
     async def setup_hook(self) -> None:
         invite = discord.utils.oauth_url(self.application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
         log.info("to add the bot to a server: %s", invite)

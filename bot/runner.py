@@ -8,6 +8,7 @@ import functools
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.clustering import cluster_config
@@ -71,7 +72,8 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
     if not platforms and terminal is None:
         print(f"newsbot: {NOTHING_TO_RUN}", file=sys.stderr)
         return 2
-    health = await start_health(settings, store, platforms)
+    connected = {"discord": discord_bot.connected} if "discord" in platforms else {}
+    health = await start_health(settings, store, platforms, connected)
     leading = start_scheduler(settings, store, service, outlets, stop)
 
     status = 0
@@ -128,16 +130,19 @@ def start_scheduler(settings: Settings, store: Store, service: CommandService, o
     return asyncio.create_task(lead(lock_for(store), scheduler.start, scheduler.stop, stop, check), name="scheduler")
 
 
-async def start_health(settings: Settings, store: Store, platforms: dict[str, asyncio.Task]) -> HealthServer | None:
-    """The operators' endpoint; ready means the database answers and every platform still runs."""
+async def start_health(
+    settings: Settings, store: Store, platforms: dict[str, asyncio.Task], connected: dict[str, Callable[[], bool]] | None = None
+) -> HealthServer | None:
+    """The operators' endpoint; ready means the database answers and every platform still runs
+    and, where it keeps a connection (Discord's gateway), is connected."""
     if not settings.health.enabled:
         return None
     server = HealthServer(settings.health.host, settings.health.port)
     server.add_check("database", database_check(store))
     for name, task in platforms.items():
 
-        async def alive(task: asyncio.Task = task) -> bool:
-            return not task.done()
+        async def alive(task: asyncio.Task = task, up: Callable[[], bool] = (connected or {}).get(name, lambda: True)) -> bool:
+            return not task.done() and up()
 
         server.add_check(name, alive)
     try:

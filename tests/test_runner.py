@@ -6,6 +6,7 @@ import asyncio
 import socket
 import sys
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -109,7 +110,7 @@ def _free_port() -> int:
 def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path):
     """A real bot process: Discord through a fake REST API and gateway, Slack in HTTP mode
     against a mock Web API, and the terminal on a pipe, all answering at once."""
-    slack_port = _free_port()
+    slack_port, health_port = _free_port(), _free_port()
 
     async def scenario():
         discord_api, slack_api = await FakeDiscord().start(), await FakeSlack().start()
@@ -117,8 +118,9 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
             tmp_path, "-v", "run",
             NEWSBOT_DISCORD__TOKEN="fake-token", NEWSBOT_DISCORD__API_URL=discord_api.base,
             NEWSBOT_SLACK__BOT_TOKEN="xoxb-side-by-side", NEWSBOT_SLACK__SIGNING_SECRET=SECRET, NEWSBOT_SLACK__MODE="http",
-            NEWSBOT_SLACK__HTTP_PORT=str(slack_port), NEWSBOT_SLACK__API_URL=slack_api.api,
+            NEWSBOT_SLACK__HTTP_PORT=str(slack_port), NEWSBOT_SLACK__API_URL=slack_api.api, NEWSBOT_HEALTH__PORT=str(health_port),
         )
+        discord_up = True
         try:
             await bot.read_until("Ctrl-C to quit")
             await discord_api.wait_for(lambda: discord_api.identified and any(r.method == "PUT" for r in discord_api.requests), 60)
@@ -142,13 +144,32 @@ def test_discord_slack_and_the_terminal_run_side_by_side_in_one_process(tmp_path
             await discord_api.dispatch("INTERACTION_CREATE", payload)
             await discord_api.wait_for(lambda: discord_api.interaction_requests(payload["token"]), 30)
 
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{health_port}", timeout=10) as health:
+                for _ in range(100):  # discord.py is ready once the servers it is in have arrived (about 2 s)
+                    if (ready := await health.get("/readyz")).status_code == 200:
+                        break
+                    await asyncio.sleep(0.1)
+                assert ready.status_code == 200 and ready.json()["checks"]["discord"] is True, ready.text
+                # Discord's gateway goes away: the bot keeps reconnecting, and is not ready meanwhile
+                # (discord.py logs each failed attempt with its traceback).
+                before_outage = bot.err
+                await discord_api.stop()
+                discord_up = False
+                for _ in range(100):
+                    if (await health.get("/readyz")).status_code == 503:
+                        break
+                    await asyncio.sleep(0.1)
+                not_ready = await health.get("/readyz")
+                assert not_ready.status_code == 503 and not_ready.json()["checks"]["discord"] is False, not_ready.text
+
             assert await bot.stop() == 0, bot.err
             assert bot.out.rstrip().endswith("bye")
-            assert "Traceback" not in bot.err
+            assert "Traceback" not in before_outage
             assert "fake-token" not in bot.err and "xoxb-side-by-side" not in bot.err and SECRET not in bot.err
         finally:
             await bot.kill()
-            await discord_api.stop()
+            if discord_up:
+                await discord_api.stop()
             await slack_api.stop()
 
     asyncio.run(scenario())
