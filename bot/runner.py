@@ -95,7 +95,10 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
             elif task.cancelled() or task.exception() is not None:
                 exc = None if task.cancelled() else task.exception()
                 log.debug("%s stopped", task.get_name(), exc_info=exc)
-                print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=sys.stderr, flush=True)
+                if settings.log.format == "json":  # one JSON object a line, this one too
+                    log.error("%s stopped: %s", task.get_name(), exc or "cancelled")
+                else:
+                    print(f"newsbot: {task.get_name()} stopped: {exc or 'cancelled'}", file=sys.stderr, flush=True)
                 status = 1
                 stop.set()
             elif not stop.is_set():

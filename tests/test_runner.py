@@ -35,6 +35,25 @@ def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqli
     assert "Traceback" not in err and "bad-token" not in err
 
 
+def test_with_json_logs_a_platform_that_stops_says_so_in_json(settings, sqlite_store, caplog):
+    """NEWSBOT_LOG__FORMAT=json: the last line, the reason the bot stops, was plain text."""
+    from bot.runner import serve
+
+    async def scenario():
+        server = await FakeDiscord().start()
+        try:
+            settings.discord.token = SecretStr("bad-token")
+            settings.discord.api_url = server.base
+            settings.terminal.enabled = False
+            settings.log.format = "json"
+            return await serve(settings, sqlite_store, sys.stdin, sys.stdout)
+        finally:
+            await server.stop()
+
+    assert asyncio.run(scenario()) == 1
+    assert any(r.levelname == "ERROR" and r.getMessage() == "discord stopped: Improper token has been passed." for r in caplog.records)
+
+
 def test_nothing_to_run_is_said_plainly(settings, sqlite_store, capsys):
     from bot.runner import serve
 
