@@ -51,7 +51,11 @@ def make_engine(url: str, **kwargs) -> Engine:
     # A server that accepts the connection and then says nothing (a frozen host, a stuck proxy)
     # held libpq's connect forever, and with it the health endpoint and the scheduler's loop:
     # give up after CONNECT_TIMEOUT seconds, unless the URL says otherwise.
-    connect_args = {**({} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}), **kwargs.pop("connect_args", {})}
+    # Keepalives and a TCP user timeout notice a host that went away under an open connection
+    # (powered off, cut off) in about a minute rather than the system's default of hours.
+    bounds = {"connect_timeout": CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+              "keepalives_count": 3, "tcp_user_timeout": 60_000}  # fmt: skip
+    connect_args = {**{k: v for k, v in bounds.items() if k not in parsed.query}, **kwargs.pop("connect_args", {})}
     # pre_ping: survive a database restart by replacing dead pooled connections.
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
