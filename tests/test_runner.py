@@ -16,7 +16,8 @@ from tests.fake_slack import SECRET, FakeSlack, post_command, slash_body
 from tests.helpers import BotProcess
 
 
-def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqlite_store, capsys):
+def _serve_with_a_bad_discord_token(settings, store) -> int:
+    """The bot with only Discord, whose (fake) API refuses the token: serve's exit status."""
     from bot.runner import serve
 
     async def scenario():
@@ -25,11 +26,15 @@ def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqli
             settings.discord.token = SecretStr("bad-token")
             settings.discord.api_url = server.base
             settings.terminal.enabled = False
-            return await serve(settings, sqlite_store, sys.stdin, sys.stdout)
+            return await serve(settings, store, sys.stdin, sys.stdout)
         finally:
             await server.stop()
 
-    assert asyncio.run(scenario()) == 1
+    return asyncio.run(scenario())
+
+
+def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqlite_store, capsys):
+    assert _serve_with_a_bad_discord_token(settings, sqlite_store) == 1
     err = capsys.readouterr().err
     assert "newsbot: discord stopped: Improper token has been passed." in err
     assert "Traceback" not in err and "bad-token" not in err
@@ -37,20 +42,8 @@ def test_a_bad_discord_token_stops_the_bot_with_a_one_line_reason(settings, sqli
 
 def test_with_json_logs_a_platform_that_stops_says_so_in_json(settings, sqlite_store, caplog):
     """NEWSBOT_LOG__FORMAT=json: the last line, the reason the bot stops, was plain text."""
-    from bot.runner import serve
-
-    async def scenario():
-        server = await FakeDiscord().start()
-        try:
-            settings.discord.token = SecretStr("bad-token")
-            settings.discord.api_url = server.base
-            settings.terminal.enabled = False
-            settings.log.format = "json"
-            return await serve(settings, sqlite_store, sys.stdin, sys.stdout)
-        finally:
-            await server.stop()
-
-    assert asyncio.run(scenario()) == 1
+    settings.log.format = "json"
+    assert _serve_with_a_bad_discord_token(settings, sqlite_store) == 1
     assert any(r.levelname == "ERROR" and r.getMessage() == "discord stopped: Improper token has been passed." for r in caplog.records)
 
 
