@@ -37,3 +37,9 @@ class Outlet(Protocol):
     async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
         """Post `reply` to `channel`; the platform's message ids. `resuming` is when an earlier
         attempt at the same marker began (it may have posted some or all of it)."""
+
+
+def parts_done(sent: list, total: int) -> str:
+    """For a refusal half-way through a post of several messages: how far it got ("" before
+    the first), since the channel shows those parts while the record says "not posted"."""
+    return f" (after {len(sent)} of {total} parts were posted)" if sent else ""

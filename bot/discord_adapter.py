@@ -29,7 +29,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, TOP_DESCRIPTIONS
-from bot.delivery import DeliveryRefused
+from bot.delivery import DeliveryRefused, parts_done
 from bot.messages import DigestView, Reply
 from bot.render.discord import render
 from bot.service import Caller, CommandService, Place, Request
@@ -287,12 +287,15 @@ class NewsBot(commands.AutoShardedBot):
 
     # --- scheduled posts --------------------------------------------------------------------------
 
-    async def post_reply(self, channel_id: int, reply: Reply, nonce: str | None = None, posted: dict[int, int] | None = None) -> list[int]:
+    async def post_reply(
+        self, channel_id: int, reply: Reply, nonce: str | None = None, posted: dict[int, int] | None = None, sent: list[int] | None = None
+    ) -> list[int]:
         """Post to a channel by id, with no cache needed; returns the message ids. With a nonce
         (derived from the delivery slot), Discord refuses to post the same part twice. `posted`:
-        parts already in the channel (number: message id), not sent again."""
+        parts already in the channel (number: message id), not sent again. `sent` collects the
+        ids as they are made, for a caller whose post fails half-way."""
         channel = self.get_partial_messageable(channel_id)
-        ids = []
+        ids = sent if sent is not None else []
         for i, message in enumerate(render(reply)):
             if posted and i in posted:
                 ids.append(posted[i])
@@ -329,6 +332,7 @@ class NewsBot(commands.AutoShardedBot):
         """Every attempt at a slot sends the same nonces, so a repeat within Discord's nonce
         window returns the messages it already made; when resuming, the parts found in the
         channel's history are not sent again, however long ago the first attempt was."""
+        sent: list[int] = []
         try:
             posted = None
             if resuming is not None:
@@ -339,10 +343,11 @@ class NewsBot(commands.AutoShardedBot):
                     log.warning("can't read channel %s's history to check for an earlier post (%s); posting it", channel, exc.text or exc.status)
                 if posted:
                     log.info("found %d part(s) of %s already in the channel", len(posted), marker)
-            return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker, posted=posted)]
+            return [str(i) for i in await self.post_reply(int(channel), reply, nonce=marker, posted=posted, sent=sent)]
         except (discord.Forbidden, discord.NotFound) as exc:
             gone = exc.code in CHANNEL_GONE
-            raise DeliveryRefused(f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}", channel_gone=gone) from None
+            reason = f"Discord answered {exc.status}: {exc.text or 'no access to the channel'}{parts_done(sent, len(render(reply)))}"
+            raise DeliveryRefused(reason, channel_gone=gone) from None
 
 
 # Unknown Channel, Unknown Guild, Missing Access (the bot was removed or can't see the channel).

@@ -30,7 +30,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import TOP_LEVEL, UsageError, parse_text
-from bot.delivery import DeliveryFailed, DeliveryRefused
+from bot.delivery import DeliveryFailed, DeliveryRefused, parts_done
 from bot.messages import DigestView, Reply
 from bot.render.slack import render
 from bot.service import Caller, CommandService, Place, Request
@@ -164,11 +164,14 @@ class SlackBot:
 
     # --- scheduled posts --------------------------------------------------------------------------
 
-    async def post_reply(self, channel: str, reply: Reply, marker: str | None = None, posted: dict[int, str] | None = None) -> list[str]:
+    async def post_reply(
+        self, channel: str, reply: Reply, marker: str | None = None, posted: dict[int, str] | None = None, sent: list[str] | None = None
+    ) -> list[str]:
         """Post to a channel (the bot needs chat:write.public, or to be a member); returns the
         messages' ts. `marker` and the part's number go into the message metadata, so a restart
-        can find a post in the channel history; parts in `posted` (number: ts) are not sent again."""
-        ts = []
+        can find a post in the channel history; parts in `posted` (number: ts) are not sent again.
+        `sent` collects the ts as they are made, for a caller whose post fails half-way."""
+        ts = sent if sent is not None else []
         for part, message in enumerate(render(reply)):
             if posted and part in posted:
                 ts.append(posted[part])
@@ -220,6 +223,7 @@ class SlackBot:
         return None  # the Web API needs no connection
 
     async def deliver(self, channel: str, reply: Reply, marker: str, resuming: datetime | None) -> list[str]:
+        sent: list[str] = []
         try:
             posted = None
             if resuming is not None:
@@ -232,11 +236,11 @@ class SlackBot:
                     log.warning("can't read %s's history to check for an earlier post (%s); posting it", channel, exc.response.get("error"))
                 if posted:
                     log.info("found %d part(s) of %s already in the channel", len(posted), marker)
-            return await self.post_reply(channel, reply, marker, posted)
+            return await self.post_reply(channel, reply, marker, posted, sent)
         except SlackApiError as exc:
             error = exc.response.get("error") or f"HTTP {exc.response.status_code}"
             if error in REFUSALS:
-                raise DeliveryRefused(f"Slack refused the post: {error}", channel_gone=error in CHANNEL_GONE) from None
+                raise DeliveryRefused(f"Slack refused the post: {error}{parts_done(sent, len(render(reply)))}", channel_gone=error in CHANNEL_GONE) from None
             raise DeliveryFailed(f"Slack error: {error}") from None  # worth another attempt (ratelimited, a 5xx)
 
 

@@ -92,7 +92,7 @@ class FakeDiscord:
         self.hold: Hold | None = None
         self.history_forbidden = False  # the bot lacks Read Message History
         self.refuse_edits = False  # edits of an interaction's answer fail with 400
-        self.refuse_posts: dict[str, tuple[int, int, str]] = {}  # channel: Discord's refusal of its posts
+        self.refuse_posts: dict[str, tuple] = {}  # channel: Discord's refusal of its posts
         self.runner: web.AppRunner | None = None
         self.base = ""
         self.sockets: list[web.WebSocketResponse] = []  # gateway connections
@@ -151,7 +151,8 @@ class FakeDiscord:
         if parts[0] == "webhooks":  # follow-ups and edits of the original response
             return self.json(message(CHANNEL_ID, body if isinstance(body, dict) else {}))
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "POST":
-            if refused := self.refuse_posts.get(parts[1]):  # (status, code, message)
+            refused = self.refuse_posts.get(parts[1])  # (status, code, message, once the channel has this many)
+            if refused and len(self.messages.get(parts[1], [])) >= (refused[3] if len(refused) > 3 else 0):
                 return self.json({"message": refused[2], "code": refused[1]}, status=refused[0])
             return self.json(await self.create_message(parts[1], body))
         if parts[0] == "channels" and parts[-1] == "messages" and request.method == "GET":

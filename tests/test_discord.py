@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.commands import BY_NAME, CHANNEL_ALGORITHMS, subcommands
 from bot.delivery import DeliveryRefused
 from bot.discord_adapter import make_bot
-from bot.messages import Notice, Reply
+from bot.messages import DigestView, Notice, Reply
 from bot.render import discord as dr
 from config.settings import STORY_COUNT_RANGE, WORDS_RANGE, DiscordSettings
 from corpus.channels import Subscription, SubscriptionFeed
@@ -358,6 +358,27 @@ def test_a_refused_scheduled_post_says_whether_the_channel_is_gone(sqlite_store,
             with pytest.raises(DeliveryRefused) as refused:
                 await bot.deliver(CHANNEL_ID, Reply.of(Notice("No news since Monday.")), "sub7-2024-06-01T08:00", None)
             assert str(refused.value) == f"Discord answered {status}: {message}" and refused.value.channel_gone is gone
+
+    run_async(scenario())
+
+
+def test_a_post_refused_half_way_says_how_far_it_got(sqlite_store):
+    """The bot lost Send Messages after the first of several parts: the channel shows that part,
+    and the record said only "not posted"."""
+    add(sqlite_store, *(article(i, text=" ".join(f"Sentence {j} of report {i} says w{i}x{j} and y{i}z{j} happened." for j in range(30))) for i in range(1, 13)))
+
+    async def scenario():
+        async with discord_env(sqlite_store) as (bot, server):
+            from bot.provider import DigestScope, StoreDigestProvider
+
+            digest = StoreDigestProvider(sqlite_store).digest(DigestScope(story_count=12, words=300))
+            parts = len(dr.render(Reply.of(DigestView(digest))))
+            assert parts >= 2
+            server.refuse_posts[CHANNEL_ID] = (403, 50013, "Missing Permissions", 1)
+            with pytest.raises(DeliveryRefused) as refused:
+                await bot.deliver(CHANNEL_ID, Reply.of(DigestView(digest)), "sub7-2024-06-01T08:00", None)
+            assert str(refused.value) == f"Discord answered 403: Missing Permissions (after 1 of {parts} parts were posted)"
+            assert len(server.messages[CHANNEL_ID]) == 1
 
     run_async(scenario())
 
