@@ -78,8 +78,8 @@ class FakeSlack:
             body = {**request.query, **dict(parse_qsl((await request.read()).decode()))}
         self.calls.append(Recorded(method, body, dict(request.headers)))
         failing = next((k for k in (f"{method}:{body.get('channel')}", method) if self.fail.get(k)), None)
-        if failing:
-            error = self.fail[failing].pop(0)
+        error = self.fail[failing].pop(0) if failing else None  # None in the list: that call succeeds
+        if error is not None:
             if isinstance(error, int):
                 return web.json_response({"ok": False, "error": "fatal_error"}, status=error, headers={"Retry-After": "0"} if error == 429 else {})
             return web.json_response({"ok": False, "error": error})

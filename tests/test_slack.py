@@ -100,6 +100,26 @@ def test_every_reading_command_answers_in_the_acknowledgement(sqlite_store, comm
     run_async(scenario())
 
 
+def test_a_post_refused_half_way_says_how_far_it_got(sqlite_store):
+    from bot.delivery import DeliveryRefused
+    from bot.messages import Notice, Reply
+    from bot.render.slack import render
+
+    reply = Reply.of(*(Notice(f"Part {i}: " + "word " * 2500) for i in range(3)))  # a message each
+    parts = len(render(reply))
+    assert parts >= 2
+
+    async def scenario():
+        async with slack_env(sqlite_store) as (bot, server):
+            server.fail = {f"chat.postMessage:{CHANNEL}": [None, "not_in_channel"]}
+            with pytest.raises(DeliveryRefused) as refused:
+                await bot.deliver(CHANNEL, reply, "newsbot:1:2024-06-01T08:00", None)
+            assert str(refused.value) == f"Slack refused the post: not_in_channel (after 1 of {parts} parts were posted)"
+            assert refused.value.channel_gone
+
+    run_async(scenario())
+
+
 def test_an_admin_of_another_organisation_is_no_admin_here_and_a_failed_check_says_so(sqlite_store):
     """In a channel shared with another organisation (Slack Connect), users.info describes an
     outside member's own workspace: its admins can't change this workspace's channel. When
