@@ -7,8 +7,8 @@ what is new since its last digest) and has the engine summarise them with citati
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -39,11 +39,13 @@ class DigestScope:
     words: int = 100  # word budget of each story's summary
     algorithm: str = DEFAULT_ALGORITHM
     title: str = "News digest"
+    # Sentences the channel was already sent, by story id: a story that grew tells what is new.
+    said: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def options(self, citation_similarity: float = CITATION_SIMILARITY) -> DigestOptions:
         return DigestOptions(
             words_per_story=self.words, max_stories=self.story_count, algorithm=self.algorithm,
-            citation_similarity=citation_similarity, title=self.title,
+            citation_similarity=citation_similarity, title=self.title, said=self.said,
         )
 
 

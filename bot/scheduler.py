@@ -22,7 +22,7 @@ import contextvars
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -454,6 +454,7 @@ class DigestScheduler:
             if row.payload is None:
                 first = deliveries.last_digest(s, sub.id) is None  # the backfill: only news from `since` on
                 scope = subscription_scope(sub, self.settings.channels, since=row.since, news_since=row.since if first else None)
+                scope = replace(scope, said=_said(s, sub.id))
                 try:
                     digest = self.provider.digest(scope)
                 except Exception as exc:
@@ -652,6 +653,16 @@ def _local(t: datetime, tz: str) -> str:
 def _hours(d: timedelta) -> str:
     h = d.total_seconds() / 3600
     return f"{h:.1f} h" if h < 48 else f"{h / 24:.1f} days"
+
+
+def _said(s, subscription_id: int) -> dict[str, frozenset[str]]:
+    """The sentences of the channel's last few digests, by story id: a story that grew since is
+    told by what is new, not by its earlier summary again."""
+    said: dict[str, set[str]] = {}
+    for row in deliveries.posted_digests(s, subscription_id):
+        for story in digest_from_json(row.payload["digest"]).stories:
+            said.setdefault(story.id, set()).update(x.text for x in story.sentences)
+    return {k: frozenset(v) for k, v in said.items()}
 
 
 def _one_line(exc: BaseException) -> str:

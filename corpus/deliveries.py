@@ -82,15 +82,20 @@ def recent_digests(s: Session, subscription_id: int, count: int) -> list[Deliver
     return list(s.scalars(q.order_by(Delivery.slot_at.desc(), Delivery.id.desc()).limit(count)))
 
 
-def latest_posted_digest(s: Session, subscription_id: int) -> Delivery | None:
-    """The latest digest actually posted with stories in it (for /digest)."""
+def posted_digests(s: Session, subscription_id: int, count: int = 5) -> list[Delivery]:
+    """The latest `count` digests actually posted with stories in them, newest first."""
     rows = s.scalars(
         select(Delivery)
         .where(Delivery.subscription_id == subscription_id, Delivery.kind == DIGEST, Delivery.status == POSTED)
         .order_by(Delivery.finished_at.desc(), Delivery.id.desc())
-        .limit(5)
+        .limit(count)
     )
-    return next((r for r in rows if r.payload and "digest" in r.payload), None)
+    return [r for r in rows if r.payload and "digest" in r.payload]
+
+
+def latest_posted_digest(s: Session, subscription_id: int) -> Delivery | None:
+    """The latest digest actually posted with stories in it (for /digest)."""
+    return next(iter(posted_digests(s, subscription_id)), None)
 
 
 def unfinished(s: Session, due_after: datetime, now: datetime) -> list[Delivery]:

@@ -9,7 +9,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
@@ -18,7 +18,7 @@ from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.selector import DEFAULT as SELECTOR_DEFAULT
 from digests.sentences import KICKER
 from digests.summarize import DEFAULT_ALGORITHM, summarize
-from digests.units import content_terms
+from digests.units import content_terms, split_documents
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class DigestOptions:
     citation_similarity: float = CITATION_SIMILARITY
     title: str = "News digest"
     now: datetime | None = field(default=None)  # for ranking by recency; defaults to the clock
+    # Sentences the channel was already sent, by story id: not chosen again (SelectorConfig.said).
+    said: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def headline(documents: Sequence[Document]) -> str:
@@ -156,7 +158,8 @@ def _story_key(story: StoryInput, options: DigestOptions) -> bytes:
     """A digest of everything a built story depends on (the articles whole, not their ids alone:
     an article edited in place is a new input)."""
     h = hashlib.blake2b(digest_size=20)
-    parts = [story.id, story.headline or "", str(options.words_per_story), options.algorithm, repr(options.citation_similarity)]
+    parts = [story.id, story.headline or "", str(options.words_per_story), options.algorithm, repr(options.citation_similarity),
+             *sorted(options.said.get(story.id, ()))]  # fmt: skip
     for d in story.documents:
         parts += [d.id, d.title, d.text, d.outlet, d.url or "", d.published.isoformat() if d.published else ""]
     for part in parts:
@@ -172,7 +175,11 @@ DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True)
 def _build_story(story: StoryInput, options: DigestOptions) -> Story:
     docs = [decoded(d) for d in story.documents]
     shown_headline = bare_headline((story.headline or "").strip() or headline(docs))
-    extract = summarize(docs, options.words_per_story, options.algorithm, DIGEST_SELECTOR)
+    units = split_documents(docs)
+    # What the channel was sent is stored as shown (readable()); the selector knows sentences as cut.
+    said = frozenset(u.text for u in units if readable(u.text) in options.said.get(story.id, ()))
+    config = replace(DIGEST_SELECTOR, said=said) if said else DIGEST_SELECTOR
+    extract = summarize(docs, options.words_per_story, options.algorithm, config, units=units)
     lines = extract.sentences
     supports = supporting_documents(extract.units, extract.chosen, options.citation_similarity)
     if not lines and headlines_only(docs):

@@ -58,6 +58,9 @@ class SelectorConfig:
     # articles of its newest day is always chosen (select()). Off for evaluation, whose clusters
     # are summarised as a whole; the digest turns it on (digests/digest.py).
     latest: bool = False
+    # Sentences a channel was already sent for this story (digests/digest.py): never chosen
+    # again, so a story that grew tells what is new rather than its earlier summary once more.
+    said: frozenset[str] = frozenset()
 
 
 DEFAULT = SelectorConfig()
@@ -129,7 +132,7 @@ def _bigram_entries(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray, int]
 
 def features(units: Sequence[Unit], documents: Sequence[Document], config: SelectorConfig) -> Features:
     titles = headline_terms(d.title for d in documents)
-    eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None], dtype=int)
+    eligible = np.array([i for i, u in enumerate(units) if reject_reason(u, titles) is None and u.text not in config.said], dtype=int)
     if len(eligible) == 0:
         z = np.zeros(0)
         return Features(eligible, z, z, z, z, np.zeros((0, 0)), sparse.csr_matrix((0, 0)))

@@ -79,7 +79,7 @@ def summarize(
         if not chosen:
             # Nothing passed the filters (a one-line story, say): lead sentences rather than nothing,
             # but never furniture or half a sentence (a page of boilerplate has nothing to say).
-            leads = sorted((i for i, u in enumerate(units) if may_stand_in(u)), key=lambda i: (units[i].position, i))
+            leads = sorted((i for i, u in enumerate(units) if may_stand_in(u) and u.text not in config.said), key=lambda i: (units[i].position, i))
             chosen = fill_budget(units, leads, words)
         # The most valuable sentence that stands alone opens (not "Since then, ..."), a reported
         # one before a quotation or a step in a sequence, as a news lead would; the rest follow
@@ -103,5 +103,6 @@ def summarize(
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.
-        chosen = sorted(fill_budget(units, sumy_ranking(algorithm, documents, units), words))
+        ranking = [i for i in sumy_ranking(algorithm, documents, units) if units[i].text not in config.said]
+        chosen = sorted(fill_budget(units, ranking, words))
     return Extract(units, tuple(chosen))

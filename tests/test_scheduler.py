@@ -19,7 +19,8 @@ from bot.provider import DigestScope, StoreDigestProvider
 from bot.scheduler import DigestScheduler, current_slot, slot_key
 from bot.schedules import Schedule
 from corpus.channels import Subscription
-from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED
+from bot.stored_digest import digest_from_json
+from corpus.deliveries import CLAIMED, EMPTY, FAILED, MISSED, POSTED, Delivery
 from tests.chatkit import run, texts
 from tests.fake_discord import Hold
 from bot.service import Place
@@ -426,6 +427,46 @@ def test_a_channel_that_is_gone_has_its_schedule_turned_off_after_three_refused_
     assert [r.error for r in rows(store, gone)] == ["Slack refused the post: channel_not_found"] * 3
     with store.session() as s:
         assert s.get(Subscription, other).cron == "0 8 * * *"
+
+
+def test_a_story_that_grew_is_told_by_what_is_new_not_by_what_the_channel_was_sent(store, cfg):
+    """Day 1 the harbour story is posted; day 2 another outlet adds to it. The day-2 digest
+    repeated day 1's sentences word for word, and the new report was cited by nothing."""
+    from corpus.ingest import Ingestor
+    from corpus.raw import RawArticle
+
+    first = ("The northern harbour of Port Vell was closed on Monday after a crane collapsed onto the main pier. "
+             "Harbour officials said the crane had been inspected in March and passed every test. "
+             "Ferries to the islands were moved to the southern harbour until further notice.")
+    later = ("Port Vell harbour will reopen on Thursday, officials said, once engineers finish checking the main pier. "
+             "The crane that collapsed onto the pier in the harbour on Monday will be cut up and taken away by barge. "
+             "Ferry operators said the southern harbour could not cope with the summer crowds for long.")
+
+    def report(text: str, outlet: str, day: int) -> RawArticle:
+        return RawArticle(title=f"Port Vell harbour crane collapse, {outlet}", text=text, outlet=outlet, url=f"https://{outlet}.example/{day}",
+                          published=at(2024, 5, day, 6, 0), origin=outlet)  # fmt: skip
+
+    sub = subscribe(store, "0 8 * * *", "UTC", words=200)
+    with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False) as clock:
+        assert Ingestor(store).ingest([report(first, "wire", 6)]).new == 1
+
+        async def scenario():
+            async with slack_scheduler(store, cfg) as (sched, slack, _):
+                clock.move_to(at(2024, 5, 6, 8, 0))
+                await sched.run_due()
+                assert Ingestor(store).ingest([report(later, "paper", 7)]).new == 1
+                clock.move_to(at(2024, 5, 7, 8, 0))
+                await sched.run_due()
+                return slack
+
+        slack = go(scenario())
+    assert len(slack.posts()) == 2
+    with store.session() as s:
+        told = [digest_from_json(r.payload["digest"]).stories for r in s.scalars(select(Delivery).where(Delivery.subscription_id == sub).order_by(Delivery.id))]
+    day1 = [x.text for story in told[0] for x in story.sentences]
+    day2 = [x.text for story in told[1] for x in story.sentences]
+    assert any("crane collapsed onto the main pier" in t for t in day1)
+    assert any("reopen on Thursday" in t for t in day2) and not set(day1) & set(day2)
 
 
 @pytest.mark.parametrize("nonces_forgotten", [False, True])
