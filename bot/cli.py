@@ -38,9 +38,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import build_service
     from bot.terminal import print_search
 
-    settings.channels.search_page_size = max(1, min(args.limit, 10))
+    settings.channels.search_page_size = min(args.limit, 10)
     service = build_service(settings, open_store(settings))
-    return 0 if print_search(service, " ".join(args.query), sys.stdout, args.page) else 1
+    limit = settings.channels.search_page_size if args.limit != 10 else None
+    return 0 if print_search(service, " ".join(args.query), sys.stdout, args.page, limit) else 1
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     se = sub.add_parser("search", help="full-text search over the stored articles")
     se.add_argument("query", nargs="+")
-    se.add_argument("--limit", type=int, default=10, help="results to show (at most 10)")
+    se.add_argument("--limit", type=positive_int, default=10, help="results to show (at most 10)")
     se.add_argument("--page", type=positive_int, default=1, help="which page of results (default 1)")
     se.set_defaults(func=cmd_search)
     dg = sub.add_parser("digest", help="print a digest of the stored articles (the bundled corpus by default)")

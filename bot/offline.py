@@ -79,7 +79,9 @@ def _clusters(handle: BinaryIO, warn: TextIO) -> Iterator[Cluster]:
         cid = _text(item["id"])
         docs = item.get("documents")
         if not isinstance(docs, list) or not docs:
-            print(f"line {n} (id {_shown(cid)}): no documents; empty summary", file=warn)
+            # An article of a `cluster` input ({"id", "title", "text"}) is the likely mix-up.
+            hint = ' (this looks like one article, as `cluster` reads; summarize wants {"id", "documents": [...]} a line)' if "documents" not in item and "text" in item else ""
+            print(f"line {n} (id {_shown(cid)}): no documents; empty summary{hint}", file=warn)
             docs = []
         documents = []
         for k, d in enumerate(docs):

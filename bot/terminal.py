@@ -23,11 +23,12 @@ CALLER = Caller("terminal", is_admin=True, admin_hint="access to the terminal")
 HELP = "Commands: /digest, /news search <words>, /news sources <story id>, /news help. Ctrl-D or Ctrl-C to quit."
 
 
-def print_search(service: CommandService, query: str, out: TextIO, page: int = 1) -> bool:
+def print_search(service: CommandService, query: str, out: TextIO, page: int = 1, limit: int | None = None) -> bool:
     """The `search` command's results: the chat's "More: /news search ... page:2" said as that
-    command's own option."""
+    command's own options (with its --limit, or page 2 would be another page size's)."""
     reply = service.handle(Request("news search", CALLER, PLACE, {"query": query, "page": page}))
-    text = re.sub(r"/news search (.+?) page:(\d+)", r"search \1 --page \2", render(reply))
+    more = r"search \1" + (f" --limit {limit}" if limit else "") + r" --page \2"
+    text = re.sub(r"/news search (.+?) page:(\d+)", more, render(reply))
     print(text, file=out)
     return not reply.error
 

@@ -41,7 +41,7 @@ def test_ingest_then_search(tmp_path):
     (f / "c.txt").write_text("Volcano quiet again\nThe island's volcano went quiet on Friday.", encoding="utf-8")
     assert run_bot(tmp_path, "ingest", str(f)).returncode == 0
     first = run_bot(tmp_path, "search", "volcano", "--limit", "1")
-    assert "More: search volcano --page 2" in first.stdout and "/news search" not in first.stdout  # the CLI's own option
+    assert "More: search volcano --limit 1 --page 2" in first.stdout and "/news search" not in first.stdout  # the CLI's own options
     second = run_bot(tmp_path, "search", "volcano", "--limit", "1", "--page", "2")
     assert second.returncode == 0 and "(page 2)" in second.stdout and "More:" not in second.stdout
     none = run_bot(tmp_path, "search", '"zzz')

@@ -64,6 +64,7 @@ def test_bad_input_gets_messages_or_empty_summaries(tmp_path):
         "[" * 100_000 + "]" * 100_000,  # json.loads raises RecursionError here, not a JSONDecodeError
         '{"id": "two\\nlines", "documents": []}',  # a message about it stays on one line
         '{"id": "sep\\u2028x\\u0085y", "documents": [{"title": "t", "text": "Rain fell over the city on Monday.", "source": "s"}]}',
+        json.dumps({"id": "a0", "title": "Budget passes", "text": "Parliament passed the budget."}),  # an article, as `cluster` reads
     ])
     r = run_bot(tmp_path, "summarize", "--input", str(inp), "--output", str(out), "--words", "20")
     assert r.returncode == 0, r.stderr
@@ -75,6 +76,7 @@ def test_bad_input_gets_messages_or_empty_summaries(tmp_path):
         "half\ufffd": "Voters \ufffd chose a new mayor on Sunday.",
         "two\nlines": "",
         "sep\u2028x\x85y": "Rain fell over the city on Monday.",  # line ends to str.splitlines(), escaped in the file
+        "a0": "",
     }
     assert "line 1: not valid JSON" in r.stderr
     assert "line 2 (id empty): no documents" in r.stderr
@@ -82,6 +84,8 @@ def test_bad_input_gets_messages_or_empty_summaries(tmp_path):
     assert "line 7: expected an object" in r.stderr
     assert "line 10: not valid JSON (nested too deeply); skipped" in r.stderr
     assert "line 11 (id 'two\\nlines'): no documents; empty summary" in r.stderr
+    assert "line 13 (id a0): no documents; empty summary (this looks like one article, as `cluster` reads" in r.stderr
+    assert "line 2 (id empty): no documents; empty summary\n" in r.stderr  # no such hint for a cluster without documents
 
 
 def test_missing_input_and_bad_options_are_one_line_errors(tmp_path):
