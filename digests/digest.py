@@ -168,8 +168,9 @@ def _story_key(story: StoryInput, options: DigestOptions) -> bytes:
     return h.digest()
 
 
-# In a digest a story that grew over days leads with what is new (SelectorConfig.latest).
-DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True)
+# In a digest a story that grew over days leads with what is new (SelectorConfig.latest), and
+# every algorithm quotes whole sentences only (SelectorConfig.whole_sentences).
+DIGEST_SELECTOR = replace(SELECTOR_DEFAULT, latest=True, whole_sentences=True)
 
 
 def _build_story(story: StoryInput, options: DigestOptions) -> Story:

@@ -61,6 +61,10 @@ class SelectorConfig:
     # Sentences a channel was already sent for this story (digests/digest.py): never chosen
     # again, so a story that grew tells what is new rather than its earlier summary once more.
     said: frozenset[str] = frozenset()
+    # A digest quotes whole sentences whatever the algorithm: with it on, a plain sumy ranking
+    # skips headings, furniture and sentences cut off (filters.may_stand_in). Off for evaluation,
+    # whose baselines are sumy as it is.
+    whole_sentences: bool = False
 
 
 DEFAULT = SelectorConfig()

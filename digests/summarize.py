@@ -103,6 +103,7 @@ def summarize(
             chosen = [opener] + sorted((i for i in chosen if i != opener), key=lambda i: (units[i].position, rank[i]))
     else:
         # Plain sumy: its ranking within the budget, shown in document order as sumy does.
-        ranking = [i for i in sumy_ranking(algorithm, documents, units) if units[i].text not in config.said]
+        ranking = [i for i in sumy_ranking(algorithm, documents, units)
+                   if units[i].text not in config.said and (not config.whole_sentences or may_stand_in(units[i]))]
         chosen = sorted(fill_budget(units, ranking, words))
     return Extract(units, tuple(chosen))

@@ -389,3 +389,18 @@ def test_a_built_story_is_reused_until_an_article_changes():
     assert again is not first and again == build_story(StoryInput("s", edited), options)
     assert build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random")) is not \
         build_story(StoryInput("s", docs), DigestOptions(words_per_story=120, algorithm="random"))
+
+
+def test_a_digest_quotes_whole_sentences_whatever_the_algorithm():
+    """A channel set to lexrank got "... died in hospital in Seoul on Monday after he was": plain
+    sumy knows no cut-off sentence. The summarize command and evaluation keep sumy as it is."""
+    cut = "Police in Seoul said Kim, the lead singer of the boy band Shinee, died in hospital in Seoul on Monday after he was"
+    docs = [
+        doc(1, "Kim Jonghyun, the lead singer of the boy band Shinee, died in hospital in Seoul on Monday, police said. "
+               f"Fans gathered outside the hospital in Seoul on Monday night. {cut}"),
+        doc(2, "The lead singer of the boy band Shinee died in hospital in Seoul on Monday. Police in Seoul said he was found in an apartment."),
+    ]
+    assert cut in summarize(docs, 100, "lexrank").sentences
+    for algorithm in ("lexrank", "textrank", "luhn"):
+        story = build_digest([StoryInput("s", docs)], DigestOptions(algorithm=algorithm, words_per_story=100)).stories[0]
+        assert story.sentences and all(not s.text.endswith("after he was") for s in story.sentences), algorithm
