@@ -69,7 +69,7 @@ async def serve(settings: Settings, store: Store, stdin: TextIO, out: TextIO) ->
 
         outlets["terminal"] = TerminalOutlet(out)
         terminal = asyncio.create_task(run_terminal(service, stdin, out, stop), name="terminal")
-    if not platforms and terminal is None:
+    if nothing_to_run(settings):
         print(f"newsbot: {NOTHING_TO_RUN}", file=sys.stderr)
         return 2
     connected = {"discord": discord_bot.connected} if "discord" in platforms else {}

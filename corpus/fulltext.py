@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from config.settings import Settings
 from corpus.http import Fetcher
-from corpus.raw import RawArticle, Skipped, Stored
+from corpus.raw import RawArticle, Skipped, Stored, back_to_teaser
 
 
 def word_count(text: str) -> int:
@@ -37,8 +37,7 @@ def complete_teasers(
     for shared in (group for group in by_page.values() if len(group) > 1):
         for i in shared:
             raw = items[i]
-            raw.text, raw.title, raw.author, raw.published = raw.extra.pop("teaser")
-            del raw.extra["full_text"]
+            back_to_teaser(raw)
             items[i] = _keep(raw, f"its page is the same for {len(shared)} entries of the feed (a consent, login or error page?)")
     yield from items
 

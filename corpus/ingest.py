@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from corpus import dedupe
 from corpus.cleaning import clean_text
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
-from corpus.raw import RawArticle, Skipped, Stored
+from corpus.raw import RawArticle, Skipped, Stored, back_to_teaser
 from corpus.store import Store
 
 # A date this far past the moment an article is first seen is a wrong clock or time zone, or a
@@ -37,8 +37,7 @@ def stored_already(store: Store, items: Iterable[RawArticle | Skipped]) -> Calla
     "pending" (a poll before ran out of pages for it)."""
     raws = [i for i in items if isinstance(i, RawArticle)]
     urls, guids = (sorted(keys) for keys in _keys(raws))
-    feed_id = raws[0].feed_id if raws else None
-    same_feed = Article.feed_id.is_(None) if feed_id is None else Article.feed_id == feed_id
+    same_feed = _of_feed(raws[0].feed_id, raws[0].outlet.strip()[:256]) if raws else Article.feed_id.is_(None)
     by_guid: dict[str, bool] = {}
     by_url: dict[str, bool] = {}  # stored, and whether its page is pending
     with store.session() as s:
@@ -170,11 +169,10 @@ class Ingestor:
         place = (raw.outlet.strip()[:256], (url or raw.url or "")[:2048], title)
 
         found = self._find_duplicate(s, url, raw.guid, raw.feed_id, chash, mh, place[0])
-        if found and _page_of_another_entry(found[0], raw, place[0]):
+        if found and _page_of_another_entry(found[0], raw, url, place[0]):
             # A consent wall or error page that an earlier entry of this feed got too: not this
             # entry's text, nor the earlier one's news. The teaser stays.
-            raw.text, raw.title, raw.author, raw.published = raw.extra.pop("teaser")
-            del raw.extra["full_text"]
+            back_to_teaser(raw)
             raw.extra["note"] = f"kept the teaser: its page holds the same text as #{found[0].id}, another entry of the feed"
             return self.add(s, raw)
         if found:
@@ -235,9 +233,7 @@ class Ingestor:
         return Outcome("completed", raw.origin, article.id, f"full text of #{article.id}")
 
     def _find_duplicate(self, s, url, guid, feed_id, chash, mh, outlet: str = "") -> tuple[Article, str] | None:
-        # GUIDs are only unique within their feed; a feed read by `ingest` has no row, so its
-        # outlet stands for it.
-        same_feed = (Article.feed_id.is_(None) & (Article.outlet == (outlet or None))) if feed_id is None else Article.feed_id == feed_id
+        same_feed = _of_feed(feed_id, outlet)
         a = url and s.scalar(select(Article).where(Article.canonical_url == url))
         # The same link under another GUID of the same feed is another entry (posts of one page,
         # a link that only query parameters told apart, every item linking to the home page).
@@ -277,19 +273,27 @@ class Ingestor:
             s.add(Sighting(article_id=article.id, outlet=outlet, url=url, title=title or None, seen_at=utcnow()))
 
 
+def _of_feed(feed_id: int | None, outlet: str):
+    """The condition on Article: carried by this feed. GUIDs are only unique within their feed;
+    a feed read by `ingest` has no row, so its outlet stands for it."""
+    return Article.feed_id == feed_id if feed_id is not None else Article.feed_id.is_(None) & (Article.outlet == (outlet or None))
+
+
 def _same_feed(article: Article, feed_id: int | None, outlet: str) -> bool:
+    """_of_feed for an article already loaded."""
     if feed_id is None:
         return article.feed_id is None and (article.outlet or "") == outlet
     return article.feed_id == feed_id
 
 
-def _page_of_another_entry(found: Article, raw: RawArticle, outlet: str) -> bool:
-    """Whether the page fetched for this teaser holds what a stored entry of the same feed, with
-    another link and GUID, holds: a page the site serves for many links, not the article."""
+def _page_of_another_entry(found: Article, raw: RawArticle, url: str | None, outlet: str) -> bool:
+    """Whether the page fetched for this teaser (canonical link `url`) holds what a stored entry
+    of the same feed, with another link and GUID, holds: a page the site serves for many links,
+    not the article."""
     return (
         "teaser" in raw.extra
         and _same_feed(found, raw.feed_id, outlet)
-        and found.canonical_url != dedupe.canonical_url(raw.url)
+        and found.canonical_url != url
         and not (raw.guid and found.guid == raw.guid)
     )
 

@@ -44,3 +44,10 @@ class Skipped:
 # What the store holds of a feed entry: nothing (None), the entry ("stored"), or its teaser with
 # the page still to fetch ("pending"; corpus/fulltext.py).
 Stored = Literal["stored", "pending"] | None
+
+
+def back_to_teaser(raw: RawArticle) -> None:
+    """Undo a page's text on a feed entry: its own teaser, title, author and date come back
+    (corpus/fulltext.py kept them in extra["teaser"] when the page replaced them)."""
+    raw.text, raw.title, raw.author, raw.published = raw.extra.pop("teaser")
+    del raw.extra["full_text"]

@@ -121,6 +121,13 @@ def test_guids_of_two_feeds_read_by_ingest_are_told_apart_by_their_outlet(store)
         raw(title="Harbour reopens again", text="The harbour reopened.", outlet="Outlet B", url=None, guid="1"),
     ])
     assert (report.new, report.duplicate) == (2, 1) and report.duplicate_reasons == {"same GUID": 1}
+    # The same rule says whether a teaser's page is worth fetching: outlet C's entry "1" is new.
+    from corpus.ingest import stored_already
+
+    known = stored_already(store, [raw(title="Ferry strike", text="Teaser.", outlet="Outlet C", url="https://c.example/2", guid="1")])
+    assert known(raw(title="Ferry strike", text="Teaser.", outlet="Outlet C", url="https://c.example/2", guid="1")) == "stored"  # C's own "1"
+    other = stored_already(store, [raw(title="Ferry strike", text="Teaser.", outlet="Outlet D", url="https://d.example/2", guid="1")])
+    assert other(raw(title="Ferry strike", text="Teaser.", outlet="Outlet D", url="https://d.example/2", guid="1")) is None
 
 
 def test_same_text_different_url_is_a_duplicate(store):
