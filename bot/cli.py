@@ -82,7 +82,7 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     scope = DigestScope(
         topic=topic, story_count=args.stories, words=args.words or settings.channels.words,
         algorithm=args.algorithm or settings.channels.algorithm,
-        title=f"News digest: {topic}" if topic else "News digest",
+        title=f"News digest: {topic}" if topic else "News digest", zone=settings.channels.timezone,
     )
     digest = build_service(settings, store).provider.digest(scope)
     if not digest.stories:

@@ -41,11 +41,12 @@ class DigestScope:
     title: str = "News digest"
     # Sentences the channel was already sent, by story id: a story that grew tells what is new.
     said: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    zone: str = "UTC"  # the channel's timezone, for the digest's time
 
     def options(self, citation_similarity: float = CITATION_SIMILARITY) -> DigestOptions:
         return DigestOptions(
             words_per_story=self.words, max_stories=self.story_count, algorithm=self.algorithm,
-            citation_similarity=citation_similarity, title=self.title, said=self.said,
+            citation_similarity=citation_similarity, title=self.title, said=self.said, zone=self.zone,
         )
 
 

@@ -384,7 +384,7 @@ class CommandService:
         its filters and its size."""
         d = self.defaults
         if sub is None:
-            return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=_title(topic))
+            return DigestScope(topic=topic, story_count=d.story_count, words=d.words, algorithm=d.algorithm, title=_title(topic), zone=d.timezone)
         return subscription_scope(sub, d, topic)
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -484,6 +484,7 @@ def subscription_scope(
         words=sub.words or defaults.words,
         algorithm=sub.algorithm or defaults.algorithm,
         title=_title(topic),
+        zone=sub.timezone,
     )
 
 

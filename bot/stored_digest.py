@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from digests.digest import in_zone
 from digests.model import Digest, Source, Story, SummarySentence
 
 
@@ -20,6 +21,7 @@ def digest_to_json(d: Digest) -> dict:
     return {
         "title": d.title,
         "generated_at": _time(d.generated_at),
+        "zone": getattr(d.generated_at.tzinfo, "key", "UTC"),  # isoformat keeps only the offset
         "stories": [
             {
                 "id": st.id,
@@ -49,4 +51,4 @@ def digest_from_json(data: dict) -> Digest:
         )
         for st in data["stories"]
     )
-    return Digest(data["title"], _parse(data["generated_at"]), stories)
+    return Digest(data["title"], in_zone(_parse(data["generated_at"]), data.get("zone", "UTC")), stories)

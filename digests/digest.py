@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digests.attribution import CITATION_SIMILARITY, supporting_documents
 from digests.model import Digest, Document, Source, Story, SummarySentence
@@ -40,6 +41,7 @@ class DigestOptions:
     now: datetime | None = field(default=None)  # for ranking by recency; defaults to the clock
     # Sentences the channel was already sent, by story id: not chosen again (SelectorConfig.said).
     said: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    zone: str = "UTC"  # the IANA timezone the digest's time is shown in (the channel's)
 
 
 def headline(documents: Sequence[Document]) -> str:
@@ -254,4 +256,13 @@ def build_digest(stories: Sequence[StoryInput], options: DigestOptions = DigestO
         summary = build_story(story, options)
         if summary.sentences or headlines_only(story.documents) or _says_something(story, options):
             built.append(summary)
-    return Digest(title=options.title, generated_at=now, stories=tuple(built))
+    return Digest(title=options.title, generated_at=in_zone(now, options.zone), stories=tuple(built))
+
+
+def in_zone(t: datetime, zone: str) -> datetime:
+    """`t` in the IANA timezone `zone`, or in UTC when the name is unknown (a stored digest from a
+    machine whose tz database had it)."""
+    try:
+        return t.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return t.astimezone(timezone.utc)

@@ -61,7 +61,8 @@ def test_digest_topic_and_empty_store(tmp_path):
     # A topic that no story mentions is said as such (there are stories); a blank one is no topic.
     r = run_bot(tmp_path, "digest", "--topic", "zeppelin")
     assert r.returncode == 1 and "No stored story mentions 'zeppelin'" in r.stderr and "ingest" not in r.stderr
-    r = run_bot(tmp_path, "digest", "--topic", "   ", "--stories", "1")
+    r = run_bot(tmp_path, "digest", "--topic", "   ", "--stories", "1", NEWSBOT_CHANNELS__TIMEZONE="Asia/Tokyo")
     assert r.returncode == 0 and r.stdout.startswith("== News digest · 1 story"), r.stderr
+    assert re.match(r"== News digest · 1 story · \d{4}-\d\d-\d\d \d\d:\d\d JST ==", r.stdout)  # the configured timezone
     r = run_bot(tmp_path, "digest", "--topic", "x" * 300)
     assert r.returncode == 2 and "keep it under 200" in r.stderr and "Traceback" not in r.stderr

@@ -525,13 +525,15 @@ def test_digest_shows_the_latest_digest_this_channel_was_sent(store, cfg):
                 before = texts(run(service, "digest", place=place()))
                 clock.move_to(at(2024, 5, 6, 6, 0))
                 await sched.run_due()
+                assert slack.posts(CHANNEL)[0]["text"].startswith("News digest · 2 stories · 2024-05-06 08:00 CEST")
                 news(store, 1, tag="later")
                 clock.move_to(at(2024, 5, 6, 9, 0))
                 return before, texts(run(service, "digest", place=place())), texts(run(service, "digest", place=place(), topic="later"))
 
         before, after, topical = go(scenario())
-    assert "News digest · 2 stories" in before and "Posted" not in before  # none delivered yet: built now
-    assert "News digest · 2 stories" in after and "later" not in after.split("Posted")[0]
+    # Its time in the channel's timezone, as built now and as stored with the delivery
+    assert "News digest · 2 stories · 2024-05-06 07:00 CEST" in before and "Posted" not in before  # none delivered yet: built now
+    assert "News digest · 2 stories · 2024-05-06 08:00 CEST" in after and "later" not in after.split("Posted")[0]
     assert "Posted Mon 06 May 08:00 CEST; the next is due Tue 07 May 08:00" in after
     assert "later" in topical and "Posted" not in topical
 
@@ -667,9 +669,13 @@ def test_a_stored_digest_comes_back_exactly(store):
 
     with time_machine.travel(at(2024, 5, 6, 7, 0), tick=False):
         news(store, 3, tag="kept")
-        digest = StoreDigestProvider(store).digest(DigestScope())
+        digest = StoreDigestProvider(store).digest(DigestScope(zone="Asia/Tokyo"))
     assert len(digest.stories) == 3 and all(st.sources and st.sentences for st in digest.stories)
-    assert digest_from_json(json.loads(json.dumps(digest_to_json(digest)))) == digest
+    stored = json.loads(json.dumps(digest_to_json(digest)))
+    back = digest_from_json(stored)
+    assert back == digest and f"{back.generated_at:%H:%M %Z}" == "16:00 JST"  # its zone too, not only the offset
+    del stored["zone"]  # as stored before digests had a zone
+    assert f"{digest_from_json(stored).generated_at:%H:%M %Z}" == "07:00 UTC"
 
 
 def test_a_feed_a_channel_follows_is_polled_at_once_not_at_the_next_sweep(store, net_settings, http_server):

@@ -20,7 +20,7 @@ def meta(*parts: str | None) -> str:
 
 def digest_heading(d: Digest) -> str:
     n = len(d.stories)
-    return meta(clean(d.title), f"{n} {'story' if n == 1 else 'stories'}", f"{d.generated_at:%Y-%m-%d %H:%M} UTC")
+    return meta(clean(d.title), f"{n} {'story' if n == 1 else 'stories'}", f"{d.generated_at:%Y-%m-%d %H:%M %Z}")
 
 
 def story_meta(s: Story) -> str:
