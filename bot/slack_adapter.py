@@ -251,6 +251,7 @@ def http_app(bot: SlackBot, path: str):
     """The Starlette app for HTTP mode: Slack's requests at `path`, a health check at /healthz."""
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
     from starlette.applications import Starlette
+    from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse
     from starlette.routing import Route
 
@@ -259,12 +260,26 @@ def http_app(bot: SlackBot, path: str):
     async def events(request):
         # Bolt parses the body before it checks the signature, so anyone could make it fail on
         # a body that isn't the JSON or form it claims (500s, a traceback logged for each).
-        # Unsigned requests stop here; a signed one it still can't read is a 400.
-        body = await request.body()
-        if bot.verifier is None or not bot.verifier.is_valid_request(body, dict(request.headers)):
+        # Unsigned requests stop here, before their body is read whole (only a request with a
+        # current timestamp, and at most MAX_BODY bytes of it); a signed one Bolt still can't
+        # read is a 400.
+        headers = dict(request.headers)
+        if bot.verifier is None or not _current(headers.get("x-slack-request-timestamp"), bot.verifier.clock.now()):
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
-            return await handler.handle(request)
+            body = await asyncio.wait_for(_read_body(request, MAX_BODY), BODY_SECONDS)
+        except asyncio.TimeoutError:
+            return JSONResponse({"error": "request body too slow"}, status_code=408)
+        if body is None:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        if not bot.verifier.is_valid_request(body, headers):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+
+        async def replay():  # Bolt reads the body again: give it what was read
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        try:
+            return await handler.handle(Request(request.scope, replay))
         except (ValueError, RecursionError) as exc:  # JSONDecodeError; a body nested past Python's limit
             log.warning("a signed Slack request could not be read (%s); answered 400", type(exc).__name__)
             return JSONResponse({"error": "unreadable request"}, status_code=400)
@@ -273,6 +288,32 @@ def http_app(bot: SlackBot, path: str):
         return PlainTextResponse("ok")
 
     return Starlette(routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])])
+
+
+# Slack's requests are a few kilobytes (a command's text is at most 4,000 characters).
+MAX_BODY = 1 << 20
+BODY_SECONDS = 10.0  # a body dripped byte by byte would hold a connection for ever
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+def _current(timestamp: str | None, now: float) -> bool:
+    """Whether a request's timestamp is one Slack's signature check accepts (a number within five
+    minutes): anything else is refused before the body is read, and slack_sdk's int() raised on
+    "abc" (a 500 and a traceback for each such request)."""
+    return bool(timestamp and _TIMESTAMP.fullmatch(timestamp) and abs(now - int(timestamp)) <= 300)
+
+
+async def _read_body(request, limit: int) -> bytes | None:
+    """The request's body, or None once it is longer than `limit` bytes."""
+    if (length := request.headers.get("content-length", "")).isascii() and length.isdigit() and int(length) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Server:

@@ -330,6 +330,25 @@ def test_http_mode_server_verifies_signatures_and_serves_the_real_slash_command_
                             r = await web.post(url, content=junk, headers={**signed_headers(junk), "content-type": ctype})
                             assert r.status_code in (400, 404), (junk[:20], ctype, r.text)  # 404: a form without a command
                     assert len(bot.handled) == handled and len(server.calls) == calls
+
+                    # A timestamp slack_sdk can't read made it raise (a 500 and a traceback each).
+                    for stamp in ("abc", "", "1e9", "9" * 5000, "12.5", "-1", "0x10"):
+                        r = await web.post(url, content=body, headers={**signed_headers(body), "x-slack-request-timestamp": stamp})
+                        assert r.status_code == 401, (stamp[:20], r.text)
+                    # A body far beyond any Slack request is refused before it is read whole,
+                    # whether its length is declared or streamed.
+                    big = b"x" * (2 << 20)
+                    r = await web.post(url, content=big, headers=signed_headers(big.decode()))
+                    assert r.status_code == 413
+
+                    async def streamed():
+                        for _ in range(64):
+                            yield b"y" * 65536
+
+                    r = await web.post(url, content=streamed(), headers=signed_headers(""))
+                    assert r.status_code == 413
+                    r = await web.post(url, content=body, headers=signed_headers(body))  # and it still answers
+                    assert r.status_code == 200 and r.json()["response_type"] == kind
             finally:
                 await http.stop()
 
