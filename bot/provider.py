@@ -114,11 +114,12 @@ class StoreDigestProvider:
         return build_digest(self.stories(scope), scope.options(self.citation_similarity))
 
     def story(self, story_id: str, scope: DigestScope | None = None) -> Story | None:
-        """One story, summarised with `scope`'s words and summarizer (a channel's own)."""
+        """One story, summarised with `scope`'s words and summarizer (a channel's own); None when
+        it is not there, or not among `scope`'s feeds."""
         if not is_number(story_id) or len(story_id) > 18:
             return None
         update_stories(self.store, self.cluster)
-        found = load_stories(self.store, story_ids=[int(story_id)])
+        found = load_stories(self.store, story_ids=[int(story_id)], feed_ids=scope.feed_ids if scope else None)
         if not found:
             return None
         sid, headline, docs = found[0]

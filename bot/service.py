@@ -397,10 +397,12 @@ class CommandService:
         """The story with the id typed; or, for words, the one story whose headline has them all,
         else a reply that lists those that do (newest first) with their ids."""
         story_id = typed.strip().lstrip("#")
+        with self.store.session() as s:
+            scope = self.scope_for(self.find(s, req.place))  # the channel's feeds, words and summarizer
         if not story_id.isdigit():
             words = query_words(story_id)
             # Words only: "-1" is the word 1 of a headline, not ids starting with 1.
-            found = story_headlines(self.store, " ".join(words), limit=STORY_MATCHES + 1, ids=False) if words else []
+            found = story_headlines(self.store, " ".join(words), STORY_MATCHES + 1, scope.feed_ids, ids=False) if words else []
             if not found:
                 raise UsageError(f"No story's headline has {story_id[:100]!r}. Story ids look like 12: /digest shows each story with its id, and /news search <words> finds articles.")
             if len(found) > 1:
@@ -408,8 +410,6 @@ class CommandService:
                 more = "; more match: add a word" if len(found) > STORY_MATCHES else ""
                 return Reply.of(Fields(f"Stories whose headline has {story_id[:100]!r}", rows, f"Pick one by its id{more}."), ephemeral=True)
             story_id = str(found[0][0])
-        with self.store.session() as s:
-            scope = self.scope_for(self.find(s, req.place))  # the channel's words and summarizer
         story = self.provider.story(story_id, scope)
         if story is None:
             raise UsageError(f"There is no story {story_id!r}. /digest lists the current stories with their ids, and /news search <words> finds articles.")

@@ -122,7 +122,9 @@ def load_stories(
 ) -> list[tuple[int, str, list[Document]]]:
     """(story id, headline, documents oldest first), newest stories first. Narrowed to stories
     with news published since `since`, stories that took new articles since `changed_since`,
-    stories with an article carried by one of `feed_ids` or among `article_ids`, or `story_ids`."""
+    stories with an article carried by one of `feed_ids` or among `article_ids`, or `story_ids`.
+    With `feed_ids`, a story's documents are only the articles those feeds carried: a channel
+    never sees what another channel's (perhaps private) feed brought into the same story."""
     with store.session() as s:
         q = (select(Story)
              .options(selectinload(Story.members).selectinload(StoryMember.article).selectinload(Article.sightings))
@@ -140,10 +142,23 @@ def load_stories(
         if limit is not None:
             q = q.limit(limit)
         out = []
-        for st in s.scalars(q).all():
-            docs = sorted((member_document(m) for m in st.members), key=chronological)
-            out.append((st.id, st.headline, docs))
+        stories = s.scalars(q).all()
+        shown = _carried_articles(s, feed_ids, [m.article_id for st in stories for m in st.members]) if feed_ids is not None else None
+        for st in stories:
+            members = [m for m in st.members if shown is None or m.article_id in shown]
+            docs = sorted((member_document(m) for m in members), key=chronological)
+            # The stored headline may be the title of an article left out: the digest picks one.
+            out.append((st.id, st.headline if len(members) == len(st.members) else "", docs))
         return out
+
+
+def _carried_articles(s, feed_ids: tuple[int, ...], article_ids: list[int]) -> set[int]:
+    """Which of these articles one of `feed_ids` carried."""
+    out: set[int] = set()
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        out.update(s.scalars(select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids), ArticleFeed.article_id.in_(chunk))))
+    return out
 
 
 def story_headlines(

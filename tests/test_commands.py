@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -462,3 +462,37 @@ def test_a_channel_follows_the_configured_defaults_until_it_sets_its_own(store):
     assert count == 2 and longest <= 20
     run(changed, "news settings", stories=3)
     assert _digest_size(run(make_service(store, story_count=7), "digest"))[0] == 3
+
+
+def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
+    """/news story and /news sources, by id or by headline words, in a channel that follows feeds:
+    another channel's (perhaps private) feed is not theirs to read, nor its article in a story
+    both feeds carried."""
+    svc = make_service(store)
+    a, b = Place("slack", "TA", "CA"), Place("discord", "G1", "C9")
+    run(svc, "news subscribe", place=a, url="https://a.example/feed.xml")
+    run(svc, "news subscribe", place=b, url="https://b.example/feed.xml")
+    with store.session() as s:
+        feed_a, feed_b = (s.scalar(select(Feed.id).where(Feed.url == f"https://{x}.example/feed.xml")) for x in "ab")
+    secret = article(1, title="Acme confidential merger talks", feed_id=feed_a)
+    when = secret.published + timedelta(days=30)
+    shared = [article(2, published=when, feed_id=feed_a, title="Kilauea erupts again, Outlet A reports"),
+              article(2, published=when + timedelta(hours=2), feed_id=feed_b, outlet="Outlet B", url="https://b.example/kilauea",
+                      origin="test:b", text=article(2).text.replace("erupted again", "erupted again on Tuesday"))]
+    add(store, secret, *shared)
+    ids = {st.headline: st.id for st in run(svc, "digest", place=a).messages[0].digest.stories}
+    secret_id, shared_id = ids["Acme confidential merger talks"], next(v for k, v in ids.items() if "Kilauea" in k)
+    anywhere = Place("discord", "G2", "C2")  # follows no feeds
+    assert len(run(svc, "news sources", place=anywhere, id=shared_id).messages[0].links) == 2  # both feeds' articles: one story
+
+    for command in ("news story", "news sources"):
+        for typed in (secret_id, "Acme merger"):
+            reply = run(svc, command, place=b, id=typed)
+            assert reply.error and "confidential" not in texts(reply), (command, typed)
+        assert "confidential" in texts(run(svc, command, place=a, id=secret_id))  # its own channel reads it
+    shown = texts(run(svc, "news story", place=b, id=shared_id))
+    assert "b.example/kilauea" in shown and "news2.example" not in shown and "Outlet A reports" not in shown
+    sources = run(svc, "news sources", place=b, id=shared_id).messages[0].links
+    assert [x.url for x in sources] == ["https://b.example/kilauea"]
+    # A channel that follows no feeds reads every stored article, as its digests do.
+    assert "confidential" in texts(run(svc, "news story", place=anywhere, id=secret_id))
