@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from bot.jsonl import dumps_line
+from bot.text import URL_SECRET
 
 _context: contextvars.ContextVar[dict] = contextvars.ContextVar("log_context", default={})
 
@@ -54,6 +55,7 @@ class _Redactor(logging.Filter):
         for s in self.secrets:
             text = text.replace(s, REDACTED)
         text = _TOKEN_AFTER.sub(lambda m: next(g for g in m.groups() if g is not None) + REDACTED, text)
+        text = URL_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
         return _TOKEN_SHAPES.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

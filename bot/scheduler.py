@@ -41,6 +41,7 @@ from bot.provider import DigestProvider
 from bot.schedules import Schedule
 from bot.service import subscription_scope
 from bot.stored_digest import digest_from_json, digest_to_json
+from bot.text import without_secrets
 from config.settings import Settings
 from corpus import deliveries, polling
 from corpus.channels import Subscription, SubscriptionFeed
@@ -624,9 +625,11 @@ class DigestScheduler:
             feed = s.get(Feed, feed_id)
             if feed is None or feed.disabled_at is None:
                 return []
+            shown = without_secrets(feed.url)  # a private feed's passkey is not for the channel
+            again = f"/news subscribe {feed.url}" if shown == feed.url else "/news subscribe and its full address"
             text = (
-                f"I stopped checking the feed {feed.url}: {feed.disabled_reason or 'it kept failing'}. "
-                f"An admin can try it again with /news subscribe {feed.url}, or drop it with /news unsubscribe {feed.url}."
+                f"I stopped checking the feed {shown}: {without_secrets(feed.disabled_reason or 'it kept failing')}. "
+                f"An admin can try it again with {again}, or drop it with /news unsubscribe {shown}."
             )
             slot = f"feed {feed.id} disabled {feed.disabled_at:%Y-%m-%dT%H:%M:%S}"
             subs = s.scalars(select(Subscription).join(SubscriptionFeed).where(SubscriptionFeed.feed_id == feed_id).order_by(Subscription.id)).all()

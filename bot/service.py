@@ -28,6 +28,7 @@ from bot.schedules import ScheduleError, Schedule, parse_schedule
 from config.settings import ChannelSettings
 from bot.stored_digest import digest_from_json
 from bot.stories import story_headlines
+from bot.text import without_secrets
 from corpus.channels import Subscription, SubscriptionFeed
 from corpus import polling
 from corpus.deliveries import FAILED, Delivery, last_run, latest_posted_digest
@@ -208,7 +209,7 @@ class CommandService:
             feeds = list(sub.feeds) if sub else []
             if not feeds:
                 return Reply.of(Notice("This channel follows no feeds, so its digests draw on every stored article. An admin can add one: /news subscribe https://example.com/feed.xml"))
-            links = tuple(Link(f.title or f.url, f.url, note=_feed_status(f)) for f in feeds)
+            links = tuple(Link(f.title or without_secrets(f.url), without_secrets(f.url), note=_feed_status(f)) for f in feeds)
         return Reply.of(Links(f"Feeds this channel follows ({len(links)})", links))
 
     def cmd_news_help(self, req: Request, args: dict) -> Reply:
@@ -231,7 +232,7 @@ class CommandService:
         """The addresses of the feeds this channel follows that contain what was typed so far."""
         with self.store.session() as s:
             sub = self.find(s, place)
-            urls = [f.url for f in sub.feeds] if sub else []
+            urls = [without_secrets(f.url) for f in sub.feeds] if sub else []
         typed = typed.strip().lower()
         return [u for u in urls if typed in u.lower()][:CHOICES]
 
@@ -252,29 +253,31 @@ class CommandService:
         if feed.id in disabled:
             if self.on_feed_added is not None:
                 self.on_feed_added()
-            return Reply.of(Notice(f"{feed.url} was disabled after repeated failures; it is enabled again and will be checked shortly."))
+            return Reply.of(Notice(f"{without_secrets(feed.url)} was disabled after repeated failures; it is enabled again and will be checked shortly."))
         with self.store.session() as s:
             sub = self.get_or_create(s, req)
             if any(f.id == feed.id for f in sub.feeds):
-                return Reply.fail(f"This channel already follows {feed.url}.")
+                return Reply.fail(f"This channel already follows {without_secrets(feed.url)}.")
             if len(sub.feeds) >= self.defaults.max_feeds:
                 return Reply.fail(f"This channel follows {len(sub.feeds)} feeds, the most allowed; /news unsubscribe one first.")
             s.add(SubscriptionFeed(subscription_id=sub.id, feed_id=feed.id))
         if self.on_feed_added is not None:
             self.on_feed_added()  # after the commit, so the sweep sees the feed
-        return Reply.of(Notice(f"This channel now follows {feed.url}. Its new articles will appear in this channel's digests."))
+        return Reply.of(Notice(f"This channel now follows {without_secrets(feed.url)}. Its new articles will appear in this channel's digests."))
 
     def cmd_news_unsubscribe(self, req: Request, args: dict) -> Reply:
         self._require_admin(req, "change this channel's feeds")
         url = str(args["url"]).strip()
         with self.store.session() as s:
             sub = self.find(s, req.place)
-            # As typed or as shown, before or after the feed moved (a 301 changes its address).
-            feed = next((f for f in (sub.feeds if sub else []) if feed_key(url) in (feed_key(f.url), feed_key(f.added_url or f.url))), None)
+            # As typed or as shown (its credentials left out), before or after the feed moved (a 301
+            # changes its address).
+            known = lambda f: {feed_key(u) for a in (f.url, f.added_url or f.url) for u in (a, without_secrets(a))}  # noqa: E731
+            feed = next((f for f in (sub.feeds if sub else []) if feed_key(url) in known(f)), None)
             if feed is None:
-                return Reply.fail(f"This channel doesn't follow {url[:200]}. /news feeds lists the feeds it follows.")
+                return Reply.fail(f"This channel doesn't follow {without_secrets(url[:200])}. /news feeds lists the feeds it follows.")
             s.execute(delete(SubscriptionFeed).where(SubscriptionFeed.subscription_id == sub.id, SubscriptionFeed.feed_id == feed.id))
-        return Reply.of(Notice(f"This channel no longer follows {feed.url}."))
+        return Reply.of(Notice(f"This channel no longer follows {without_secrets(feed.url)}."))
 
     def cmd_news_schedule(self, req: Request, args: dict) -> Reply:
         when, tz, empty = str(args.get("when") or "").strip(), args.get("timezone"), args.get("empty")

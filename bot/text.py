@@ -18,6 +18,19 @@ _CONTROL = re.compile(
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
+# A credential in a URL's query: a private feed's "?passkey=...", "&api_key=...", "access_token=".
+# Shown and logged as "passkey=…"; an admin types it once and it is never echoed to a channel.
+URL_SECRET = re.compile(
+    r"([?&;](?:[\w.-]*?[_-])?(?:token|key|apikey|passkey|password|passwd|pwd|secret|sig|signature|auth|authkey|credentials?)=)[^&#\s'\"<>…]+",
+    re.IGNORECASE,
+)
+
+
+def without_secrets(url: str) -> str:
+    """The URL with its query's credential values left out ("...?passkey=…")."""
+    return URL_SECRET.sub(lambda m: m.group(1) + "…", url)
+
+
 _BROADCAST = re.compile(r"@(?=everyone|here|channel)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 MAX_URL = 2048  # longer links are shown as text (Discord refuses longer embed URLs)

@@ -496,3 +496,19 @@ def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
     assert [x.url for x in sources] == ["https://b.example/kilauea"]
     # A channel that follows no feeds reads every stored article, as its digests do.
     assert "confidential" in texts(run(svc, "news story", place=anywhere, id=secret_id))
+
+
+def test_a_private_feeds_credentials_are_never_shown_in_the_channel(store):
+    """A feed's "?passkey=" or "&api_key=" typed by an admin is not echoed to the channel, in
+    replies, /news feeds or suggestions; the address as shown still unsubscribes."""
+    svc = make_service(store)
+    url = "https://tracker.example/rss?passkey=PK_SECRET_1&cat=7&api_key=AK_SECRET_2"
+    replies = [run(svc, "news subscribe", url=url), run(svc, "news subscribe", url=url), run(svc, "news feeds")]
+    shown = "\n".join(texts(r) for r in replies) + str(svc.feed_choices(HERE, "tracker"))
+    assert "SECRET" not in shown and "https://tracker.example/rss?passkey=…&cat=7&api_key=…" in shown
+    assert "now follows" in texts(replies[0]) and "already follows" in texts(replies[1])
+    with store.session() as s:
+        assert s.scalar(select(Feed.url)) == url  # polled with its credentials
+    masked = svc.feed_choices(HERE, "tracker")[0]
+    gone = run(svc, "news unsubscribe", url=masked)
+    assert not gone.error and "no longer follows" in texts(gone) and "SECRET" not in texts(gone)

@@ -64,6 +64,12 @@ def test_text_logs_show_context(restore_logging):
     line = buf.getvalue().strip()
     assert line.endswith("[feed=https://[redacted]@feeds.example/rss]") and "feed failed" in line
     assert "discarding" not in line
+    # A private feed's credentials in its query, in the context and in httpx's own request line.
+    private = "https://feeds.example/rss?passkey=PK_SECRET_1&x-api-key=AK_SECRET_2&page=2&Access_Token=AT_SECRET_3#top"
+    with log_context(feed=private):
+        logging.getLogger("httpx").warning('HTTP Request: GET %s "HTTP/1.1 200 OK"', private)
+    line = buf.getvalue().splitlines()[-1]
+    assert "SECRET" not in line and line.count("passkey=[redacted]&x-api-key=[redacted]&page=2&Access_Token=[redacted]#top") == 2
 
 
 def test_health_endpoint_liveness_readiness_and_metrics(sqlite_store):

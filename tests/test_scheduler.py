@@ -538,12 +538,17 @@ def test_digest_shows_the_latest_digest_this_channel_was_sent(store, cfg):
     assert "later" in topical and "Posted" not in topical
 
 
-def test_a_disabled_feed_is_announced_once_in_every_channel_that_follows_it(store, cfg):
+@pytest.mark.parametrize(("url", "shown", "again"), [
+    ("https://gone.example/feed.xml", "https://gone.example/feed.xml", "/news subscribe https://gone.example/feed.xml"),
+    # a private feed's passkey is not for the channel
+    ("https://gone.example/rss?passkey=PK_SECRET", "https://gone.example/rss?passkey=…", "/news subscribe and its full address"),
+])
+def test_a_disabled_feed_is_announced_once_in_every_channel_that_follows_it(store, cfg, url, shown, again):
     from corpus.channels import SubscriptionFeed
     from corpus.models import Feed
 
     with store.session() as s:
-        feed, other = Feed(url="https://gone.example/feed.xml"), Feed(url="https://fine.example/feed.xml")
+        feed, other = Feed(url=url), Feed(url="https://fine.example/feed.xml")
         s.add_all([feed, other])
         s.flush()
         feed_id, other_id = feed.id, other.id
@@ -567,8 +572,8 @@ def test_a_disabled_feed_is_announced_once_in_every_channel_that_follows_it(stor
     for channel in ("CA", "CB"):
         (post,) = slack.posts(channel)
         assert post["text"] == (
-            "I stopped checking the feed https://gone.example/feed.xml: disabled after 6 failed checks in a row; the last: HTTP 500. "
-            "An admin can try it again with /news subscribe https://gone.example/feed.xml, or drop it with /news unsubscribe https://gone.example/feed.xml."
+            f"I stopped checking the feed {shown}: disabled after 6 failed checks in a row; the last: HTTP 500. "
+            f"An admin can try it again with {again}, or drop it with /news unsubscribe {shown}."
         )
     assert slack.posts("CC") == []
     assert [r.kind for r in rows(store, b)] == ["notice"]
