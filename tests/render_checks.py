@@ -126,7 +126,20 @@ def slack_limits_hold(messages: list[dict]) -> None:
                 assert all(1 <= len(x["text"]) <= sr.SECTION for x in b["elements"])
 
 
+def _text_objects(obj):
+    if isinstance(obj, dict):
+        if obj.get("type") in ("mrkdwn", "plain_text"):
+            yield obj
+        for v in obj.values():
+            yield from _text_objects(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _text_objects(v)
+
+
 def slack_is_harmless(messages: list[dict]) -> None:
+    # Slack's own preprocessing (bare addresses linked, "certain mentions" parsed) stays off.
+    assert all(t.get("verbatim") is True for t in _text_objects(messages) if t["type"] == "mrkdwn")
     for text in strings(messages):
         if text in ("section", "mrkdwn", "context", "divider"):
             continue

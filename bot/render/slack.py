@@ -36,14 +36,20 @@ def link(text: str, url: str | None) -> str:
     return f"{text} (<{u}>)" if len(text) > LINK_TEXT or shows_another_address(text, u) else f"<{u}|{text}>"
 
 
-def section(mrkdwn: str) -> list[dict]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in chunks(mrkdwn, SECTION, keep=_UNSPLIT)]
+# verbatim: Slack otherwise preprocesses mrkdwn: it links bare addresses and channel names and
+# parses "certain mentions" itself. Only the links and escapes made here are meant.
+def mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def section(text: str) -> list[dict]:
+    return [{"type": "section", "text": mrkdwn(part)} for part in chunks(text, SECTION, keep=_UNSPLIT)]
 
 
 def footer(raw: str) -> list[list[dict]]:
     """A context block with the footer text, when there is any to show."""
     text = fit(raw, SECTION, esc)
-    return [[{"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}]] if text else []
+    return [[{"type": "context", "elements": [mrkdwn(text)]}]] if text else []
 
 
 def render(reply: Reply) -> list[dict]:
