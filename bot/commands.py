@@ -188,7 +188,9 @@ def parse_args(command: Command, words: list[str]) -> dict[str, object]:
     left: list[str] = []
     for w in words:
         key, sep, value = w.partition(":")
-        if sep and key.lower() in named and value and key.lower() not in args:
+        if sep and key.lower() in named and value:
+            if key.lower() in args:  # not left in the query: "volcano page:3" searched for "page 3"
+                raise UsageError(f"{key.lower()} is given twice; give it once, for example: {command.example}")
             args[key.lower()] = value
         else:
             left.append(w)

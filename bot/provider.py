@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.stories import load_stories, update_stories
-from corpus.search import query_words, search
+from corpus.search import fold, query_words, search
 from corpus.store import Store
 from corpus.untrusted import is_number
 from digests.algorithms import DEFAULT_ALGORITHM
@@ -21,6 +21,7 @@ from digests.attribution import CITATION_SIMILARITY
 from digests.cluster import ClusterConfig
 from digests.digest import DigestOptions, StoryInput, build_digest, build_story
 from digests.model import Digest, Document, Story
+from digests.units import stem
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,21 @@ def story_text(headline: str, documents: Sequence[Document]) -> str:
     return "\n".join([headline, *(f"{d.title}\n{d.text}" for d in documents)])
 
 
+def search_terms(text: str) -> set[str]:
+    """The text's words as search matches them: accents folded, lower-cased, stemmed ("volcanoes"
+    is "volcano", as both engines' English stemmers make it)."""
+    return {stem(w) for w in set(re.findall(r"\w+", fold(text).lower()))}
+
+
 def about_topic(stories: list[tuple[StoryInput, str]], topic: str) -> list[tuple[StoryInput, str]]:
-    """The stories whose text mentions every word of the topic, else any word (as search does).
-    The search found articles; a live-blog post's other sections may not be about the topic."""
+    """The stories whose text mentions every word of the topic, else any word (as search does,
+    stems and accents alike). The search found articles; a live-blog post's other sections may
+    not be about the topic."""
     words = [w for w in query_words(topic) if len(w) > 1] or query_words(topic)
-    every = [(st, text) for st, text in stories if all(mentions_any(text, [w]) for w in words)]
-    return every or [(st, text) for st, text in stories if mentions_any(text, words)]
+    wanted = {stem(w.lower()) for w in words}
+    found = [(st, text, search_terms(text)) for st, text in stories]
+    every = [(st, text) for st, text, terms in found if wanted <= terms]
+    return every or [(st, text) for st, text, terms in found if wanted & terms]
 
 
 class StoreDigestProvider:

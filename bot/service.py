@@ -41,7 +41,7 @@ from digests.model import Story
 
 log = logging.getLogger("newsbot.commands")
 
-_OPERATORS = re.compile(r"[\"*()^~:+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|NEAR)\b")
+_OPERATORS = re.compile(r"[\"*()^~:+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|NEAR)\b", re.IGNORECASE)
 STORY_MATCHES = 5  # stories listed when words of a headline match several
 MAX_KEYWORDS = 20
 MAX_PAGE = 100
@@ -180,9 +180,10 @@ class CommandService:
                 return Reply.fail(f"There are no more results for {query!r}; page {page} is past the end.")
             return Reply.fail(f"No stored article matches {query!r}. Try fewer or different words.")
         links = tuple(Link(h.title, h.url, h.outlet or "unknown outlet", h.published_at, h.snippet) for h in result.hits)
-        more = f"More: /news search {' '.join(words)} page:{page + 1}" if result.has_more else ""
+        typed = " ".join(query.split())  # as typed: "S-300", not the words "S 300"
+        more = f"More: /news search {typed} page:{page + 1}" if result.has_more else ""
         footer = " · ".join(x for x in (note, more) if x)
-        return Reply.of(Links(f"Search: {' '.join(words)}" + (f" (page {page})" if page > 1 else ""), links, footer))
+        return Reply.of(Links(f"Search: {typed}" + (f" (page {page})" if page > 1 else ""), links, footer))
 
     def cmd_news_story(self, req: Request, args: dict) -> Reply:
         story = self._story(req, str(args["id"]), "story")
@@ -497,7 +498,8 @@ def check_query(query: str, what: str) -> list[str]:
         raise UsageError("Tell me what to look for, for example: /news search election results")
     if len(query) > MAX_QUERY_CHARS:
         raise UsageError(f"That {what} is {len(query):,} characters long; keep it under {MAX_QUERY_CHARS}. A few distinctive words work best.")
-    words = [w for w in query_words(query) if w not in ("AND", "OR", "NOT", "NEAR")]
+    # In any case, as docs/chat.md says operators are ignored: "Not Guilty" is a search for guilty.
+    words = [w for w in query_words(query) if w.upper() not in ("AND", "OR", "NOT", "NEAR")]
     if not words:
         raise UsageError(f"There are no words to search for in {query[:50]!r}; use plain words, like: /news search election results")
     return words

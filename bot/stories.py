@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from corpus.models import Article, ArticleFeed, Story, StoryMember, utcnow
+from corpus.search import fold
 from corpus.store import Store
 from digests.cluster import ClusterConfig, ExistingStory, chronological, cluster
 from digests.model import Document
@@ -169,15 +170,26 @@ def story_headlines(
     id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds carried."""
     q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
     typed = typed.strip().lstrip("#")
-    if ids and typed.isdigit():
-        q = q.where(cast(Story.id, String).like(f"{typed}%"))
-    else:
-        for word in typed.split()[:5]:
-            q = q.where(Story.headline.icontains(word[:100], autoescape=True))  # "%" and "_" as typed
     if feed_ids is not None:
         q = q.where(_carried_by(feed_ids))
     with store.session() as s:
-        return [(sid, headline) for sid, headline in s.execute(q.limit(limit)).all()]
+        if ids and typed.isdigit():
+            return [(sid, headline) for sid, headline in s.execute(q.where(cast(Story.id, String).like(f"{typed}%")).limit(limit)).all()]
+        # Words are matched here, not in SQL: neither engine's lower() or LIKE folds accents
+        # ("zurich" for "Zürich"), and SQLite's lowers ASCII only ("ZÜRICH").
+        words = [_key(w[:100]) for w in typed.split()[:5]]
+        found = []
+        for sid, headline in s.execute(q.execution_options(yield_per=500)):
+            key = _key(headline)
+            if all(w in key for w in words):  # "%" and "_" as typed
+                found.append((sid, headline))
+                if len(found) == limit:
+                    break
+        return found
+
+
+def _key(text: str) -> str:
+    return fold(text).casefold()
 
 
 def _carried_by(feed_ids: tuple[int, ...]):

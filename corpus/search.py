@@ -6,6 +6,7 @@ operators, parentheses and `*` never raise and never change the query's meaning.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ CANDIDATES = 200
 # has not CANDIDATES matches among them is rare enough (under 4%) for the index.
 RECENT = 5000
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ACCENTS = re.compile("[\u0300-\u036f]")  # the combining diacritical marks
 _utc = UTCDateTime()
 
 
@@ -44,9 +46,16 @@ class SearchPage:
     has_more: bool
 
 
+def fold(text: str) -> str:
+    """NFKC without accents: "Zürich", "Zu\\u0308rich" (decomposed) and "Zurich" are one word.
+    PostgreSQL's search index folds the stored text the same way in SQL (migration 0009); SQLite's
+    FTS5 tokenizer removes the same accents itself."""
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
+
+
 def query_words(query: str) -> list[str]:
-    """The plain words of a user's query (at most MAX_WORDS, each at most 64 characters)."""
-    return [w[:64] for w in _WORD.findall(query)][:MAX_WORDS]
+    """The plain words of a user's query, folded (at most MAX_WORDS, each at most 64 characters)."""
+    return [w[:64] for w in _WORD.findall(fold(query))][:MAX_WORDS]
 
 
 def search(session: Session, query: str, *, limit: int = 10, offset: int = 0) -> SearchPage:
@@ -56,10 +65,12 @@ def search(session: Session, query: str, *, limit: int = 10, offset: int = 0) ->
     if not words or limit <= 0:
         return SearchPage([], False)
     run = _search_pg if session.get_bind().dialect.name == "postgresql" else _search_sqlite
-    for mode in ("all", "any") if len(words) > 1 else ("all",):
-        rows = run(session, words, mode, limit + 1, max(offset, 0))
-        if rows or offset:
-            break
+    offset = max(offset, 0)
+    rows = run(session, words, "all", limit + 1, offset)
+    # Every page in page 1's mode: any word only when no article has every word (an empty page
+    # past the end of the every-word matches stays empty).
+    if not rows and len(words) > 1 and not (offset and run(session, words, "all", 1, 0)):
+        rows = run(session, words, "any", limit + 1, offset)
     hits = [
         SearchHit(r.id, r.title, r.outlet, r.canonical_url, _utc.process_result_value(_as_dt(r.published_at), None), _squash(r.snippet))
         for r in rows[:limit]
@@ -86,28 +97,33 @@ def _search_sqlite(session: Session, words: list[str], mode: str, limit: int, of
 
 
 def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset: int):
-    # websearch_to_tsquery never raises on syntax; the words carry no operators anyway.
-    q = (" " if mode == "all" else " or ").join(words)
+    # to_tsquery's syntax is & | ! ( ) : * < > and quotes, which \w+ words never hold: "or" and
+    # "not" are words (websearch_to_tsquery read "or" as OR). newsbot_english (migration 0009)
+    # stems English and keeps stop words ("The Who"), as SQLite's porter tokenizer does.
+    q = (" & " if mode == "all" else " | ").join(words)
     # A plan made for these words: a generic plan (psycopg prepares statements it sees often)
     # can't tell a rare word from a common one.
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     sql = text(
         "WITH recent AS ("
         "  SELECT a.id FROM (SELECT id, search_vector FROM articles ORDER BY id DESC LIMIT :recent) a "
-        "  WHERE a.search_vector @@ websearch_to_tsquery('english', :q) ORDER BY a.id DESC LIMIT :pool), "
+        "  WHERE a.search_vector @@ to_tsquery('newsbot_english', :q) ORDER BY a.id DESC LIMIT :pool), "
         # Only when the walk found too few: every match, through the index (no LIMIT here, or the
         # planner may walk the whole table instead).
         "everywhere AS MATERIALIZED ("
         "  SELECT id FROM articles WHERE (SELECT count(*) FROM recent) < :pool "
-        "  AND search_vector @@ websearch_to_tsquery('english', :q)), "
+        "  AND search_vector @@ to_tsquery('newsbot_english', :q)), "
         "candidates AS ("
         "  SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= :pool "
         "  UNION ALL (SELECT id FROM everywhere ORDER BY id DESC LIMIT :pool)) "
         "SELECT a.id, a.title, a.outlet, a.canonical_url, a.published_at, "
-        "ts_headline('english', left(a.text, 5000), websearch_to_tsquery('english', :q), "
+        "ts_headline('newsbot_english', left(a.text, 5000), to_tsquery('newsbot_english', :q), "
         "'MaxWords=24, MinWords=8, StartSel=\"\", StopSel=\"\"') AS snippet "
         "FROM candidates c JOIN articles a ON a.id = c.id "
-        "ORDER BY ts_rank_cd(a.search_vector, websearch_to_tsquery('english', :q)) DESC, a.published_at DESC NULLS LAST, a.id DESC "
+        # A title word weighs ten text words (as bm25's weights on SQLite), and rank is divided by
+        # 1 + log(length) (flag 1): a long live blog's passing mentions no longer outrank a report.
+        "ORDER BY ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', a.search_vector, to_tsquery('newsbot_english', :q), 1) DESC, "
+        "a.published_at DESC NULLS LAST, a.id DESC "
         "LIMIT :limit OFFSET :offset"
     )
     params = {"q": q, "pool": max(CANDIDATES, offset + limit), "recent": RECENT, "limit": limit, "offset": offset}

@@ -99,3 +99,15 @@ def test_story_headlines_match_an_ids_digits_or_the_headlines_words(store):
     assert story_headlines(store, f"#{ids[2]}") == [(ids[2], "Tram_line approved")]
     assert story_headlines(store, "pier", limit=1) == [(ids[1], "Pier 100% rebuilt")]
     assert story_headlines(store, "nothing like it") == []
+
+
+def test_story_headlines_match_without_accents_or_case(store):
+    """`/news story zurich` found "Zürich" on neither engine, and SQLite's lower() left "Ü" as it
+    was, so "ZÜRICH" failed there."""
+    with store.session() as s:
+        story = Story(headline="Flood in Zürich", latest_at=T0)
+        s.add_all([story, Story(headline="Flood in Bern", latest_at=T0)])
+        s.flush()
+        sid = story.id
+    for typed in ("zurich", "ZÜRICH", "Zu\u0308rich", "flood zurich", "ürich"):
+        assert story_headlines(store, typed, ids=False) == [(sid, "Flood in Zürich")], typed
