@@ -104,7 +104,7 @@ class StoreDigestProvider:
         article_ids = None
         if scope.topic:
             with self.store.session() as s:
-                article_ids = [h.article_id for h in search(s, scope.topic, limit=self.max_stories).hits]
+                article_ids = [h.article_id for h in search(s, scope.topic, limit=self.max_stories, feed_ids=scope.feed_ids).hits]
         found = load_stories(
             self.store, scope.news_since, limit=self.max_stories, changed_since=scope.since, feed_ids=scope.feed_ids, article_ids=article_ids
         )

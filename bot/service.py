@@ -174,7 +174,8 @@ class CommandService:
         if _OPERATORS.search(query):
             note = f"Searched for the words {' '.join(words)}: quotes, brackets and operators such as AND, OR, NOT, - and * are ignored."
         with self.store.session() as s:
-            result = search(s, " ".join(words), limit=size, offset=(page - 1) * size)
+            feeds = self.scope_for(self.find(s, req.place)).feed_ids  # a channel's own feeds, if it has any
+            result = search(s, " ".join(words), limit=size, offset=(page - 1) * size, feed_ids=feeds)
         if not result.hits:
             if page > 1:
                 return Reply.fail(f"There are no more results for {query!r}; page {page} is past the end.")

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from corpus.models import UTCDateTime
@@ -58,13 +59,14 @@ def query_words(query: str) -> list[str]:
     return [w[:64] for w in _WORD.findall(fold(query))][:MAX_WORDS]
 
 
-def search(session: Session, query: str, *, limit: int = 10, offset: int = 0) -> SearchPage:
+def search(session: Session, query: str, *, limit: int = 10, offset: int = 0, feed_ids: tuple[int, ...] | None = None) -> SearchPage:
     """Articles matching every word, best first, then newest; if none match all words, any word.
-    Ranked among the newest CANDIDATES matches (or as many as the page needs)."""
+    Ranked among the newest CANDIDATES matches (or as many as the page needs).
+    `feed_ids`: only articles one of these feeds carried (a channel's own feeds)."""
     words = query_words(query)
     if not words or limit <= 0:
         return SearchPage([], False)
-    run = _search_pg if session.get_bind().dialect.name == "postgresql" else _search_sqlite
+    run = partial(_search_pg if session.get_bind().dialect.name == "postgresql" else _search_sqlite, feed_ids=feed_ids)
     offset = max(offset, 0)
     rows = run(session, words, "all", limit + 1, offset)
     # Every page in page 1's mode: any word only when no article has every word (an empty page
@@ -78,25 +80,36 @@ def search(session: Session, query: str, *, limit: int = 10, offset: int = 0) ->
     return SearchPage(hits, len(rows) > limit)
 
 
-def _search_sqlite(session: Session, words: list[str], mode: str, limit: int, offset: int):
+def _carried(column: str, feed_ids: tuple[int, ...] | None) -> str:
+    """The SQL condition that `column` is an article one of `feed_ids` carried ("" for any)."""
+    return "" if feed_ids is None else f" AND {column} IN (SELECT article_id FROM article_feeds WHERE feed_id IN :feeds)"
+
+
+def _params(sql: str, feed_ids: tuple[int, ...] | None):
+    return text(sql).bindparams(bindparam("feeds", expanding=True)) if feed_ids is not None else text(sql)
+
+
+def _search_sqlite(session: Session, words: list[str], mode: str, limit: int, offset: int, feed_ids: tuple[int, ...] | None = None):
     # Each word becomes an FTS5 string literal; \w+ words contain no double quote to escape.
     # The candidates are the matches from the newest CANDIDATES' rowid up: a range FTS5 walks
     # without scoring anything else.
     match = (" " if mode == "all" else " OR ").join(f'"{w}"' for w in words)
-    sql = text(
+    sql = _params(
         "SELECT a.id, a.title, a.outlet, a.canonical_url, a.published_at, "
         "snippet(articles_fts, 1, '', '', '…', 16) AS snippet "
         "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        "WHERE articles_fts MATCH :match AND articles_fts.rowid >= ("
+        f"WHERE articles_fts MATCH :match{_carried('articles_fts.rowid', feed_ids)} AND articles_fts.rowid >= ("
         "  SELECT coalesce(min(rowid), 0) FROM ("
-        "    SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match ORDER BY rowid DESC LIMIT :pool)) "
+        f"    SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match{_carried('rowid', feed_ids)} ORDER BY rowid DESC LIMIT :pool)) "
         "ORDER BY bm25(articles_fts, 10.0, 1.0), a.published_at DESC NULLS LAST, a.id DESC "
-        "LIMIT :limit OFFSET :offset"
+        "LIMIT :limit OFFSET :offset",
+        feed_ids,
     )
-    return session.execute(sql, {"match": match, "pool": max(CANDIDATES, offset + limit), "limit": limit, "offset": offset}).all()
+    params = {"match": match, "pool": max(CANDIDATES, offset + limit), "limit": limit, "offset": offset}
+    return session.execute(sql, params | ({"feeds": list(feed_ids)} if feed_ids is not None else {})).all()
 
 
-def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset: int):
+def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset: int, feed_ids: tuple[int, ...] | None = None):
     # to_tsquery's syntax is & | ! ( ) : * < > and quotes, which \w+ words never hold: "or" and
     # "not" are words (websearch_to_tsquery read "or" as OR). newsbot_english (migration 0009)
     # stems English and keeps stop words ("The Who"), as SQLite's porter tokenizer does.
@@ -104,15 +117,15 @@ def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset
     # A plan made for these words: a generic plan (psycopg prepares statements it sees often)
     # can't tell a rare word from a common one.
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    sql = text(
+    sql = _params(
         "WITH recent AS ("
         "  SELECT a.id FROM (SELECT id, search_vector FROM articles ORDER BY id DESC LIMIT :recent) a "
-        "  WHERE a.search_vector @@ to_tsquery('newsbot_english', :q) ORDER BY a.id DESC LIMIT :pool), "
+        f"  WHERE a.search_vector @@ to_tsquery('newsbot_english', :q){_carried('a.id', feed_ids)} ORDER BY a.id DESC LIMIT :pool), "
         # Only when the walk found too few: every match, through the index (no LIMIT here, or the
         # planner may walk the whole table instead).
         "everywhere AS MATERIALIZED ("
         "  SELECT id FROM articles WHERE (SELECT count(*) FROM recent) < :pool "
-        "  AND search_vector @@ to_tsquery('newsbot_english', :q)), "
+        f"  AND search_vector @@ to_tsquery('newsbot_english', :q){_carried('id', feed_ids)}), "
         "candidates AS ("
         "  SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= :pool "
         "  UNION ALL (SELECT id FROM everywhere ORDER BY id DESC LIMIT :pool)) "
@@ -124,10 +137,11 @@ def _search_pg(session: Session, words: list[str], mode: str, limit: int, offset
         # 1 + log(length) (flag 1): a long live blog's passing mentions no longer outrank a report.
         "ORDER BY ts_rank_cd('{0.1, 0.1, 0.1, 1.0}', a.search_vector, to_tsquery('newsbot_english', :q), 1) DESC, "
         "a.published_at DESC NULLS LAST, a.id DESC "
-        "LIMIT :limit OFFSET :offset"
+        "LIMIT :limit OFFSET :offset",
+        feed_ids,
     )
     params = {"q": q, "pool": max(CANDIDATES, offset + limit), "recent": RECENT, "limit": limit, "offset": offset}
-    return session.execute(sql, params).all()
+    return session.execute(sql, params | ({"feeds": list(feed_ids)} if feed_ids is not None else {})).all()
 
 
 def _as_dt(value):

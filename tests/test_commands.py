@@ -465,7 +465,7 @@ def test_a_channel_follows_the_configured_defaults_until_it_sets_its_own(store):
 
 
 def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
-    """/news story and /news sources, by id or by headline words, in a channel that follows feeds:
+    """/news search, and /news story and /news sources by id or by headline words, in a channel that follows feeds:
     another channel's (perhaps private) feed is not theirs to read, nor its article in a story
     both feeds carried."""
     svc = make_service(store)
@@ -485,6 +485,11 @@ def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
     anywhere = Place("discord", "G2", "C2")  # follows no feeds
     assert len(run(svc, "news sources", place=anywhere, id=shared_id).messages[0].links) == 2  # both feeds' articles: one story
 
+    hidden = run(svc, "news search", place=b, query="Acme merger")
+    assert hidden.error and "confidential" not in texts(hidden)
+    assert "confidential" in texts(run(svc, "news search", place=a, query="Acme merger"))
+    assert "b.example/kilauea" in texts(run(svc, "news search", place=b, query="Kilauea"))
+    assert "news2.example" not in texts(run(svc, "news search", place=b, query="Kilauea"))
     for command in ("news story", "news sources"):
         for typed in (secret_id, "Acme merger"):
             reply = run(svc, command, place=b, id=typed)
@@ -496,6 +501,7 @@ def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
     assert [x.url for x in sources] == ["https://b.example/kilauea"]
     # A channel that follows no feeds reads every stored article, as its digests do.
     assert "confidential" in texts(run(svc, "news story", place=anywhere, id=secret_id))
+    assert "confidential" in texts(run(svc, "news search", place=anywhere, query="Acme merger"))
 
 
 def test_a_private_feeds_credentials_are_never_shown_in_the_channel(store):

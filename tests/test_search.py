@@ -147,3 +147,26 @@ def test_the_upgrade_indexes_stored_articles_anew(blank_store):
         alembic_command.downgrade(cfg, "0008_feed_added_url")
         alembic_command.upgrade(cfg, "head")
     assert ids(blank_store, "zurich") == [a]
+
+
+@pytest.mark.parametrize("recent", [5000, 2])  # PostgreSQL: newest matches by walking, or by the index
+def test_a_channels_feeds_narrow_the_search_before_the_newest_are_ranked(store, monkeypatch, recent):
+    """With feed_ids, only articles those feeds carried are found, also when more than
+    CANDIDATES newer matches came from elsewhere (they must not crowd the channel's out)."""
+    import corpus.search
+    from corpus.models import ArticleFeed, Feed
+
+    monkeypatch.setattr(corpus.search, "CANDIDATES", 3)
+    monkeypatch.setattr(corpus.search, "RECENT", recent)
+    ours = [add(store, f"Volcano report {i}", "The volcano erupted.", days=i) for i in range(2)]
+    others = [add(store, f"Volcano news {i}", "A volcano erupted elsewhere.", days=10 + i) for i in range(5)]
+    with store.session() as s:
+        feed, other = Feed(url="https://ours.example/rss"), Feed(url="https://theirs.example/rss")
+        s.add_all([feed, other])
+        s.flush()
+        s.add_all([ArticleFeed(article_id=i, feed_id=feed.id) for i in ours] + [ArticleFeed(article_id=i, feed_id=other.id) for i in others])
+        feed_id = feed.id
+    assert sorted(ids(store, "volcano", limit=5, feed_ids=(feed_id,))) == ours
+    assert sorted(ids(store, "volcano erupted elsewhere", limit=5, feed_ids=(feed_id,))) == ours  # any word: still ours only
+    assert ids(store, "volcano", limit=5, feed_ids=()) == []  # a channel whose feeds carried nothing yet
+    assert len(ids(store, "volcano", limit=10)) == 7
