@@ -4,9 +4,12 @@ trafilatura in a worker process that is stopped when a page takes too long
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
+from urllib.parse import urlsplit
 
+import webencodings
 from urllib3.exceptions import DependencyWarning
 
 with warnings.catch_warnings():
@@ -37,7 +40,10 @@ def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArtic
             favor_precision=True,
             # With its time and zone where the page gives them ("23:30-08:00" is the next day in
             # UTC); trafilatura's default keeps the date alone.
-            date_extraction_params={**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+            date_extraction_params={**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                                    # A date in the link ("/2024/05/14/") has no time: the page's
+                                    # own metadata first, the link's date only when it has none.
+                                    "deferred_url_extractor": True},
         )
     except Exception as exc:  # trafilatura/lxml raise a wide variety on broken markup
         return Skipped(origin, f"could not parse the page ({type(exc).__name__})")
@@ -51,11 +57,29 @@ def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArtic
         title=(doc.title or "").strip(),
         text=doc.text,
         outlet=(doc.sitename or doc.hostname or "").strip(),
-        url=url or doc.url,
+        url=_article_url(url, doc.url),
         author=(doc.author or None),
         published=to_utc(doc.date),
         origin=origin,
     )
+
+
+_AMP = re.compile(r"(?:^|[/.?&=_-])amp(?:$|[/.?&=_-])|outputType=amp", re.IGNORECASE)
+
+
+def _article_url(fetched: str | None, canonical: str | None) -> str | None:
+    """The fetched address, except for an AMP copy whose page names the article's own address on
+    the same site (its rel=canonical): readers are sent to the article, and a later read of it is
+    the same URL."""
+    if not (fetched and canonical) or canonical == fetched:
+        return fetched or canonical
+    f, c = urlsplit(fetched), urlsplit(canonical)
+    same_site = _site(f.hostname) == _site(c.hostname) and c.scheme in ("http", "https")
+    return canonical if same_site and c.path.strip("/") and _AMP.search(f"{f.hostname}{f.path}?{f.query}") else fetched
+
+
+def _site(host: str | None) -> str:
+    return (host or "").lower().removeprefix("www.").removeprefix("amp.").removeprefix("m.")
 
 
 # --- pages over HTTP, extraction bounded in time ----------------------------------------------
@@ -78,14 +102,20 @@ def page_article(resp: Response, origin: str, timeout: float, extractor: PageExt
     return (extractor or default_extractor()).extract(_decode(resp), resp.url, origin, timeout)
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
 def _decode(resp: Response) -> str | bytes:
-    """Text by the charset the server declared (UTF-8 when it declared a single-byte one for a
-    UTF-8 body, the common mislabelling); bytes (trafilatura reads <meta charset>) otherwise."""
-    if resp.charset and utf8_mislabelled(resp.charset, resp.body):
+    """Text by the charset the server declared, else the page's <meta> in its first 1,024 bytes,
+    read as browsers read its label (WHATWG's: "ISO-8859-1" is windows-1252, whose curly quotes,
+    dashes and euro sign Latin-1 has not); UTF-8 when a single-byte charset is declared for a
+    UTF-8 body, the common mislabelling. Bytes otherwise: trafilatura guesses."""
+    charset = resp.charset or ((m := _META_CHARSET.search(resp.body[:1024])) and m.group(1).decode("ascii"))
+    if not charset:
+        return resp.body
+    if utf8_mislabelled(charset, resp.body):
         return resp.body.decode("utf-8")
-    if resp.charset:
-        try:
-            return resp.body.decode(resp.charset)
-        except (LookupError, UnicodeError):  # UnicodeError: a codec such as punycode, which is no charset
-            pass
-    return resp.body
+    try:
+        return resp.body.decode(webencodings.lookup(charset).codec_info.name)
+    except (AttributeError, LookupError, UnicodeError):  # an unknown label; bytes the charset can't hold
+        return resp.body

@@ -57,6 +57,19 @@ def test_page_charset_from_the_header(http_server, net_settings):
     assert b.title == "Caf\u00e9 \u00e0 la plage"
 
 
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_latin1_label_is_read_as_browsers_read_it(http_server, net_settings, where):
+    """"ISO-8859-1" means windows-1252 on the web: its curly quotes, dashes and euro sign were
+    dropped as Latin-1's invisible controls ("We've ... it's a disaster," lost its quotes, and a
+    German „quote“ became the outlet's own words)."""
+    said = "\u201cWe\u2019ve lost \u20ac14 million \u2014 it\u2019s a disaster,\u201d said the mayor. \u201eSo geht das nicht\u201c, sagte er."
+    html = page("Pier \u2013 reopens", extra=f"<p>{said}</p>").replace(b"<meta charset='utf-8'>", b"<meta charset='iso-8859-1'>" if where == "meta" else b"")
+    body = html.decode("utf-8").encode("cp1252")
+    headers = {"Content-Type": "text/html; charset=ISO-8859-1"} if where == "header" else {"Content-Type": "text/html"}
+    (a,) = read_url(http_server.route("/p", Reply(body=body, headers=headers)), net_settings)
+    assert a.title == "Pier \u2013 reopens" and said in a.text
+
+
 @pytest.mark.parametrize("charset", ["punycode", "idna", "base64", "x-no-such-charset"])
 def test_a_charset_that_is_no_charset_falls_back_to_the_pages_own(http_server, net_settings, charset):
     """Python has codecs by these names that are no text encoding; decoding with punycode raised a
@@ -239,3 +252,27 @@ def test_a_pages_date_keeps_its_time_and_zone(http_server, net_settings):
     dated = page("Pier reopens").replace(b"<meta charset='utf-8'>", b"<meta charset='utf-8'><meta property='article:published_time' content='2025-12-03'>")
     (b,) = read_url(http_server.route("/d", Reply(body=dated, headers=HTML)), net_settings)
     assert b.published == datetime(2025, 12, 3, tzinfo=timezone.utc)  # a date alone stays a date
+    # A date in the link has no time: the page's metadata wins (it gave 2025-12-03 00:00).
+    (c,) = read_url(http_server.route("/news/2025/12/03/pier.html", Reply(body=body, headers=HTML)), net_settings)
+    assert c.published == datetime(2025, 12, 4, 7, 30, tzinfo=timezone.utc)
+    undated = page("Pier reopens").replace(b"<footer>Contact us</footer>", b"")
+    (d,) = read_url(http_server.route("/news/2025/12/01/pier.html", Reply(body=undated, headers=HTML)), net_settings)
+    assert d.published == datetime(2025, 12, 1, tzinfo=timezone.utc)  # the link's date when the page has none
+
+
+def test_an_amp_copy_is_stored_under_the_articles_own_address(http_server, net_settings):
+    """Readers are sent to the article, not its AMP copy; a link to another site, or to the home
+    page, is no article's own address."""
+    canonical = http_server.url("/pier.html")
+    amp = page("Pier reopens").replace(b"<meta charset='utf-8'>", f"<meta charset='utf-8'><link rel='canonical' href='{canonical}'>".encode())
+    (a,) = read_url(http_server.route("/amp/pier.html", Reply(body=amp, headers=HTML)), net_settings)
+    assert a.url == canonical
+    for i, elsewhere in enumerate(("https://syndicated.example/pier.html", http_server.url("/"))):
+        other = page("Pier reopens").replace(b"<meta charset='utf-8'>", f"<meta charset='utf-8'><link rel='canonical' href='{elsewhere}'>".encode())
+        fetched = http_server.route(f"/amp/pier{i}.html", Reply(body=other, headers=HTML))
+        (b,) = read_url(fetched, net_settings)
+        assert b.url == fetched
+    plain = amp.replace(b"Pier reopens", b"Pier reopens again")  # not an AMP copy: its own address
+    fetched = http_server.route("/story/pier.html", Reply(body=plain, headers=HTML))
+    (c,) = read_url(fetched, net_settings)
+    assert c.url == fetched
