@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -167,25 +167,42 @@ def story_headlines(
 ) -> list[tuple[int, str]]:
     """(story id, headline) of the newest stories whose id starts with `typed` (digits, unless
     `ids` is false) or whose headline holds each of its words: what a command that takes a story
-    id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds carried."""
+    id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds
+    carried, each by a title of those articles (its headline may be another feed's title)."""
     q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
     typed = typed.strip().lstrip("#")
     if feed_ids is not None:
         q = q.where(_carried_by(feed_ids))
     with store.session() as s:
         if ids and typed.isdigit():
-            return [(sid, headline) for sid, headline in s.execute(q.where(cast(Story.id, String).like(f"{typed}%")).limit(limit)).all()]
+            return _own_headlines(s, s.execute(q.where(cast(Story.id, String).like(f"{typed}%")).limit(limit)).all(), feed_ids)
         # Words are matched here, not in SQL: neither engine's lower() or LIKE folds accents
         # ("zurich" for "Zürich"), and SQLite's lowers ASCII only ("ZÜRICH").
         words = [_key(w[:100]) for w in typed.split()[:5]]
         found = []
-        for sid, headline in s.execute(q.execution_options(yield_per=500)):
-            key = _key(headline)
-            if all(w in key for w in words):  # "%" and "_" as typed
-                found.append((sid, headline))
-                if len(found) == limit:
-                    break
+        for batch in s.execute(q.execution_options(yield_per=500)).partitions():
+            for sid, headline in _own_headlines(s, batch, feed_ids):
+                key = _key(headline)
+                if all(w in key for w in words):  # "%" and "_" as typed
+                    found.append((sid, headline))
+                    if len(found) == limit:
+                        return found
         return found
+
+
+def _own_headlines(s: Session, rows, feed_ids: tuple[int, ...] | None) -> list[tuple[int, str]]:
+    """(story id, headline), each headline that is not the title of an article `feed_ids`
+    carried replaced by the newest such title."""
+    if feed_ids is None or not rows:
+        return [(sid, headline) for sid, headline in rows]
+    titles: dict[int, list[str]] = {}
+    carried = (select(StoryMember.story_id, func.coalesce(StoryMember.title, Article.title)).join(Article, Article.id == StoryMember.article_id)
+               .where(StoryMember.story_id.in_([sid for sid, _ in rows]),
+                      Article.id.in_(select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))))
+               .order_by(Article.published_at.desc().nulls_last(), Article.id.desc()))  # fmt: skip
+    for sid, title in s.execute(carried):
+        titles.setdefault(sid, []).append((title or "").strip())
+    return [(sid, headline if sid not in titles or headline.strip() in titles[sid] else titles[sid][0]) for sid, headline in rows]
 
 
 def _key(text: str) -> str:

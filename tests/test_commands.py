@@ -499,6 +499,11 @@ def test_a_channel_with_feeds_looks_up_only_what_its_feeds_carried(store):
     assert "b.example/kilauea" in shown and "news2.example" not in shown and "Outlet A reports" not in shown
     sources = run(svc, "news sources", place=b, id=shared_id).messages[0].links
     assert [x.url for x in sources] == ["https://b.example/kilauea"]
+    # The shared story's headline is the other feed's title: B neither finds it by those words
+    # nor sees it among the suggestions, which name the story by B's own article.
+    assert run(svc, "news story", place=b, id="Outlet A reports").error
+    assert [label for _, label in svc.story_choices(b, str(shared_id))] == [f"{shared_id} · Story number 2 about volcanoes and lava"]
+    assert "Outlet A reports" in str(svc.story_choices(a, str(shared_id)))
     # A channel that follows no feeds reads every stored article, as its digests do.
     assert "confidential" in texts(run(svc, "news story", place=anywhere, id=secret_id))
     assert "confidential" in texts(run(svc, "news search", place=anywhere, query="Acme merger"))
