@@ -56,6 +56,7 @@ class Response:
     headers: httpx.Headers
     body: bytes
     permanent_url: str | None = None  # where every redirect on the way was permanent (301/308)
+    redirects: int = 0  # HTTP redirects followed to get here
 
     @property
     def not_modified(self) -> bool:
@@ -96,10 +97,13 @@ class Fetcher:
         accept: str = ACCEPT_ANY,
         budget: float | None = None,
         body_types: tuple[str, ...] | None = None,
+        redirects_used: int = 0,
     ) -> Response:
         """GET `url`, following redirects; the body of a 2xx answer, or a 304 with an empty body
         when `etag`/`last_modified` were given and nothing changed. With `body_types` (content
-        type prefixes), a body of another declared type is refused unread. Raises FetchError."""
+        type prefixes), a body of another declared type is refused unread. `redirects_used`: hops
+        already taken to reach `url` (a page's meta refresh), counted against http.max_redirects.
+        Raises FetchError."""
         s = self.settings
         budget = min(budget or s.total_timeout, s.total_timeout)
         deadline = time.monotonic() + budget
@@ -118,7 +122,7 @@ class Fetcher:
                 follow_redirects=False,
                 trust_env=False,  # an environment proxy would connect on our behalf, past the guard
             ) as client:
-                for _hop in range(s.max_redirects + 1):
+                for hop in range(max(s.max_redirects - redirects_used, 0) + 1):
                     target = self.guard.check_url(url)
                     # Refuse before sending anything; the transport checks again when it connects.
                     self.guard.addresses(target.raw_host.decode("ascii"), target.port or DEFAULT_PORTS[target.scheme])
@@ -129,14 +133,14 @@ class Fetcher:
                             permanent = url if all_permanent else None
                             continue
                         if resp.status_code == 304 and (etag or last_modified):
-                            return Response(str(resp.url), 304, resp.headers, b"", permanent)
+                            return Response(str(resp.url), 304, resp.headers, b"", permanent, hop)
                         if not 200 <= resp.status_code < 300:
                             raise _status_error(resp)
                         ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                         if body_types and ctype and not ctype.startswith(body_types):
                             raise FetchError(f"unexpected content type {ctype}")
                         body = read_body(resp, s, deadline, budget)
-                        return Response(str(resp.url), resp.status_code, resp.headers, body, permanent)
+                        return Response(str(resp.url), resp.status_code, resp.headers, body, permanent, hop)
                 raise FetchError(f"too many redirects (more than {s.max_redirects}, the http.max_redirects limit)")
         except FetchError:
             raise

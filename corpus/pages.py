@@ -24,6 +24,7 @@ from corpus.dates import to_utc
 from corpus.extract_worker import PageExtractor, default_extractor
 from corpus.feeds import utf8_mislabelled
 from corpus.http import ACCEPT_PAGE, PAGE_TYPES, Fetcher, FetchError, Response
+from corpus.nonarticle import not_an_article, refresh_target
 from corpus.raw import RawArticle, Skipped
 from corpus.sniff import classify
 
@@ -49,6 +50,9 @@ def extract_article(html: str | bytes, url: str | None, origin: str) -> RawArtic
         return Skipped(origin, f"could not parse the page ({type(exc).__name__})")
     if doc is None or not (doc.text or "").strip():
         return Skipped(origin, "no article text found in the page")
+    # An error page served with 200, a consent wall, a stub that needs JavaScript or redirects.
+    if why := not_an_article(html, doc.title or "", doc.text, url):
+        return Skipped(origin, why)
     # A page whose only text is its title or boilerplate (a directory listing, a bare landing
     # page) would be stored as a headline without a story; a feed entry keeps its teaser instead.
     if not clean_text(doc.text, doc.title or ""):
@@ -92,14 +96,41 @@ def fetch_page(url: str, settings: Settings, fetcher: Fetcher | None = None, ext
         resp = fetcher.fetch(url, accept=ACCEPT_PAGE, budget=settings.pages.timeout, body_types=PAGE_TYPES)
     except FetchError as exc:
         return Skipped(url, exc.reason)
-    return page_article(resp, url, deadline - time.monotonic(), extractor)
+    return page_article(resp, url, deadline - time.monotonic(), extractor, fetcher)
 
 
-def page_article(resp: Response, origin: str, timeout: float, extractor: PageExtractor | None = None) -> RawArticle | Skipped:
+def page_article(
+    resp: Response, origin: str, timeout: float, extractor: PageExtractor | None = None, fetcher: Fetcher | None = None
+) -> RawArticle | Skipped:
+    """The article in a fetched page; a page that redirects with a meta refresh is followed with
+    `fetcher`, as HTTP redirects are (the same guard, http.max_redirects for all hops together)."""
+    deadline = time.monotonic() + timeout
+    resp = _follow_refresh(resp, origin, deadline, fetcher)
+    if isinstance(resp, Skipped):
+        return resp
+    timeout = deadline - time.monotonic()
     if (kind := classify(resp.content_type, resp.body)) != "page":
         what = "a feed" if kind == "feed" else resp.content_type or "no content type"
         return Skipped(origin, f"not a web page ({what})")
     return (extractor or default_extractor()).extract(_decode(resp), resp.url, origin, timeout)
+
+
+def _follow_refresh(resp: Response, origin: str, deadline: float, fetcher: Fetcher | None) -> Response | Skipped:
+    hops = resp.redirects
+    while classify(resp.content_type, resp.body) == "page" and (target := refresh_target(resp.body, resp.url)):
+        if fetcher is None:
+            return Skipped(origin, f"the page only redirects (meta refresh) to {target}")
+        hops += 1
+        limit = fetcher.settings.max_redirects
+        if hops > limit:
+            return Skipped(origin, f"too many redirects (more than {limit}, the http.max_redirects limit; the last a meta refresh)")
+        try:
+            budget = max(deadline - time.monotonic(), 0.1)
+            resp = fetcher.fetch(target, accept=ACCEPT_PAGE, budget=budget, body_types=PAGE_TYPES, redirects_used=hops)
+        except FetchError as exc:
+            return Skipped(origin, f"the page redirects (meta refresh) to {target}: {exc.reason}")
+        hops += resp.redirects
+    return resp
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)

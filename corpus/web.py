@@ -35,6 +35,6 @@ def read_url(url: str, settings: Settings, fetcher: Fetcher | None = None, store
     elif kind == "page":
         from corpus.pages import page_article
 
-        yield page_article(resp, url, settings.pages.timeout)
+        yield page_article(resp, url, settings.pages.timeout, fetcher=fetcher)
     else:
         yield Skipped(url, f"neither a feed nor a web page ({resp.content_type or 'no content type'})")
