@@ -11,10 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from config.settings import Settings
 from corpus.http import Fetcher
 from corpus.raw import RawArticle, Skipped, Stored, back_to_teaser
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
+from corpus.words import word_count
 
 
 def complete_teasers(

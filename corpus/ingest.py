@@ -20,6 +20,7 @@ from corpus.cleaning import clean_text
 from corpus.models import Article, ArticleBand, ArticleFeed, Sighting, utcnow
 from corpus.raw import RawArticle, Skipped, Stored, back_to_teaser
 from corpus.store import Store
+from corpus.words import word_count
 
 # A date this far past the moment an article is first seen is a wrong clock or time zone, or a
 # post scheduled ahead: it is dated when it was seen, as feed readers do. Left as it is, a story
@@ -219,7 +220,7 @@ class Ingestor:
         and sightings); without the page it waits for a later poll only while the budget is what
         kept it (a page that failed or held no more is not fetched again)."""
         article.page_pending = bool(raw.extra.get("page_pending"))
-        if not raw.extra.get("full_text") or len(text.split()) <= len(article.text.split()):
+        if not raw.extra.get("full_text") or word_count(text) <= word_count(article.text):
             return None
         if s.scalar(select(Article.id).where(Article.content_hash == chash, Article.id != article.id)):
             article.page_pending = False  # the page is another stored article's text: the teaser stays

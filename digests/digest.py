@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from corpus.words import CJK_SENTENCE_END, has_cjk, word_count
 from digests.attribution import CITATION_SIMILARITY, supporting_documents
 from digests.model import Digest, Document, Source, Story, SummarySentence
 from digests.selector import DEFAULT as SELECTOR_DEFAULT
@@ -88,11 +89,11 @@ def _headline_lines(docs: Sequence[Document], shown: str, words: int) -> tuple[l
             continue
         seen.add(terms)
         line = " ".join(bare_headline(title).split())
-        if not line.endswith((".", "!", "?", "…")):
-            line += "."  # a headline among sentences reads as one
-        if len(line.split()) > left:
+        if not line.endswith((".", "!", "?", "…", *CJK_SENTENCE_END)):
+            line += "。" if has_cjk(line) else "."  # a headline among sentences reads as one
+        if word_count(line) > left:
             continue
-        left -= len(line.split())
+        left -= word_count(line)
         lines.append(line)
         cites.append([k for k, w in enumerate(wording) if w == terms])
     return lines, cites

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from corpus.words import CJK_CLOSERS, CJK_SENTENCE_END, has_cjk
 from digests.units import Unit, content_terms
 
 MIN_WORDS = 6
@@ -121,7 +122,7 @@ def reject_reason(unit: Unit, title_terms: Iterable[frozenset[str]] = ()) -> str
     end = _ending(text)
     if _cut_off(end):
         return "cut off"
-    if end.endswith("?") and not _quote_around_question(text):
+    if end.endswith(("?", "？")) and not _quote_around_question(text):
         return "question (headline style)"
     if _first_person_narration(text):
         return "first person outside a quotation (blog voice)"
@@ -151,17 +152,18 @@ def may_stand_in(unit: Unit) -> bool:
 
 
 def _in_capitals(text: str) -> bool:
-    return not any(c.islower() for c in text)
+    # Chinese and Japanese have no lower case: their sentences are not shouted.
+    return not any(c.islower() for c in text) and not has_cjk(text)
 
 
 def _ending(text: str) -> str:
     """The text without closing quotes and brackets, to read its final punctuation."""
-    return text.rstrip("\"'”’) ")
+    return text.rstrip("\"'”’) " + CJK_CLOSERS)
 
 
 def _cut_off(end: str) -> bool:
     """Whether a sentence, read from its `_ending`, stops without final punctuation or trails off."""
-    return not end.endswith((".", "!", "?")) or end.endswith(("...", "…"))
+    return not end.endswith((".", "!", "?", *CJK_SENTENCE_END)) or end.endswith(("...", "…"))
 
 
 def _looks_like_furniture(text: str) -> bool:
@@ -219,4 +221,4 @@ def headline_terms(titles: Iterable[str]) -> Headlines:
 
 def _quote_around_question(text: str) -> bool:
     """A question inside a quotation is reported speech; a bare one is usually a teaser."""
-    return text.rstrip()[-1:] in "\"”'’"
+    return text.rstrip()[-1:] in "\"”'’」』"

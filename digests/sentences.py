@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import punkt
 
+from corpus.words import CJK_CLOSERS, CJK_SENTENCE_END, has_cjk, word_count
+
 # Abbreviations common in news that the bundled model does not know (it knows "Col.", "Gen.",
 # "U.S.", "Sen." ...). Lower case, without the final period, as Punkt stores them.
 _NEWS_ABBREVIATIONS = (
@@ -30,8 +32,14 @@ _NEWS_ABBREVIATIONS = (
     "mt", "pt", "rev", "pres", "hon", "brig", "atty", "msgr",  # "Mt. Gox", "Rev. Jesse Jackson"
 )
 
-_TERMINAL = ".!?…"
-_CLOSERS = "\"'”’)]»"
+_TERMINAL = ".!?…" + CJK_SENTENCE_END
+_CLOSERS = "\"'”’)]»" + CJK_CLOSERS
+
+# Where a Chinese or Japanese sentence ends (Punkt, trained on English, never cuts there): at
+# 。！？ or their full-width forms, with the brackets and quotes that close it, outside 「」, 『』
+# and “” (a quotation stays whole, as in English).
+_KANA = re.compile("[\u3040-\u309f]")
+_CJK_END = re.compile(f"[{CJK_SENTENCE_END}][{CJK_CLOSERS}”’\"')]*|[「『“」』”]")
 
 # A dateline at the start of an article: a place (and date), then a news agency in parentheses
 # and/or a dash. "BEIRUT (AP) —", "WASHINGTON, June 25 (Reuters) -", "( cnn )", "LONDON —".
@@ -209,9 +217,12 @@ def quoted_units(paragraph: str) -> list[tuple[str, bool]]:
 def _punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences, as written, with a quoted question or exclamation kept with the words
     that follow it in lower case ('"Are you done?" the mayor asked.'): Punkt always ends a
-    sentence at ? and !."""
+    sentence at ? and !. Chinese and Japanese sentences are cut at their own full stops."""
     spans: list[list[int]] = []
-    for start, end in _unglued(_punkt().span_tokenize(_directed_quotes(paragraph)), paragraph):
+    found = _unglued(_punkt().span_tokenize(_directed_quotes(paragraph)), paragraph)
+    if has_cjk(paragraph):
+        found = _cjk_cut(found, paragraph)
+    for start, end in found:
         if spans and paragraph[start].islower() and _QUOTED_CRY.search(paragraph, 0, spans[-1][1]):
             spans[-1][1] = end
         else:
@@ -223,6 +234,30 @@ def _unglued(spans: Iterable[tuple[int, int]], paragraph: str) -> Iterator[tuple
     """The spans, each cut after a sentence glued to the next without a space."""
     for start, end in spans:
         yield from _cut_after(_GLUED, paragraph, start, end)
+
+
+def _cjk_cut(spans: Iterable[tuple[int, int]], paragraph: str) -> Iterator[tuple[int, int]]:
+    """The spans, each cut after every Chinese or Japanese sentence end outside quotations. A
+    quotation that ends with its sentence's stop (“…。”) ends the sentence too, unless kana go on
+    (Japanese 「…。」と述べた: the sentence goes on after the quote)."""
+    for start, end in spans:
+        depth = 0
+        for m in _CJK_END.finditer(paragraph, start, end):
+            mark = m.group()
+            if mark in "「『“":
+                depth += 1
+                continue
+            if mark[-1] in "」』”" and depth:
+                depth -= 1
+                if mark in "」』”" or depth or _KANA.match(paragraph, m.end()):
+                    continue
+            if depth == 0 and m.end() < end:
+                yield start, m.end()
+                start = m.end()
+                while start < end and paragraph[start].isspace():
+                    start += 1
+        if start < end:
+            yield start, end
 
 
 def _cut_after(pattern: re.Pattern, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -278,7 +313,7 @@ def segment(text: str) -> list[Segment]:
     """Split an article's text into extraction units, in order."""
     out: list[Segment] = []
     for p, para in enumerate(paragraphs(text)):
-        if is_heading_line(para) and len(para.split()) <= 25:
+        if is_heading_line(para) and word_count(para) <= 25:
             out.append(Segment(para, p, is_heading=True))
             continue
         for k, (unit, continues_quote) in enumerate(quoted_units(para)):

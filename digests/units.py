@@ -12,6 +12,7 @@ from itertools import chain
 from sumy.nlp.stemmers import Stemmer
 from sumy.utils import get_stop_words
 
+from corpus.words import word_count  # runs of non-space characters; CJK letters by characters
 from digests.model import Document
 from digests.sentences import segment, words
 
@@ -51,11 +52,6 @@ def _terms_of_token(token: str) -> tuple[str, ...]:
 # terms in order, and one regex pass serves both.
 _TOKEN_STEM = _PerWord(lambda t: stem(t.lower()))
 _TOKEN_TERMS = _PerWord(_terms_of_token)
-
-
-def word_count(text: str) -> int:
-    """Words as a reader (and a ROUGE script) counts them: runs of non-space characters."""
-    return len(text.split())
 
 
 @dataclass(frozen=True)

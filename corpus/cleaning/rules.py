@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.cleaning.shape import (
+    CLAUSE_END,
     DATE,
     PAREN_CREDIT,
     TIME,
@@ -24,6 +25,7 @@ from corpus.cleaning.shape import (
     names_only,
     sentence_count,
 )
+from corpus.words import CJK_CLOSERS
 
 
 @dataclass
@@ -396,7 +398,7 @@ _INTRO_START = _rx(r"^(?:see also|read more|also read|read also|more from|relate
 
 
 def _headline_shaped(line: str, max_words: int = 20) -> bool:
-    return bool(line) and n_words(line) <= max_words and line.rstrip("\"'”’)]")[-1:] not in tuple(".,;:")
+    return bool(line) and n_words(line) <= max_words and line.rstrip("\"'”’)]" + CJK_CLOSERS)[-1:] not in tuple(CLAUSE_END)
 
 
 def related_list(doc: Doc, marks: dict[int, str]) -> dict[int, str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from corpus.words import CJK_CLOSERS, CJK_SENTENCE_END, word_count
+
 # Extractors leave no-break spaces, zero-width characters and runs of spaces behind.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
@@ -22,15 +24,19 @@ def key(line: str) -> str:
 
 
 def n_words(line: str) -> int:
-    return len(line.split())
+    """Its words; Chinese and Japanese counted by characters (corpus/words.py)."""
+    return word_count(line)
 
 
-_CLOSERS = "\"'”’)]»"
-_TERMINAL = ".!?…"
+_CLOSERS = "\"'”’)]»" + CJK_CLOSERS
+_TERMINAL = ".!?…" + CJK_SENTENCE_END
+# What ends a clause: a headline-shaped line never ends with one (nor with a period).
+CLAUSE_END = ".,;:" + "。．｡，、；："
 
 
 def ends_sentence(line: str) -> bool:
-    """The line ends like a sentence (a period, ? or !, maybe inside a closing quote)."""
+    """The line ends like a sentence (a period, ? or !, maybe inside a closing quote; in Chinese
+    and Japanese 。！？ and their full-width forms, maybe inside 」 or 』)."""
     return line.rstrip(_CLOSERS + " ")[-1:] in tuple(_TERMINAL) if line.strip() else False
 
 
@@ -40,8 +46,17 @@ def is_fragment(line: str) -> bool:
 
 
 def sentence_count(line: str) -> int:
-    """A rough count of sentences: terminal punctuation followed by a space and a capital."""
-    return 1 + len(re.findall(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z]", line))
+    """A rough count of sentences: terminal punctuation followed by a space and a capital, or
+    a Chinese or Japanese sentence's end followed by more text."""
+    return (
+        1
+        + len(re.findall(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z]", line))
+        + len(_CJK_BREAK.findall(line))
+    )
+
+
+# A Chinese or Japanese sentence's end with more text after it.
+_CJK_BREAK = re.compile(f"[{CJK_SENTENCE_END}][{CJK_CLOSERS}”’\"')]*(?=\\s*[^\\s{CJK_CLOSERS}])")
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
