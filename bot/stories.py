@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from corpus.models import Article, ArticleFeed, Story, StoryMember, utcnow
 from corpus.search import fold
 from corpus.store import Store
-from digests.cluster import ClusterConfig, ExistingStory, chronological, cluster
+from digests.cluster import DAY_SLACK, ClusterConfig, ExistingStory, chronological, cluster
 from digests.model import Document
 from digests.sections import split_sections
 
@@ -74,7 +74,9 @@ def _update_stories(store: Store, config: ClusterConfig, now: datetime) -> Story
             return StoryUpdate(0, 0, (), ())
         new_docs = [d for a in articles for d in split_sections(article_document(a))]
         earliest = min((d.published for d in new_docs if d.published), default=now)
-        open_stories = _open_stories(s, earliest - timedelta(hours=config.window_hours))
+        # As far back as the clusterer may join: the window, and a day on each side for dates
+        # given without a time of day (stored as midnight).
+        open_stories = _open_stories(s, earliest - timedelta(hours=config.window_hours + 2 * DAY_SLACK))
         existing = [ExistingStory(str(st.id), tuple(member_document(m) for m in st.members)) for st in open_stories]
         by_id = {st.id: st for st in open_stories}
         stored = {d.id for e in existing for d in e.documents}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +13,8 @@ from bot.stories import load_stories, story_headlines, update_stories
 from corpus.ingest import Ingestor
 from corpus.models import Story, StoryMember
 from corpus.raw import RawArticle
+from digests.cluster import cluster
+from digests.model import Document
 from tests.news_samples import REPORTS, T0
 
 
@@ -55,6 +58,24 @@ def test_a_story_closes_after_the_window(store, settings):
     ingest([raw("chile-quake", 1, hours=24 * 10)])  # the same event's words, ten days later
     update = update_stories(store, cluster_config(settings))
     assert len(update.new_stories) == 1 and update.grown_stories == ()
+
+
+def test_a_story_stays_open_as_long_as_a_date_without_a_time_lets_it(store, settings):
+    """A date with no time of day forgives a day on each side (the clusterer's DAY_SLACK): 75
+    hours after two date-only reports, a follow-up joins their story when clustered together, and
+    it must when it arrives later too; the open stories were cut at the bare window (72 hours)."""
+    day = T0.replace(hour=0, minute=0, second=0, microsecond=0)
+    first = [replace(raw("chile-quake", k), published=day) for k in (0, 1)]
+    later = replace(raw("chile-quake", 2), published=day + timedelta(hours=75))
+    config = cluster_config(settings)
+    docs = [Document(id=str(i), title=r.title, text=r.text, outlet=r.outlet, published=r.published) for i, r in enumerate((*first, later))]
+    assert len(cluster(docs, config=config)) == 1  # all at once: one story
+    Ingestor(store).ingest(first)
+    update_stories(store, config, now=day + timedelta(hours=1))
+    Ingestor(store).ingest([later])
+    update = update_stories(store, config, now=later.published + timedelta(hours=1))
+    assert update.new_stories == () and len(update.grown_stories) == 1
+    assert len(load_stories(store)) == 1
 
 
 def test_live_blog_sections_are_members_of_their_own_stories(store, settings):
