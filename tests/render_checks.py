@@ -41,6 +41,8 @@ def hidden_characters(text: str) -> list[str]:
 def shows_other_address(label: str, url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     for shown in _SHOWN_ADDRESS.findall(label):
+        if not shown.rsplit(".", 1)[-1].isalpha():  # "0.A¼": ¼ is a number, no top-level domain's letter
+            continue
         shown = shown.lower().removeprefix("www.")
         if host != shown and not host.endswith("." + shown):
             return True
