@@ -164,11 +164,17 @@ def _carried_articles(s, feed_ids: tuple[int, ...], article_ids: list[int]) -> s
     return out
 
 
+# Headline words are looked for among this many of the newest stories: they are matched in Python
+# (see below), and the table only grows (100,000 stories took 10-20 s a keystroke).
+HEADLINES_SCANNED = 5000
+
+
 def story_headlines(
     store: Store, typed: str = "", limit: int = 25, feed_ids: tuple[int, ...] | None = None, ids: bool = True
 ) -> list[tuple[int, str]]:
     """(story id, headline) of the newest stories whose id starts with `typed` (digits, unless
-    `ids` is false) or whose headline holds each of its words: what a command that takes a story
+    `ids` is false) or whose headline holds each of its words (among the newest HEADLINES_SCANNED
+    stories): what a command that takes a story
     id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds
     carried, each by a title of those articles (its headline may be another feed's title)."""
     q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
@@ -182,7 +188,7 @@ def story_headlines(
         # ("zurich" for "Zürich"), and SQLite's lowers ASCII only ("ZÜRICH").
         words = [_key(w[:100]) for w in typed.split()[:5]]
         found = []
-        for batch in s.execute(q.execution_options(yield_per=500)).partitions():
+        for batch in s.execute(q.limit(HEADLINES_SCANNED).execution_options(yield_per=500)).partitions():
             for sid, headline in _own_headlines(s, batch, feed_ids):
                 key = _key(headline)
                 if all(w in key for w in words):  # "%" and "_" as typed

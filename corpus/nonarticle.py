@@ -20,10 +20,13 @@ from trafilatura.utils import load_html
 MAX_REFRESH_DELAY = 10
 
 _REFRESH_CUE = re.compile(rb"http-equiv\s*=\s*[\"']?\s*refresh", re.I)
-_REFRESH = re.compile(r"""\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(["']?)(.*?)\2\s*$""", re.I | re.S)
+# The delay and the "url=" before the target; the target is the rest, stripped of one pair of
+# quotes (a regular expression over the rest took minutes on a long attribute).
+_REFRESH = re.compile(r"""\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?""", re.I)
+MAX_REFRESH_CONTENT = 4096  # a longer attribute is no redirect a browser would follow
 
 _NOT_FOUND_HEAD = re.compile(
-    r"\b404\b|\bpage\s+not\s+found\b|^\s*(error\s+)?not\s+found\s*$|^\s*file\s+not\s+found\s*$"
+    r"^\s*(error\s+)?404(\s+error)?(\s+(page\s+)?not\s+found)?\s*$|\bpage\s+not\s+found\b|^\s*(error\s+)?not\s+found\s*$|^\s*file\s+not\s+found\s*$"
     r"|\b(couldn't|could\s+not|can't|cannot|can\s+not|unable\s+to)\s+(find|locate)\s+(that|the|this|your)\s+(page|article|story|content)\b"
     r"|\b(page|article|story|content)\s+((you\s+)?(requested|are\s+looking\s+for|were\s+looking\s+for)\s+)?"
     r"(could\s+not|couldn't|cannot|can't)\s+be\s+found\b"
@@ -88,12 +91,15 @@ def _refresh_in(tree, url: str | None) -> str | None:
 def parse_refresh(content: str, url: str | None) -> str | None:
     """The target of a refresh ("0; url=/next", "0;URL='/next'", "3, /next") due within
     MAX_REFRESH_DELAY seconds; None for a reload of the page itself."""
-    m = _REFRESH.match(content or "")
-    if not m or not m.group(3).strip():
+    if not content or len(content) > MAX_REFRESH_CONTENT:
         return None
-    if m.group(1) is not None and float(m.group(1)) > MAX_REFRESH_DELAY:
+    m = _REFRESH.match(content)
+    rest = content[m.end():].strip()
+    if len(rest) >= 2 and rest[0] in "\"'" and rest[-1] == rest[0]:
+        rest = rest[1:-1].strip()
+    if not rest or (m.group(1) is not None and float(m.group(1)) > MAX_REFRESH_DELAY):
         return None
-    target = urljoin(url or "", m.group(3).strip())
+    target = urljoin(url or "", rest)
     if url and urldefrag(target)[0] == urldefrag(url)[0]:
         return None
     return target
@@ -107,7 +113,11 @@ def not_an_article(html: str | bytes, title: str, text: str, url: str | None = N
         return None
     tree = _tree(html)
     heads = [title] + _heads(tree)
-    body = " ".join(text.split()).replace("’", "'")
+    # The text without the lines that repeat the title or a heading ("Error 404 on the tax
+    # portal" as headline and in the report is one mention, not two).
+    named = {" ".join(h.split()) for h in heads}
+    body = " ".join(line for line in text.splitlines() if " ".join(line.split()) not in named)
+    body = " ".join(body.split()).replace("’", "'")
     if words <= 150:
         head_says = any(_NOT_FOUND_HEAD.search(part) for h in heads for part in _title_parts(h))
         body_says = len(_NOT_FOUND_BODY.findall(body))
@@ -115,7 +125,7 @@ def not_an_article(html: str | bytes, title: str, text: str, url: str | None = N
             return "the page says it was not found (an error page served as 200 OK), not the article"
     if _consent_wall(heads, text):
         return "the page is a cookie/consent wall, not the article"
-    if words <= 40 and _NEEDS_JS.search(body):
+    if words <= 40 and _mostly(text, _NEEDS_JS):
         target = _script_redirect(tree, url)
         where = f" (a script redirect to {target})" if target else ""
         return f"the page needs JavaScript to show anything{where}, not the article"
@@ -125,6 +135,14 @@ def not_an_article(html: str | bytes, title: str, text: str, url: str | None = N
         if any(_REDIRECT_HEAD.search(h) for h in heads[:2]):
             return "the page only redirects elsewhere, not the article"
     return None
+
+
+def _mostly(text: str, pattern: re.Pattern) -> bool:
+    """Most of the text's words are in sentences that say `pattern` ("Please enable JavaScript to
+    continue."), not one sentence of a short report ("... the site said JavaScript is required")."""
+    sentences = [" ".join(x.split()).replace("’", "'") for x in _SENTENCE.split(text) if x.strip()]
+    total = sum(len(x.split()) for x in sentences)
+    return bool(total) and sum(len(x.split()) for x in sentences if pattern.search(x)) * 2 > total
 
 
 def _consent_wall(heads: list[str], text: str) -> bool:

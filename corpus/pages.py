@@ -147,6 +147,9 @@ def _decode(resp: Response) -> str | bytes:
     if utf8_mislabelled(charset, resp.body):
         return resp.body.decode("utf-8")
     try:
-        return resp.body.decode(webencodings.lookup(charset).codec_info.name)
+        codec = webencodings.lookup(charset).codec_info.name
+        if not resp.charset and codec.startswith("utf-16"):
+            codec = "utf-8"  # a <meta> that could be read is in an ASCII-compatible page (WHATWG)
+        return resp.body.decode(codec)
     except (AttributeError, LookupError, UnicodeError):  # an unknown label; bytes the charset can't hold
         return resp.body

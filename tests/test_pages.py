@@ -70,6 +70,15 @@ def test_a_latin1_label_is_read_as_browsers_read_it(http_server, net_settings, w
     assert a.title == "Pier \u2013 reopens" and said in a.text
 
 
+def test_a_meta_that_says_utf16_is_read_as_utf8(http_server, net_settings):
+    """A <meta> can only be read in a page whose bytes are ASCII-compatible, so browsers read a
+    meta "utf-16" as UTF-8; read as UTF-16 the page was garbage, and refused."""
+    body = page("Pier reopens").replace(b"<meta charset='utf-8'>", b"<meta charset='utf-16'>")
+    body += b" " * (len(body) % 2)  # an even length, which UTF-16 would decode
+    (a,) = read_url(http_server.route("/p", Reply(body=body, headers={"Content-Type": "text/html"})), net_settings)
+    assert isinstance(a, RawArticle) and a.title == "Pier reopens", a
+
+
 @pytest.mark.parametrize("charset", ["punycode", "idna", "base64", "x-no-such-charset"])
 def test_a_charset_that_is_no_charset_falls_back_to_the_pages_own(http_server, net_settings, charset):
     """Python has codecs by these names that are no text encoding; decoding with punycode raised a

@@ -15,7 +15,7 @@ from corpus.files import read_file
 from corpus.http import Fetcher
 from corpus.ingest import Ingestor
 from corpus.netguard import Guard
-from corpus.nonarticle import parse_refresh
+from corpus.nonarticle import parse_refresh, refresh_target
 from corpus.pages import extract_article, fetch_page
 from corpus.raw import RawArticle, Skipped
 from corpus.web import read_url
@@ -173,6 +173,13 @@ def test_the_seed_articles_as_pages_are_stored(i):
         ("We value your privacy, publishers tell regulator", COOKIES),
         ("Bank's website fails for customers who disable JavaScript", JAVASCRIPT),
         ("Councillors approve tram line; cookies and privacy policy updated", TRAM),
+        # short items whose title or words name the very errors
+        ("Flight 404 lands safely after engine warning", "Flight 404 from Lisbon landed safely in Boston on Sunday after the crew "
+         "reported an engine warning over the Atlantic. None of the 212 passengers was hurt, the airline said."),
+        ("Tax portal shows error 404 on deadline day", "The tax office's website showed only an error 404 page for six hours "
+         "on Friday, the last day for returns. The office said the deadline would be extended by a week."),
+        ("Ticket site crashes as tour sale opens", "Fans trying to buy tickets saw a page saying JavaScript is required. "
+         "The site crashed within minutes of the sale opening, and the promoter said it would reopen on Monday."),
     ],
 )
 def test_articles_that_mention_not_found_cookies_or_javascript_are_stored(http_server, net_settings, title, text):
@@ -253,6 +260,11 @@ def test_refresh_content_forms():
     assert parse_refresh("30", base) is None  # a reload
     assert parse_refresh("0; url=/a/page#top", base) is None  # the page itself
     assert parse_refresh("3600; url=/next", base) is None  # not a redirect
+    assert parse_refresh("0; url = ' /next '", base) == "https://news.example/next"
+    # A page can make the attribute as long as it likes: its old pattern took seconds on 20,000
+    # spaces (minutes on 200,000), in the poller, holding every other task up.
+    assert parse_refresh("0; a" + " " * 20_000 + "b", base) is None
+    assert refresh_target(f'<meta http-equiv="refresh" content="0; a{" " * 20_000}b">', base) is None
 
 
 # --- (4) a feed teaser is not replaced by such a page -----------------------------------------
