@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -246,9 +246,10 @@ class Ingestor:
             return a, f"same text of #{a.id}"
         if mh is not None:
             keys = dedupe.bands(mh)
-            candidates = s.scalars(
-                select(ArticleBand.article_id).where(tuple_(ArticleBand.band, ArticleBand.hash).in_(keys)).distinct()
-            ).all()
+            # One (band, hash) pair per band, as ORs: SQLite reads a row-value IN by scanning the
+            # whole table (0.7 s at 4.8 million bands, each new article), ORs through the index.
+            pairs = or_(*(and_(ArticleBand.band == band, ArticleBand.hash == h) for band, h in keys))
+            candidates = s.scalars(select(ArticleBand.article_id).where(pairs).distinct()).all()
             best: tuple[float, int] | None = None
             for aid in candidates:
                 sig = s.scalar(select(Article.minhash).where(Article.id == aid))

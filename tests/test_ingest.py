@@ -66,6 +66,23 @@ def test_near_duplicate_with_light_edits_is_merged(store):
     assert count(store, Sighting) == 2
 
 
+def test_near_duplicates_are_looked_up_through_the_band_index(sqlite_store):
+    """Each new article looks its bands up: SQLite read the row-value IN that did it by scanning
+    every band (0.7 s an article at 4.8 million bands, after months of feeds). The lookup as
+    sent, planned by SQLite, goes through ix_article_bands_lookup."""
+    from sqlalchemy import event, text
+
+    sent = []
+    event.listen(sqlite_store.engine, "before_cursor_execute", lambda conn, cursor, sql, params, *_: sent.append((sql, params)))
+    Ingestor(sqlite_store).ingest([raw()])
+    sent.clear()
+    Ingestor(sqlite_store).ingest([raw(text=WIRE.replace("Tuesday", "Wednesday"), outlet="Paper C", url="https://c.example/q")])
+    ((sql, params),) = [(q, p) for q, p in sent if "FROM article_bands" in q]
+    with sqlite_store.engine.connect() as conn:
+        plan = " / ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "ix_article_bands_lookup" in plan and "SCAN article_bands" not in plan, plan
+
+
 def test_different_story_of_the_same_kind_is_kept(store):
     other = (
         "A magnitude 5.9 earthquake shook the mountain region on Friday afternoon, damaging old "
