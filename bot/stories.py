@@ -204,9 +204,11 @@ def _own_headlines(s: Session, rows, feed_ids: tuple[int, ...] | None) -> list[t
     if feed_ids is None or not rows:
         return [(sid, headline) for sid, headline in rows]
     titles: dict[int, list[str]] = {}
+    # Each member checked through the (article, feed) key: `IN (the feeds' articles)` listed a
+    # feed's whole history again for every batch (0.5 s a keystroke after months).
+    ours = exists().where(ArticleFeed.article_id == Article.id, ArticleFeed.feed_id.in_(feed_ids))
     carried = (select(StoryMember.story_id, func.coalesce(StoryMember.title, Article.title)).join(Article, Article.id == StoryMember.article_id)
-               .where(StoryMember.story_id.in_([sid for sid, _ in rows]),
-                      Article.id.in_(select(ArticleFeed.article_id).where(ArticleFeed.feed_id.in_(feed_ids))))
+               .where(StoryMember.story_id.in_([sid for sid, _ in rows]), ours)
                .order_by(Article.published_at.desc().nulls_last(), Article.id.desc()))  # fmt: skip
     for sid, title in s.execute(carried):
         titles.setdefault(sid, []).append((title or "").strip())
