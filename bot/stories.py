@@ -77,7 +77,7 @@ def _update_stories(store: Store, config: ClusterConfig, now: datetime) -> Story
         # As far back as the clusterer may join: the window, and a day on each side for dates
         # given without a time of day (stored as midnight).
         open_stories = _open_stories(s, earliest - timedelta(hours=config.window_hours + 2 * DAY_SLACK))
-        existing = [ExistingStory(str(st.id), tuple(member_document(m) for m in st.members)) for st in open_stories]
+        existing = [ExistingStory(str(st.id), tuple(member_document(m) for m in st.members), st.headline) for st in open_stories]
         by_id = {st.id: st for st in open_stories}
         stored = {d.id for e in existing for d in e.documents}
         new_ids, grown = [], []
