@@ -174,9 +174,9 @@ def story_headlines(
 ) -> list[tuple[int, str]]:
     """(story id, headline) of the newest stories whose id starts with `typed` (digits, unless
     `ids` is false) or whose headline holds each of its words (among the newest HEADLINES_SCANNED
-    stories): what a command that takes a story
-    id can offer as it is typed. `feed_ids`: only stories with an article one of these feeds
-    carried, each by a title of those articles (its headline may be another feed's title)."""
+    stories): what a command that takes a story id can offer as it is typed. `feed_ids`: only
+    stories with an article one of these feeds carried, each by a title of those articles (its
+    headline may be another feed's title)."""
     q = select(Story.id, Story.headline).order_by(Story.latest_at.desc().nulls_last(), Story.id.desc())
     typed = typed.strip().lstrip("#")
     if feed_ids is not None:

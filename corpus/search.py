@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
