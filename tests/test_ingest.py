@@ -70,7 +70,7 @@ def test_near_duplicates_are_looked_up_through_the_band_index(sqlite_store):
     """Each new article looks its bands up: SQLite read the row-value IN that did it by scanning
     every band (0.7 s an article at 4.8 million bands, after months of feeds). The lookup as
     sent, planned by SQLite, goes through ix_article_bands_lookup."""
-    from sqlalchemy import event, text
+    from sqlalchemy import event
 
     sent = []
     event.listen(sqlite_store.engine, "before_cursor_execute", lambda conn, cursor, sql, params, *_: sent.append((sql, params)))
