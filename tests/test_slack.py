@@ -347,6 +347,21 @@ def test_http_mode_server_verifies_signatures_and_serves_the_real_slash_command_
 
                     r = await web.post(url, content=streamed(), headers=signed_headers(""))
                     assert r.status_code == 413
+
+                    # A body dripped slower than BODY_SECONDS (here made 0.5 s) is given up on.
+                    import bot.slack_adapter
+
+                    async def dripped():
+                        for _ in range(20):
+                            await asyncio.sleep(0.1)
+                            yield b"z"
+
+                    bot.slack_adapter.BODY_SECONDS, before = 0.5, bot.slack_adapter.BODY_SECONDS
+                    try:
+                        r = await web.post(url, content=dripped(), headers=signed_headers(""))
+                    finally:
+                        bot.slack_adapter.BODY_SECONDS = before
+                    assert r.status_code == 408
                     r = await web.post(url, content=body, headers=signed_headers(body))  # and it still answers
                     assert r.status_code == 200 and r.json()["response_type"] == kind
             finally:
