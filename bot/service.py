@@ -225,9 +225,8 @@ class CommandService:
         """(story id, label) of the newest stories this channel's digests draw on that match what
         was typed so far (an id's first digits or words of the headline)."""
         with self.store.session() as s:
-            sub = self.find(s, place)
-            feed_ids = tuple(f.id for f in sub.feeds) if sub else ()
-        found = story_headlines(self.store, typed[:MAX_QUERY_CHARS], CHOICES, feed_ids or None)
+            feed_ids = self.scope_for(self.find(s, place)).feed_ids  # as /news story reads them
+        found = story_headlines(self.store, typed[:MAX_QUERY_CHARS], CHOICES, feed_ids)
         return [(str(sid), f"{sid} · {bare_headline(headline) or 'untitled'}") for sid, headline in found]
 
     def feed_choices(self, place: Place, typed: str) -> list[str]:
